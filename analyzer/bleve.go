@@ -1,0 +1,183 @@
+package analyzer
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/id"
+	"github.com/blevesearch/bleve/v2/analysis/token/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+// Names registered in bleve's registry. They are stable: indexes store them
+// in their mapping.
+const (
+	Name                = "id"               // the full analyzer
+	TokenizerName       = "id_tokenizer"     // normalizing tokenizer
+	ReduplicationName   = "id_reduplication" // token filter
+	StopName            = "id_stop"          // token map and token filter
+	ProtectedName       = "id_protected"     // token map of words never stemmed
+	KeywordName         = "id_keyword"       // marks protected words
+	StemmerName         = "id_stemmer"       // token filter
+	NoStemName          = "id_nostem"        // the chain without the stemmer
+	StemmerLexiconsKey  = "lexicons"         // id_stemmer config: extra root lists
+	StemmerProtectedKey = "protected"        // id_stemmer config: extra protected lists
+)
+
+// StemFilter adapts a Stemmer to bleve's token filter interface. Tokens
+// marked as keywords and numbers pass unchanged; only the term changes, so
+// offsets and positions stay those of the original text.
+type StemFilter struct {
+	Stemmer *Stemmer
+}
+
+// Filter implements analysis.TokenFilter.
+func (f StemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, tok := range input {
+		if tok.KeyWord || tok.Type == analysis.Numeric || len(tok.Term) <= 3 {
+			continue
+		}
+		stem := f.Stemmer.stemBytes(tok.Term)
+		if stem != string(tok.Term) {
+			tok.Term = []byte(stem)
+		}
+	}
+	return input
+}
+
+// stemBytes is Stem for a token's term: a cache hit costs no allocation.
+func (s *Stemmer) stemBytes(term []byte) string {
+	if stem, ok := s.cache.getBytes(term); ok {
+		return stem
+	}
+	return s.Stem(string(term))
+}
+
+func stopWords() (analysis.TokenMap, error) {
+	words := analysis.NewTokenMap()
+	if err := words.LoadBytes(id.IndonesianStopWords); err != nil {
+		return nil, fmt.Errorf("bleve stop_id: %w", err)
+	}
+	data, err := lexiconFS.ReadFile("lexicon/stopwords.txt")
+	if err != nil {
+		return nil, fmt.Errorf("stop words: %w", err)
+	}
+	extra, err := ReadWordList(bytes.NewReader(data), "lexicon/stopwords.txt")
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range extra {
+		if w[0] == '-' {
+			delete(words, w[1:])
+			continue
+		}
+		words.AddToken(w)
+	}
+	return words, nil
+}
+
+func stringList(config map[string]interface{}, key string) ([]string, error) {
+	raw, ok := config[key]
+	if !ok || raw == nil {
+		return nil, nil
+	}
+	items, ok := raw.([]interface{})
+	if !ok {
+		if list, ok := raw.([]string); ok {
+			return list, nil
+		}
+		return nil, fmt.Errorf("%s: %s must be a list of file names", StemmerName, key)
+	}
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		s, ok := it.(string)
+		if !ok {
+			return nil, fmt.Errorf("%s: %s must be a list of file names", StemmerName, key)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func init() {
+	must := func(err error) {
+		if err != nil {
+			panic(err)
+		}
+	}
+	must(registry.RegisterTokenizer(TokenizerName, func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
+		return Tokenizer{}, nil
+	}))
+	must(registry.RegisterTokenFilter(ReduplicationName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return ReduplicationFilter{}, nil
+	}))
+	must(registry.RegisterTokenMap(StopName, func(map[string]interface{}, *registry.Cache) (analysis.TokenMap, error) {
+		return stopWords()
+	}))
+	must(registry.RegisterTokenFilter(StopName, func(_ map[string]interface{}, cache *registry.Cache) (analysis.TokenFilter, error) {
+		words, err := cache.TokenMapNamed(StopName)
+		if err != nil {
+			return nil, err
+		}
+		return stop.NewStopTokensFilter(words), nil
+	}))
+	must(registry.RegisterTokenMap(ProtectedName, func(map[string]interface{}, *registry.Cache) (analysis.TokenMap, error) {
+		words := analysis.NewTokenMap()
+		for _, w := range BuiltinProtected() {
+			words.AddToken(w)
+		}
+		return words, nil
+	}))
+	must(registry.RegisterTokenFilter(KeywordName, func(_ map[string]interface{}, cache *registry.Cache) (analysis.TokenFilter, error) {
+		words, err := cache.TokenMapNamed(ProtectedName)
+		if err != nil {
+			return nil, err
+		}
+		return keyword.NewKeyWordMarkerFilter(words), nil
+	}))
+	must(registry.RegisterTokenFilter(StemmerName, func(config map[string]interface{}, _ *registry.Cache) (analysis.TokenFilter, error) {
+		lexicons, err := stringList(config, StemmerLexiconsKey)
+		if err != nil {
+			return nil, err
+		}
+		protected, err := stringList(config, StemmerProtectedKey)
+		if err != nil {
+			return nil, err
+		}
+		s, err := NewStemmer(StemmerOptions{Lexicons: lexicons, Protected: protected})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", StemmerName, err)
+		}
+		return StemFilter{Stemmer: s}, nil
+	}))
+	must(registry.RegisterAnalyzer(Name, func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
+		return build(cache, StemmerName)
+	}))
+	must(registry.RegisterAnalyzer(NoStemName, func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
+		return build(cache, "")
+	}))
+}
+
+// build assembles the chain from the registry so that a mapping can swap
+// the stemmer for one configured with more lexicons.
+func build(cache *registry.Cache, stemmer string) (analysis.Analyzer, error) {
+	filters := []string{ReduplicationName, StopName, KeywordName}
+	if stemmer != "" {
+		filters = append(filters, stemmer)
+	}
+	tokenizer, err := cache.TokenizerNamed(TokenizerName)
+	if err != nil {
+		return nil, err
+	}
+	a := &analysis.DefaultAnalyzer{Tokenizer: tokenizer}
+	for _, name := range filters {
+		f, err := cache.TokenFilterNamed(name)
+		if err != nil {
+			return nil, err
+		}
+		a.TokenFilters = append(a.TokenFilters, f)
+	}
+	return a, nil
+}

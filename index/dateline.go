@@ -1,0 +1,121 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// A dateline opens a story with its source and date:
+//
+//	slawifm.com – Senin, 14 Agustus 2023 Li Shangfu, menteri ...
+//
+// The source is one word (a domain or a name), then any dash, an optional
+// Indonesian day name, the day, an Indonesian month name (full or short)
+// and the year, optionally a time; the story may follow on the same line.
+var datelinePattern = regexp.MustCompile(`(?i)^\s*(\S+?)\s*[-–—‒―]+\s*` +
+	`(?:(senin|selasa|rabu|kamis|jum'?at|jum’at|sabtu|minggu|ahad)\s*,?\s*)?` +
+	`(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})` +
+	`(?:\s*,?\s*(?:pukul\s+)?\d{1,2}[:.]\d{2}(?:\s*(?:wib|wita|wit))?)?` +
+	`(?:\s*[-–—:|]\s*|\s+|$)(.*)$`)
+
+var monthNames = map[string]time.Month{
+	"januari": time.January, "jan": time.January,
+	"februari": time.February, "pebruari": time.February, "feb": time.February, "peb": time.February,
+	"maret": time.March, "mar": time.March,
+	"april": time.April, "apr": time.April,
+	"mei":  time.May,
+	"juni": time.June, "jun": time.June,
+	"juli": time.July, "jul": time.July,
+	"agustus": time.August, "agu": time.August, "agt": time.August, "ags": time.August, "aug": time.August,
+	"september": time.September, "sep": time.September, "sept": time.September,
+	"oktober": time.October, "okt": time.October, "oct": time.October,
+	"november": time.November, "nopember": time.November, "nov": time.November, "nop": time.November,
+	"desember": time.December, "des": time.December, "dec": time.December,
+}
+
+// Dateline is what a dateline says.
+type Dateline struct {
+	Source string
+	Date   time.Time
+	Rest   string // the text after the dateline on the same line
+}
+
+var errNotDateline = errors.New("not a dateline")
+
+// ParseDateline parses a line that opens with a dateline. It returns
+// errNotDateline when the line has no dateline shape, and a date error
+// when it has the shape but names a date that does not exist.
+func ParseDateline(line string) (Dateline, error) {
+	m := datelinePattern.FindStringSubmatch(line)
+	if m == nil {
+		return Dateline{}, errNotDateline
+	}
+	month, ok := monthNames[strings.ToLower(m[4])]
+	if !ok {
+		return Dateline{}, errNotDateline
+	}
+	day, _ := strconv.Atoi(m[3])
+	year, _ := strconv.Atoi(m[5])
+	date := time.Date(year, month, day, 0, 0, 0, 0, time.UTC)
+	if date.Day() != day || date.Month() != month {
+		return Dateline{}, fmt.Errorf("%w: dateline names %s %s %s, a day that does not exist", ErrBadDate, m[3], m[4], m[5])
+	}
+	return Dateline{Source: strings.TrimRight(m[1], ",:"), Date: date, Rest: strings.TrimSpace(m[6])}, nil
+}
+
+// ParseText reads a plain-text article in one of three forms:
+//
+//   - dateline first, story on the same line, no title (the title is then
+//     the lead's first sentence);
+//   - a title line, then the dateline opening the next line;
+//   - no dateline: a title line and a body.
+//
+// A Markdown heading marker on the title line is dropped.
+func ParseText(text string) (Article, error) {
+	text = strings.TrimPrefix(text, "\ufeff")
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	first := nextNonEmpty(lines, 0)
+	if first < 0 {
+		return Article{}, &FieldError{Field: "body", Err: ErrMissing}
+	}
+	if d, err := ParseDateline(lines[first]); err == nil {
+		return Article{Source: d.Source, Published: d.Date, Body: joinBody(d.Rest, lines[first+1:])}, nil
+	} else if !errors.Is(err, errNotDateline) {
+		return Article{}, &FieldError{Field: "published", Err: err}
+	}
+	title := strings.TrimSpace(strings.TrimLeft(lines[first], "#"))
+	second := nextNonEmpty(lines, first+1)
+	if second < 0 {
+		return Article{Body: title}, nil
+	}
+	if d, err := ParseDateline(lines[second]); err == nil {
+		return Article{Title: title, Source: d.Source, Published: d.Date, Body: joinBody(d.Rest, lines[second+1:])}, nil
+	} else if !errors.Is(err, errNotDateline) {
+		return Article{}, &FieldError{Field: "published", Err: err}
+	}
+	return Article{Title: title, Body: joinBody("", lines[second:])}, nil
+}
+
+func nextNonEmpty(lines []string, from int) int {
+	for i := from; i < len(lines); i++ {
+		if strings.TrimSpace(lines[i]) != "" {
+			return i
+		}
+	}
+	return -1
+}
+
+func joinBody(lead string, rest []string) string {
+	body := strings.TrimSpace(strings.Join(rest, "\n"))
+	switch {
+	case lead == "":
+		return body
+	case body == "":
+		return lead
+	}
+	return lead + "\n" + body
+}

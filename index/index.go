@@ -1,0 +1,221 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Index is an open cari index: one bleve (scorch) index directory. It is
+// safe for concurrent searches and writes within one process; a directory
+// can be open in one process at a time.
+type Index struct {
+	bleve bleve.Index
+	path  string
+}
+
+// ErrNotFound is returned for an id with no article.
+var ErrNotFound = errors.New("not found")
+
+// ErrLocked is returned when another process holds the index open.
+var ErrLocked = errors.New("index is in use by another process (a running `cari serve`?); stop it or send writes to its API")
+
+// ErrNoIndex is returned by Open for a directory that holds no index.
+var ErrNoIndex = errors.New("no index here")
+
+// lockWait is how long opening waits for another process to let go.
+const lockWait = 2 * time.Second
+
+func runtimeConfig() map[string]interface{} {
+	return map[string]interface{}{"bolt_timeout": lockWait.String()}
+}
+
+// Open opens an existing index.
+func Open(path string) (*Index, error) {
+	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err != nil {
+		return nil, fmt.Errorf("open index %s: %w (create one with `cari index`)", path, ErrNoIndex)
+	}
+	b, err := bleve.OpenUsing(path, runtimeConfig())
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", path, lockError(err))
+	}
+	return &Index{bleve: b, path: path}, nil
+}
+
+// Create makes a new index at path, which must not hold one yet.
+func Create(path string, opts Options) (*Index, error) {
+	m, err := NewMapping(opts)
+	if err != nil {
+		return nil, err
+	}
+	b, err := bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
+	if err != nil {
+		return nil, fmt.Errorf("create index %s: %w", path, err)
+	}
+	return &Index{bleve: b, path: path}, nil
+}
+
+// OpenOrCreate opens the index at path, creating it with opts when the
+// directory holds none. Options only apply to a new index.
+func OpenOrCreate(path string, opts Options) (ix *Index, created bool, err error) {
+	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err == nil {
+		ix, err := Open(path)
+		return ix, false, err
+	}
+	ix, err = Create(path, opts)
+	return ix, err == nil, err
+}
+
+// CreateInMemory makes an index that lives in memory only, for tests and
+// evaluation runs.
+func CreateInMemory(opts Options) (*Index, error) {
+	m, err := NewMapping(opts)
+	if err != nil {
+		return nil, err
+	}
+	b, err := bleve.NewMemOnly(m)
+	if err != nil {
+		return nil, fmt.Errorf("create in-memory index: %w", err)
+	}
+	return &Index{bleve: b}, nil
+}
+
+func lockError(err error) error {
+	if strings.Contains(err.Error(), "timeout") {
+		return fmt.Errorf("%w (%v)", ErrLocked, err)
+	}
+	return err
+}
+
+// Close releases the index.
+func (ix *Index) Close() error {
+	if err := ix.bleve.Close(); err != nil {
+		return fmt.Errorf("close index %s: %w", ix.path, err)
+	}
+	return nil
+}
+
+// Path is the index directory ("" for an in-memory index).
+func (ix *Index) Path() string { return ix.path }
+
+// Count returns the number of articles.
+func (ix *Index) Count() (uint64, error) {
+	n, err := ix.bleve.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("count documents: %w", err)
+	}
+	return n, nil
+}
+
+// Article returns the stored article with the given id.
+func (ix *Index) Article(ctx context.Context, id string) (*Article, error) {
+	req := bleve.NewSearchRequest(query.NewDocIDQuery([]string{id}))
+	req.Fields = []string{"*"}
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("get article %q: %w", id, err)
+	}
+	if len(res.Hits) == 0 {
+		return nil, fmt.Errorf("article %q: %w", id, ErrNotFound)
+	}
+	a := articleFromFields(res.Hits[0].ID, res.Hits[0].Fields)
+	a.Body = stringField(res.Hits[0].Fields, FieldBody)
+	return &a, nil
+}
+
+// Delete removes the article with the given id. Deleting an id that is not
+// there returns ErrNotFound.
+func (ix *Index) Delete(ctx context.Context, id string) error {
+	if _, err := ix.Article(ctx, id); err != nil {
+		return err
+	}
+	if err := ix.bleve.Delete(id); err != nil {
+		return fmt.Errorf("delete %q: %w", id, err)
+	}
+	return nil
+}
+
+func articleFromFields(id string, fields map[string]interface{}) Article {
+	a := Article{
+		ID:     id,
+		Title:  stringField(fields, FieldTitle),
+		Source: stringField(fields, FieldSource),
+		URL:    stringField(fields, FieldURL),
+	}
+	if s := stringField(fields, FieldPublished); s != "" {
+		a.Published, _ = time.Parse(time.RFC3339, s)
+	}
+	switch t := fields[FieldTags].(type) {
+	case string:
+		a.Tags = []string{t}
+	case []interface{}:
+		for _, v := range t {
+			if s, ok := v.(string); ok {
+				a.Tags = append(a.Tags, s)
+			}
+		}
+	}
+	return a
+}
+
+func stringField(fields map[string]interface{}, name string) string {
+	s, _ := fields[name].(string)
+	return s
+}
+
+// Stats describes an index.
+type Stats struct {
+	Path      string   `json:"path,omitempty"`
+	Documents uint64   `json:"documents"`
+	Fields    []string `json:"fields"`
+	SizeBytes int64    `json:"size_bytes"`
+	Analyzer  string   `json:"analyzer"`
+}
+
+// Stats returns the document count, fields and size on disk.
+func (ix *Index) Stats() (Stats, error) {
+	n, err := ix.Count()
+	if err != nil {
+		return Stats{}, err
+	}
+	fields, err := ix.bleve.Fields()
+	if err != nil {
+		return Stats{}, fmt.Errorf("list fields: %w", err)
+	}
+	kept := fields[:0]
+	for _, f := range fields {
+		if !strings.HasPrefix(f, "_") && f != fieldHash {
+			kept = append(kept, f)
+		}
+	}
+	sort.Strings(kept)
+	st := Stats{Path: ix.path, Documents: n, Fields: kept, Analyzer: ix.bleve.Mapping().AnalyzerNameForPath(FieldBody)}
+	if ix.path != "" {
+		err := filepath.WalkDir(ix.path, func(_ string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() {
+				info, err := d.Info()
+				if err != nil {
+					return err
+				}
+				st.SizeBytes += info.Size()
+			}
+			return nil
+		})
+		if err != nil {
+			return Stats{}, fmt.Errorf("size of %s: %w", ix.path, err)
+		}
+	}
+	return st, nil
+}

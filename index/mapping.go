@@ -1,0 +1,166 @@
+package index
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/carisearch/cari/analyzer"
+)
+
+// Field names in the index.
+const (
+	FieldTitle     = "title"
+	FieldBody      = "body"
+	FieldSource    = "source"
+	FieldURL       = "url"
+	FieldPublished = "published"
+	FieldTags      = "tags"
+	fieldHash      = "hash"
+)
+
+// Options choose how a new index analyzes text. They are written into the
+// index's mapping, so searches always analyze queries the way the index
+// analyzed documents.
+type Options struct {
+	// Analyzer is "id" (default) or any analyzer registered with bleve,
+	// such as "standard", for comparisons.
+	Analyzer string
+	// Lexicons and Protected are word list files added to the stemmer of
+	// the id analyzer (see analyzer.StemmerOptions).
+	Lexicons  []string
+	Protected []string
+}
+
+// customAnalyzer is the name of the id analyzer configured with a user's
+// word lists.
+const customAnalyzer = "id_custom"
+
+// NewMapping returns the index mapping of the design: BM25 scoring, title
+// and body analyzed and stored with term vectors for highlighting, source
+// and tags as keywords for filters and facets, url stored only, published
+// as a date.
+func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = bleveindex.BM25Scoring
+	textAnalyzer := opts.Analyzer
+	if textAnalyzer == "" {
+		textAnalyzer = analyzer.Name
+	}
+	if len(opts.Lexicons)+len(opts.Protected) > 0 {
+		if textAnalyzer != analyzer.Name {
+			return nil, fmt.Errorf("lexicons apply to the %q analyzer, not %q", analyzer.Name, textAnalyzer)
+		}
+		lexicons, err := absPaths(opts.Lexicons)
+		if err != nil {
+			return nil, err
+		}
+		protected, err := absPaths(opts.Protected)
+		if err != nil {
+			return nil, err
+		}
+		err = m.AddCustomTokenFilter("id_stemmer_custom", map[string]interface{}{
+			"type":                       analyzer.StemmerName,
+			analyzer.StemmerLexiconsKey:  lexicons,
+			analyzer.StemmerProtectedKey: protected,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("mapping: %w", err)
+		}
+		err = m.AddCustomAnalyzer(customAnalyzer, map[string]interface{}{
+			"type":          "custom",
+			"tokenizer":     analyzer.TokenizerName,
+			"token_filters": []string{analyzer.ReduplicationName, analyzer.StopName, analyzer.KeywordName, "id_stemmer_custom"},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("mapping: %w", err)
+		}
+		textAnalyzer = customAnalyzer
+	}
+	m.DefaultAnalyzer = textAnalyzer
+
+	text := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = textAnalyzer
+		f.Store = true
+		f.IncludeTermVectors = true
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	keywordField := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	stored := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+	published := bleve.NewDateTimeFieldMapping()
+	published.IncludeInAll = false
+
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(FieldTitle, text())
+	doc.AddFieldMappingsAt(FieldBody, text())
+	doc.AddFieldMappingsAt(FieldSource, keywordField())
+	doc.AddFieldMappingsAt(FieldTags, keywordField())
+	doc.AddFieldMappingsAt(FieldURL, stored())
+	doc.AddFieldMappingsAt(fieldHash, stored())
+	doc.AddFieldMappingsAt(FieldPublished, published)
+	m.DefaultMapping = doc
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
+	}
+	_ = standard.Name // registers the standard analyzer for comparisons
+	return m, nil
+}
+
+func absPaths(paths []string) ([]string, error) {
+	out := make([]string, 0, len(paths))
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, fmt.Errorf("word list %s: %w", p, err)
+		}
+		out = append(out, abs)
+	}
+	return out, nil
+}
+
+// document is what bleve indexes for an article.
+func document(a *Article) map[string]interface{} {
+	d := map[string]interface{}{
+		FieldTitle: a.Title,
+		FieldBody:  a.Body,
+		fieldHash:  a.checksum(),
+	}
+	if a.Source != "" {
+		d[FieldSource] = a.Source
+	}
+	if a.URL != "" {
+		d[FieldURL] = a.URL
+	}
+	if !a.Published.IsZero() {
+		d[FieldPublished] = a.Published
+	}
+	if len(a.Tags) > 0 {
+		d[FieldTags] = a.Tags
+	}
+	return d
+}
