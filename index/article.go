@@ -163,7 +163,7 @@ func LeadSentence(text string) string {
 		if i+1 < len(text) && text[i+1] != ' ' && text[i+1] != '"' {
 			continue
 		}
-		if i >= 2 && i+2 < len(text) && isShortAbbrev(text[:i]) {
+		if i+2 < len(text) && isShortAbbrev(text[:i]) {
 			continue
 		}
 		text = text[:i+1]
@@ -183,12 +183,20 @@ func LeadSentence(text string) string {
 	return text
 }
 
-// isShortAbbrev reports whether the text before a dot ends in a short
-// abbreviation such as "dr" or "H" that a sentence does not end with.
+// isShortAbbrev reports whether the text before a dot ends in an
+// abbreviation that a sentence does not end with: an initial ("H.") or a
+// title or address word ("dr.", "Prof.", "Jl.").
 func isShortAbbrev(before string) bool {
 	i := strings.LastIndexByte(before, ' ')
 	word := before[i+1:]
-	return len(word) <= 2 && word != "" && word[0] >= 'A' && word[0] <= 'Z'
+	if len(word) == 1 && word[0] >= 'A' && word[0] <= 'Z' {
+		return true
+	}
+	switch strings.ToLower(word) {
+	case "dr", "drs", "dra", "ir", "prof", "hj", "h", "st", "sh", "mr", "mrs", "ny", "tn", "sdr", "no", "nomor", "hlm", "tgl", "jl", "kab", "kec", "kel", "pt", "cv", "tbk", "kh", "m", "s", "a":
+		return true
+	}
+	return false
 }
 
 // dateLayouts are the forms accepted for published, tried in order.
@@ -214,3 +222,5 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+func validUTF8(s string) bool { return utf8.ValidString(s) }

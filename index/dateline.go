@@ -17,7 +17,7 @@ import (
 // Indonesian day name, the day, an Indonesian month name (full or short)
 // and the year, optionally a time; the story may follow on the same line.
 var datelinePattern = regexp.MustCompile(`(?i)^\s*(\S+?)\s*[-–—‒―]+\s*` +
-	`(?:(senin|selasa|rabu|kamis|jum'?at|jum’at|sabtu|minggu|ahad)\s*,?\s*)?` +
+	`(?:(senin|selasa|rabu|kamis|jum'?at|jum’at|sabtu|minggu|ahad|sen|sel|rab|kam|jum|sab|min)\.?\s*,?\s*)?` +
 	`(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})` +
 	`(?:\s*,?\s*(?:pukul\s+)?\d{1,2}[:.]\d{2}(?:\s*(?:wib|wita|wit))?)?` +
 	`(?:\s*[-–—:|]\s*|\s+|$)(.*)$`)

@@ -420,7 +420,12 @@ func readText(r io.Reader, name string, h Handlers) error {
 	}
 	a, err := ParseText(string(data))
 	if err != nil {
-		h.Bad(&FieldError{File: name, Line: 1, Err: err})
+		fe, ok := err.(*FieldError)
+		if !ok {
+			fe = &FieldError{Err: err}
+		}
+		fe.File, fe.Line = name, 1
+		h.Bad(fe)
 		return nil
 	}
 	if name != "-" {

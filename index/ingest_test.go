@@ -1,0 +1,166 @@
+package index
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestIngestIsAnUpsert(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "index")
+	input := filepath.Join(dir, "in.jsonl")
+	write := func(content string) {
+		if err := os.WriteFile(input, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`{"id":"a","title":"Satu","body":"Menteri pertahanan terbang ke Moskow."}
+{"id":"b","body":"Banjir merendam rumah-rumah warga."}
+{"url":"https://s.id/c","body":"Tanpa id, dengan url."}
+{"body":"Tanpa id dan url."}
+`)
+	ix, err := Create(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ingest := func() IngestReport {
+		t.Helper()
+		r, err := ix.Ingest(ctx, []string{input}, 2, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	count := func() uint64 {
+		t.Helper()
+		n, err := ix.Count()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if r := ingest(); r.Indexed != 4 || r.Updated != 0 || r.Unchanged != 0 {
+		t.Fatalf("first run: %+v", r.IngestStats)
+	}
+	if r := ingest(); r.Indexed != 0 || r.Updated != 0 || r.Unchanged != 4 || count() != 4 {
+		t.Fatalf("second run: %+v, %d documents", r.IngestStats, count())
+	}
+	write(`{"id":"a","title":"Satu","body":"Menteri pertahanan terbang ke Beijing."}
+{"id":"b","body":"`)
+	r := ingest()
+	if r.Updated != 1 || len(r.Skipped) != 1 || count() != 4 {
+		t.Fatalf("update with a broken record: %+v skipped %v, %d documents", r.IngestStats, r.Skipped, count())
+	}
+	a, err := ix.Article(ctx, "a")
+	if err != nil || a.Body != "Menteri pertahanan terbang ke Beijing." {
+		t.Fatalf("article a after update: %+v, %v", a, err)
+	}
+	if _, err := ix.Article(ctx, "b"); err != nil {
+		t.Fatalf("a broken record lost article b: %v", err)
+	}
+	if err := ix.Delete(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Delete(ctx, "b"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("deleting twice: %v", err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	reopened, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reopened.Close()
+	if n, _ := reopened.Count(); n != 3 {
+		t.Fatalf("reopened index holds %d articles, want 3", n)
+	}
+	if _, err := Open(path); !errors.Is(err, ErrLocked) {
+		t.Fatalf("opening a held index: %v, want ErrLocked", err)
+	}
+	if _, err := Open(filepath.Join(dir, "nothing")); !errors.Is(err, ErrNoIndex) {
+		t.Fatalf("opening an empty directory: %v, want ErrNoIndex", err)
+	}
+}
+
+func TestStats(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ix, err := Create(filepath.Join(dir, "index"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, _, err := ix.Upsert(ctx, []Article{{ID: "x", Title: "Judul", Body: "Isi berita.", Source: "s.id", Tags: []string{"a"}}}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := ix.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Documents != 1 || st.SizeBytes == 0 || st.Analyzer != "id" {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+func FuzzReadJSONLines(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"a","body":"isi"}`,
+		`{"id":1,"title":"t","text":"isi","date":"2023-08-14","tags":["a"]}` + "\n" + `{"body":""}`,
+		`[1]`, `{"body":"\ud800"}`, "{\"body\":\"a\xffb\"}", `{"published":"2023-02-30","body":"x"}`, "\n\n\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		err := ReadStream(context.Background(), bytes.NewReader(data), "fuzz.jsonl", FormatJSONLines, Handlers{
+			Emit: func(r Record) error { return checkRecord(t, r) },
+			Bad: func(fe *FieldError) {
+				if fe.File != "fuzz.jsonl" || fe.Line < 1 {
+					t.Fatalf("bad record error without file and line: %v", fe)
+				}
+			},
+		})
+		if err != nil {
+			t.Fatalf("ReadStream: %v", err)
+		}
+	})
+}
+
+func FuzzParseText(f *testing.F) {
+	for _, s := range []string{
+		"slawifm.com – Senin, 14 Agustus 2023 Isi.",
+		"Judul\nkabarnusantara.id - 1 Jan 2024\nIsi",
+		"Judul\n\nIsi", "", "\ufeff", "x – 31 Februari 2023", "# \n\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		a, err := ParseText(text)
+		if err != nil {
+			return
+		}
+		if err := a.Normalize(); err != nil {
+			return
+		}
+		checkRecord(t, Record{Article: a})
+	})
+}
+
+func checkRecord(t *testing.T, r Record) error {
+	a := r.Article
+	if a.ID == "" || a.Body == "" {
+		t.Fatalf("record without id or body: %+v", a)
+	}
+	for _, s := range []string{a.ID, a.Title, a.Body, a.Source, a.URL} {
+		if !utf8.ValidString(s) {
+			t.Fatalf("record with invalid UTF-8: %+v", a)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,229 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+type readResult struct {
+	records []Record
+	bad     []*FieldError
+}
+
+func readString(t testing.TB, name, content string) readResult {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var r readResult
+	err := ReadFile(context.Background(), path, Handlers{
+		Emit: func(rec Record) error { r.records = append(r.records, rec); return nil },
+		Bad:  func(fe *FieldError) { r.bad = append(r.bad, fe) },
+	})
+	if err != nil {
+		t.Fatalf("ReadFile: %v", err)
+	}
+	return r
+}
+
+func TestReadersGoodRecords(t *testing.T) {
+	date := time.Date(2023, 8, 14, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name, file, content string
+		want                []Article
+	}{
+		{"jsonl", "a.jsonl",
+			`{"id":"x1","title":"Judul","body":"Isi berita.","source":"s.id","url":"https://s.id/1","published":"2023-08-14","tags":["politik","dunia"]}` + "\n\n" +
+				`{"id": 7, "text": "Teks saja.", "date": "2023-08-14T09:30:00+07:00", "tags": "a, b"}` + "\n",
+			[]Article{
+				{ID: "x1", Title: "Judul", Body: "Isi berita.", Source: "s.id", URL: "https://s.id/1", Published: date, Tags: []string{"politik", "dunia"}},
+				{ID: "7", Body: "Teks saja.", Published: time.Date(2023, 8, 14, 2, 30, 0, 0, time.UTC), Tags: []string{"a", "b"}},
+			}},
+		{"ndjson with CRLF", "a.ndjson", "{\"id\":\"y\",\"body\":\"Isi.\"}\r\n",
+			[]Article{{ID: "y", Body: "Isi."}}},
+		{"json array", "a.json", `[{"id":"j1","body":"Satu."},
+ {"id":"j2","body":"Dua.","published":"2024-01-03"}]`,
+			[]Article{{ID: "j1", Body: "Satu."}, {ID: "j2", Body: "Dua.", Published: time.Date(2024, 1, 3, 0, 0, 0, 0, time.UTC)}}},
+		{"csv", "a.csv", "id,title,text,source,date,tags\nc1,Judul CSV,\"Isi, dengan koma.\",s.id,2023-08-14,ekonomi;pasar\n",
+			[]Article{{ID: "c1", Title: "Judul CSV", Body: "Isi, dengan koma.", Source: "s.id", Published: date, Tags: []string{"ekonomi", "pasar"}}}},
+		{"text, dateline first (the seed's form)", "menhan-ke-moskow.txt",
+			"slawifm.com – Senin, 14 Agustus 2023 Menteri itu terbang ke Moskow. Ia akan berpidato.\nParagraf kedua.\n",
+			[]Article{{ID: "menhan-ke-moskow", Source: "slawifm.com", Published: date, Body: "Menteri itu terbang ke Moskow. Ia akan berpidato.\nParagraf kedua."}}},
+		{"text, title line first", "judul.md",
+			"# Judul Berita\nkabarnusantara.id — Sen, 14 Agt 2023, 10:15 WIB Kalimat pertama.\nKedua.\n",
+			[]Article{{ID: "judul", Title: "Judul Berita", Source: "kabarnusantara.id", Published: date, Body: "Kalimat pertama.\nKedua."}}},
+		{"text, no dateline", "biasa.txt", "Judul Saja\n\nIsi tanpa dateline.\n",
+			[]Article{{ID: "biasa", Title: "Judul Saja", Body: "Isi tanpa dateline."}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := readString(t, tc.file, tc.content)
+			if len(r.bad) > 0 {
+				t.Fatalf("bad records: %v", r.bad)
+			}
+			if len(r.records) != len(tc.want) {
+				t.Fatalf("got %d records, want %d", len(r.records), len(tc.want))
+			}
+			for i, want := range tc.want {
+				got := r.records[i].Article
+				if got.ID != want.ID || got.Title != want.Title || got.Body != want.Body || got.Source != want.Source ||
+					got.URL != want.URL || !got.Published.Equal(want.Published) || strings.Join(got.Tags, "|") != strings.Join(want.Tags, "|") {
+					t.Errorf("record %d:\n got %+v\nwant %+v", i, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestReadersBadRecords checks that each kind of bad record is skipped with
+// an error naming file, line and field, and that the good records around it
+// still come through.
+func TestReadersBadRecords(t *testing.T) {
+	good := `{"id":"ok","body":"Baik."}`
+	for _, tc := range []struct {
+		name, file, content string
+		line                int
+		field               string
+		want                error  // errors.Is, if set
+		message             string // substring of the message
+	}{
+		{"broken JSON", "a.jsonl", good + "\n{\"id\": \"x\", \"body\": \n", 2, "", nil, "broken JSON"},
+		{"not an object", "a.jsonl", good + "\n[1,2]\n", 2, "", nil, "not a JSON object"},
+		{"missing body", "a.jsonl", good + "\n" + `{"id":"x","title":"Tanpa isi"}` + "\n", 2, "body", ErrMissing, ""},
+		{"empty body", "a.jsonl", good + "\n" + `{"id":"x","body":"   "}` + "\n", 2, "body", ErrMissing, ""},
+		{"invalid UTF-8", "a.jsonl", good + "\n{\"id\":\"x\",\"title\":\"ab\xffcd\",\"body\":\"isi\"}\n", 2, "title", ErrInvalidUTF8, ""},
+		{"unknown date format", "a.jsonl", good + "\n" + `{"id":"x","body":"isi","published":"14/08/2023"}` + "\n", 2, "published", ErrBadDate, ""},
+		{"wrong type", "a.jsonl", good + "\n" + `{"id":"x","body":["isi"]}` + "\n", 2, "body", nil, "want a string"},
+		{"json array element", "a.json", "[\n" + good + ",\n" + `{"id":"x"}` + "\n]", 3, "body", ErrMissing, ""},
+		{"csv bad date", "a.csv", "id,body,published\nok,Baik.,2023-01-01\nx,isi,kemarin\n", 3, "published", ErrBadDate, ""},
+		{"csv invalid UTF-8", "a.csv", "id,body\nok,Baik.\nx,\"a\xffb\"\n", 3, "body", ErrInvalidUTF8, ""},
+		{"csv missing body", "a.csv", "id,body\nok,Baik.\nx,\n", 3, "body", ErrMissing, ""},
+		{"text impossible date", "a.txt", "s.id – Senin, 31 Februari 2023 Isi.\n", 1, "published", ErrBadDate, ""},
+		{"text invalid UTF-8", "a.txt", "Judul\nbaris dua \xff\n", 2, "body", ErrInvalidUTF8, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := readString(t, tc.file, tc.content)
+			if len(r.bad) != 1 {
+				t.Fatalf("got %d bad records (%v), want 1", len(r.bad), r.bad)
+			}
+			fe := r.bad[0]
+			msg := fe.Error()
+			if !strings.HasSuffix(fe.File, tc.file) || fe.Line != tc.line || fe.Field != tc.field {
+				t.Errorf("error %q: file %s line %d field %q, want %s line %d field %q", msg, fe.File, fe.Line, fe.Field, tc.file, tc.line, tc.field)
+			}
+			if !strings.Contains(msg, tc.file) || (tc.field != "" && !strings.Contains(msg, `"`+tc.field+`"`)) {
+				t.Errorf("message %q does not name the file and field", msg)
+			}
+			if tc.want != nil && !errors.Is(fe, tc.want) {
+				t.Errorf("error %q is not %v", msg, tc.want)
+			}
+			if !strings.Contains(msg, tc.message) {
+				t.Errorf("message %q lacks %q", msg, tc.message)
+			}
+			if tc.file != "a.txt" && (len(r.records) != 1 || r.records[0].Article.ID != "ok") {
+				t.Errorf("the good record was not read: %v", r.records)
+			}
+		})
+	}
+}
+
+func TestReadPathsWalksDirectories(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"a.jsonl":         `{"id":"a","body":"A."}`,
+		"sub/b.txt":       "Judul\nIsi B.",
+		"sub/notes.pdf":   "not an article",
+		".hidden/c.jsonl": `{"id":"c","body":"C."}`,
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ids []string
+	var bad []*FieldError
+	err := ReadPaths(context.Background(), []string{dir, filepath.Join(dir, "sub", "notes.pdf")}, Handlers{
+		Emit: func(r Record) error { ids = append(ids, r.Article.ID); return nil },
+		Bad:  func(fe *FieldError) { bad = append(bad, fe) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(ids, ",") != "a,b" {
+		t.Errorf("read %v, want a and b (hidden directories passed over)", ids)
+	}
+	if len(bad) != 1 || !strings.Contains(bad[0].Error(), "unknown file type") {
+		t.Errorf("an explicitly named .pdf should be reported, got %v", bad)
+	}
+	if err := ReadPaths(context.Background(), []string{filepath.Join(dir, "nope")}, Handlers{}); err == nil {
+		t.Error("a missing path is not an error")
+	}
+}
+
+func TestDeriveIDAndNormalize(t *testing.T) {
+	a := Article{Body: " Isi. ", URL: "https://s.id/1"}
+	b := Article{Body: "Isi lain.", URL: "https://s.id/1"}
+	c := Article{Title: "T", Body: "Isi."}
+	for _, x := range []*Article{&a, &b, &c} {
+		if err := x.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a.ID != b.ID || !strings.HasPrefix(a.ID, "u-") {
+		t.Errorf("same url gave ids %q and %q", a.ID, b.ID)
+	}
+	if !strings.HasPrefix(c.ID, "h-") || c.ID == a.ID {
+		t.Errorf("content id %q", c.ID)
+	}
+	if a.Body != "Isi." {
+		t.Errorf("body not trimmed: %q", a.Body)
+	}
+}
+
+func TestLeadSentence(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Li terbang ke Moskow. Ia akan berpidato.", "Li terbang ke Moskow."},
+		{"Harga naik 1.000 rupiah hari ini. Lalu turun.", "Harga naik 1.000 rupiah hari ini."},
+		{"Kata dr. Budi, obat itu aman. Lanjut.", "Kata dr. Budi, obat itu aman."},
+		{"Tanpa titik", "Tanpa titik"},
+		{strings.Repeat("kata ", 60), strings.TrimSpace(strings.Repeat("kata ", 32)) + "…"},
+	} {
+		if got := LeadSentence(tc.in); got != tc.want {
+			t.Errorf("LeadSentence(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestParseDateline(t *testing.T) {
+	for _, tc := range []struct {
+		line, source, date, rest string
+	}{
+		{"slawifm.com – Senin, 14 Agustus 2023 Li Shangfu terbang.", "slawifm.com", "2023-08-14", "Li Shangfu terbang."},
+		{"warta-harian.com - Selasa, 22 November 2022", "warta-harian.com", "2022-11-22", ""},
+		{"KOMPAS.com—Jum'at 3 Mei 2024 | Isi", "KOMPAS.com", "2024-05-03", "Isi"},
+		{"Jakarta – 1 Des 2023 pukul 09.30 WIB Berita.", "Jakarta", "2023-12-01", "Berita."},
+	} {
+		d, err := ParseDateline(tc.line)
+		if err != nil {
+			t.Errorf("ParseDateline(%q): %v", tc.line, err)
+			continue
+		}
+		if d.Source != tc.source || d.Date.Format("2006-01-02") != tc.date || d.Rest != tc.rest {
+			t.Errorf("ParseDateline(%q) = %+v", tc.line, d)
+		}
+	}
+	for _, line := range []string{"Judul berita biasa", "Harga – 14 jenis 2023", "s.id – 14 Smarch 2023"} {
+		if _, err := ParseDateline(line); err == nil {
+			t.Errorf("ParseDateline(%q) accepted a line with no dateline", line)
+		}
+	}
+}

@@ -1,0 +1,214 @@
+package index
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/carisearch/cari"
+)
+
+// sampleIndex is an in-memory index of the bundled sample articles, built
+// once for the package's tests (which only read it).
+var sampleIndex = sync.OnceValues(func() (*Index, error) {
+	ix, err := CreateInMemory(Options{})
+	if err != nil {
+		return nil, err
+	}
+	report, err := ix.IngestFS(context.Background(), cari.SampleArticles, cari.SampleDir, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(report.Skipped) > 0 {
+		return nil, report.Skipped[0]
+	}
+	return ix, nil
+})
+
+func samples(t testing.TB) *Index {
+	t.Helper()
+	ix, err := sampleIndex()
+	if err != nil {
+		t.Fatalf("index the sample articles: %v", err)
+	}
+	return ix
+}
+
+// TestRankingGoldens checks, for every query in testdata/ranking/goldens.tsv,
+// which article ranks first.
+func TestRankingGoldens(t *testing.T) {
+	ix := samples(t)
+	f, err := os.Open(filepath.Join("..", "testdata", "ranking", "goldens.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	n := 0
+	for line := 1; sc.Scan(); line++ {
+		text := sc.Text()
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		q, want, ok := strings.Cut(text, "\t")
+		if !ok {
+			t.Fatalf("goldens.tsv:%d: want query<TAB>id", line)
+		}
+		n++
+		res, err := ix.Search(context.Background(), Request{Query: q, Size: 3, NoFacets: true})
+		if err != nil {
+			t.Errorf("goldens.tsv:%d: %s: %v", line, q, err)
+			continue
+		}
+		if len(res.Hits) == 0 || res.Hits[0].ID != want {
+			var got []string
+			for _, h := range res.Hits {
+				got = append(got, h.ID)
+			}
+			t.Errorf("goldens.tsv:%d: %s: top hits %v, want %s first", line, q, got, want)
+		}
+	}
+	if n < 20 {
+		t.Errorf("only %d ranking goldens; want at least 20", n)
+	}
+}
+
+// TestSearchResults checks totals, order and highlights together.
+func TestSearchResults(t *testing.T) {
+	ix := samples(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name      string
+		req       Request
+		total     uint64 // 0: not checked
+		minTotal  uint64
+		first     string
+		inSnippet string
+		inTitle   string
+	}{
+		{name: "multipolar", req: Request{Query: "multipolar"}, total: 2, first: "kn-2023-001",
+			inSnippet: "<mark>multipolar</mark>", inTitle: "<mark>Multipolar</mark>"},
+		{name: "affixed form marks the text's form", req: Request{Query: "serangan"}, first: "kn-2023-001", minTotal: 1},
+		{name: "phrase", req: Request{Query: `"kerja sama pertahanan"`}, first: "kn-2023-002", inSnippet: "<mark>"},
+		{name: "plain text with syntax characters", req: Request{Query: "Apa itu C++? (title:", Plain: true}},
+		{name: "must not", req: Request{Query: "+multipolar -brics"}, total: 1, first: "kn-2023-001"},
+		{name: "title field", req: Request{Query: "title:multipolar"}, total: 1, first: "kn-2023-001"},
+		{name: "source filter", req: Request{Query: "multipolar", Sources: []string{"nosuchsource.id"}}, total: 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := ix.Search(ctx, tc.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.total != 0 || tc.name == "source filter" {
+				if res.Total != tc.total {
+					t.Errorf("total %d, want %d", res.Total, tc.total)
+				}
+			}
+			if res.Total < tc.minTotal {
+				t.Errorf("total %d, want at least %d", res.Total, tc.minTotal)
+			}
+			if tc.first != "" {
+				if len(res.Hits) == 0 || res.Hits[0].ID != tc.first {
+					t.Fatalf("first hit %v, want %s", res.Hits, tc.first)
+				}
+				if !strings.Contains(res.Hits[0].Snippet, tc.inSnippet) {
+					t.Errorf("snippet %q lacks %q", res.Hits[0].Snippet, tc.inSnippet)
+				}
+				if !strings.Contains(res.Hits[0].Title, tc.inTitle) {
+					t.Errorf("title %q lacks %q", res.Hits[0].Title, tc.inTitle)
+				}
+			}
+			for i := 1; i < len(res.Hits); i++ {
+				if res.Hits[i].Score > res.Hits[i-1].Score {
+					t.Errorf("hit %d scores %f above hit %d's %f", i, res.Hits[i].Score, i-1, res.Hits[i-1].Score)
+				}
+			}
+		})
+	}
+}
+
+func TestSearchFiltersSortAndPaging(t *testing.T) {
+	ix := samples(t)
+	ctx := context.Background()
+	all, err := ix.Search(ctx, Request{Size: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Total < 44 {
+		t.Fatalf("empty query matches %d articles, want all of them", all.Total)
+	}
+	for i := 1; i < len(all.Hits); i++ {
+		if all.Hits[i].Published > all.Hits[i-1].Published {
+			t.Fatalf("empty query is not newest first: %s after %s", all.Hits[i].Published, all.Hits[i-1].Published)
+		}
+	}
+	from, _ := ParseDate("2023-01-01")
+	to, _ := ParseDate("2023-12-31")
+	res, err := ix.Search(ctx, Request{From: from, To: to, Sources: []string{"kabarnusantara.id"}, Sort: SortOldest, Size: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total == 0 {
+		t.Fatal("no kabarnusantara.id articles in 2023")
+	}
+	for i, h := range res.Hits {
+		if h.Source != "kabarnusantara.id" || h.Published < "2023-01-01" || h.Published > "2023-12-31" {
+			t.Errorf("hit %s (%s, %s) is outside the filters", h.ID, h.Source, h.Published)
+		}
+		if i > 0 && h.Published < res.Hits[i-1].Published {
+			t.Errorf("oldest-first order broken at %s", h.ID)
+		}
+	}
+	if got := res.Facets[FieldSource]; len(got) != 1 || got[0].Value != "kabarnusantara.id" || uint64(got[0].Count) != res.Total {
+		t.Errorf("source facet %v, want only kabarnusantara.id with %d", got, res.Total)
+	}
+	page1, _ := ix.Search(ctx, Request{Query: "indonesia", Size: 2})
+	page2, _ := ix.Search(ctx, Request{Query: "indonesia", Size: 2, Page: 2})
+	if len(page1.Hits) != 2 || len(page2.Hits) != 2 || page1.Hits[0].ID == page2.Hits[0].ID {
+		t.Errorf("paging: page 1 %v, page 2 %v", page1.Hits, page2.Hits)
+	}
+}
+
+func TestSearchBadRequests(t *testing.T) {
+	ix := samples(t)
+	for _, r := range []Request{
+		{Query: "title:"},
+		{Query: `"unclosed`},
+		{Query: "/[/"},
+		{Query: "kata~5"},
+		{Query: "x", Page: -1},
+		{Query: "x", Size: 1000},
+		{Query: "x", Page: 5000, Size: 100},
+		{Query: "x", Sort: "popularity"},
+		{Query: "x", From: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{Query: strings.Repeat("a", MaxQueryBytes+1)},
+		{Query: "\xff"},
+	} {
+		if _, err := ix.Search(context.Background(), r); !errors.Is(err, ErrBadRequest) {
+			t.Errorf("Search(%+v): error %v, want ErrBadRequest", r, err)
+		}
+	}
+}
+
+func FuzzSearchQuery(f *testing.F) {
+	for _, q := range []string{"multipolar", `"kerja sama"`, "+rusia -ukraina", "title:(", "a~9", "/[/", "*", "tahun:>5", `published:>"2023-01-01"`, "Apa itu C++?"} {
+		f.Add(q, false)
+	}
+	ix := samples(f)
+	f.Fuzz(func(t *testing.T, q string, plain bool) {
+		_, err := ix.Search(context.Background(), Request{Query: q, Plain: plain, NoFacets: true})
+		if err != nil && !errors.Is(err, ErrBadRequest) {
+			t.Fatalf("Search(%q, plain=%v): %v is not a bad request", q, plain, err)
+		}
+		if plain && err != nil && len(q) <= MaxQueryBytes && validUTF8(q) {
+			t.Fatalf("plain Search(%q) failed: %v", q, err)
+		}
+	})
+}
