@@ -116,7 +116,7 @@ func (r *Request) normalize() error {
 		return badRequest("page must be 1 or more, not %d", r.Page)
 	case r.Size < 1 || r.Size > MaxSize:
 		return badRequest("size must be between 1 and %d, not %d", MaxSize, r.Size)
-	case r.Page*r.Size > MaxResultDepth:
+	case r.Page > MaxResultDepth/r.Size:
 		return badRequest("page %d of size %d goes past the first %d results", r.Page, r.Size, MaxResultDepth)
 	}
 	switch r.Sort {

@@ -47,7 +47,10 @@ func (w *Writer) Add(ctx context.Context, a Article) error {
 		return err
 	}
 	if i, ok := w.byID[a.ID]; ok {
+		// The same id twice in one input: the later article wins, and
+		// the earlier counts as updated by it.
 		w.pending[i] = a
+		w.stats.Updated++
 		return nil
 	}
 	w.byID[a.ID] = len(w.pending)
@@ -128,7 +131,7 @@ func (ix *Index) checksums(ctx context.Context, ids map[string]int) (map[string]
 // path. It returns the per-record problems alongside the counts: a bad
 // record is skipped, the rest are written.
 func (ix *Index) Upsert(ctx context.Context, articles []Article) (IngestStats, []*FieldError, error) {
-	w := ix.NewWriter(len(articles))
+	w := ix.NewWriter(DefaultBatchSize)
 	var problems []*FieldError
 	for i := range articles {
 		a := articles[i]

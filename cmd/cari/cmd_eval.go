@@ -1,0 +1,118 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/carisearch/cari/index"
+)
+
+func newEvalCmd(o *options) *cobra.Command {
+	var (
+		docs, queries, qrels, run, analyzerName string
+		splits                                  []string
+		asJSON                                  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "eval --docs FILE --queries FILE --qrels FILE [flags]",
+		Short: "measure retrieval quality on a known-item set",
+		Long: `Eval indexes the documents of a retrieval set into a temporary in-memory
+index, runs every question as plain text (never as query syntax), and prints
+MRR@10, Recall@10, Recall@100 and nDCG@10 over the questions that have a
+relevant document.
+
+Files: --docs is JSON Lines (id, and body or text); --queries is
+qid<TAB>split<TAB>question; --qrels is TREC qrels ("qid 0 docid 1").
+Given --index DIR, eval evaluates that existing index instead of --docs.
+--run writes the ranking as a TREC run file.`,
+		Example: `  cari eval --docs ../shared/eval/facqa/passages.jsonl \
+            --queries ../shared/eval/facqa/queries.tsv \
+            --qrels ../shared/eval/facqa/qrels.txt
+  cari eval ... --analyzer standard --json`,
+		Args:        cobra.NoArgs,
+		Annotations: takesLexicon(),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			useIndex := cmd.Flags().Changed("index")
+			if queries == "" || qrels == "" || (docs == "" && !useIndex) {
+				return fmt.Errorf("eval needs --queries, --qrels and --docs (or --index DIR)")
+			}
+			qs, err := index.ReadQueries(queries, splits)
+			if err != nil {
+				return err
+			}
+			rels, err := index.ReadQrels(qrels)
+			if err != nil {
+				return err
+			}
+			var ix *index.Index
+			if useIndex {
+				ix, err = index.Open(o.index)
+			} else {
+				ix, err = index.CreateInMemory(index.Options{Analyzer: analyzerName, Lexicons: o.lexicons, Protected: o.protected})
+			}
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			start := time.Now()
+			if !useIndex {
+				report, err := ix.Ingest(ctx, []string{docs}, 0, nil)
+				if err != nil {
+					return err
+				}
+				for _, fe := range report.Skipped {
+					fmt.Fprintf(o.stderr, "skipped: %v\n", fe)
+				}
+				fmt.Fprintf(o.stderr, "indexed %d documents in %s\n", report.Total(), time.Since(start).Round(time.Millisecond))
+			}
+			var runFile *os.File
+			if run != "" {
+				if runFile, err = os.Create(run); err != nil {
+					return fmt.Errorf("run file: %w", err)
+				}
+				defer runFile.Close()
+			}
+			name := "cari-" + analyzerName
+			if analyzerName == "" {
+				name = "cari-id"
+			}
+			var rep index.EvalReport
+			if runFile != nil {
+				rep, err = ix.Evaluate(ctx, qs, rels, name, runFile)
+			} else {
+				rep, err = ix.Evaluate(ctx, qs, rels, name, nil)
+			}
+			if err != nil {
+				return err
+			}
+			if runFile != nil {
+				if err := runFile.Close(); err != nil {
+					return fmt.Errorf("run file: %w", err)
+				}
+			}
+			if asJSON {
+				enc := json.NewEncoder(o.stdout)
+				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
+				return enc.Encode(rep)
+			}
+			fmt.Fprintf(o.stdout, "queries     %d\nMRR@10      %.4f\nRecall@10   %.4f\nRecall@100  %.4f\nnDCG@10     %.4f\n",
+				rep.Queries, rep.MRR10, rep.Recall10, rep.Recall100, rep.NDCG10)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&docs, "docs", "", "documents, JSON Lines")
+	f.StringVar(&queries, "queries", "", "questions: qid<TAB>split<TAB>question")
+	f.StringVar(&qrels, "qrels", "", "relevance judgements, TREC qrels")
+	f.StringVar(&run, "run", "", "write the ranking to this TREC run file")
+	f.StringVar(&analyzerName, "analyzer", "", `analyzer: "id" (default) or "standard"`)
+	f.StringSliceVar(&splits, "split", nil, "only questions of these splits (e.g. train,valid)")
+	f.BoolVar(&asJSON, "json", false, "print the figures as JSON")
+	return cmd
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/carisearch/cari/index"
+)
+
+func newSearchCmd(o *options) *cobra.Command {
+	var (
+		r        index.Request
+		from, to string
+		asJSON   bool
+		plain    bool
+	)
+	cmd := &cobra.Command{
+		Use:   "search [flags] QUERY...",
+		Short: "search the index",
+		Long: `Search finds the articles that match QUERY, best first (BM25), and prints
+each with its title, source, date, score and a snippet with the matched words
+marked. Words are analyzed like the articles, so "serangan" also finds
+"menyerang" and "diserang".
+
+Query syntax (bleve's query string):
+  kerja sama            either word; articles with both rank higher
+  "kerja sama"          the phrase
+  +rusia -ukraina       must have rusia, must not have ukraina
+  title:multipolar      only in the title
+  pertahan*             any word starting so (matched against stems)
+Use --plain to search the words as they are, with no syntax.
+
+--json prints the result object of the HTTP API: query, total, took_ms,
+page, size, hits (id, score, title, source, url, published, snippet) and
+facets; title and snippet are HTML with <mark> around matched words.`,
+		Example: `  cari search multipolar
+  cari search '"kerja sama pertahanan"'
+  cari search --source kabarnusantara.id --from 2023-01-01 --sort date Tiongkok
+  cari search --json "kerja sama"`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r.Query = strings.Join(args, " ")
+			r.Plain = plain
+			var err error
+			if r.From, err = optionalDate("--from", from); err != nil {
+				return err
+			}
+			if r.To, err = optionalDate("--to", to); err != nil {
+				return err
+			}
+			ix, err := index.Open(o.index)
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			res, err := ix.Search(cmd.Context(), r)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(o.stdout)
+				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
+				return enc.Encode(res)
+			}
+			printResult(o, res)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&r.Size, "size", index.DefaultSize, "hits a page")
+	f.IntVar(&r.Page, "page", 1, "page of hits, from 1")
+	f.StringSliceVar(&r.Sources, "source", nil, "only articles from this source (repeatable)")
+	f.StringSliceVar(&r.Tags, "tag", nil, "only articles with this tag (repeatable)")
+	f.StringVar(&from, "from", "", "only articles published on or after this day (YYYY-MM-DD)")
+	f.StringVar(&to, "to", "", "only articles published on or before this day (YYYY-MM-DD)")
+	f.StringVar(&r.Sort, "sort", "", `"relevance" (default), "date" (newest first) or "oldest"`)
+	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
+	f.BoolVar(&plain, "plain", false, "search the words as plain text, with no query syntax")
+	return cmd
+}
+
+func optionalDate(flag, s string) (t time.Time, err error) {
+	if s == "" {
+		return t, nil
+	}
+	t, err = index.ParseDate(s)
+	if err != nil {
+		return t, fmt.Errorf("%s: %w", flag, err)
+	}
+	return t, nil
+}
+
+func printResult(o *options, res *index.Result) {
+	tty := isTerminal(o.stdout)
+	last := (res.Page-1)*res.Size + len(res.Hits)
+	if len(res.Hits) == 0 {
+		fmt.Fprintf(o.stdout, "no articles match %q (%d in all)\n", res.Query, res.Total)
+		return
+	}
+	fmt.Fprintf(o.stdout, "%d articles match %q; %d–%d (%.1f ms)\n\n", res.Total, res.Query, (res.Page-1)*res.Size+1, last, res.TookMS)
+	for i, h := range res.Hits {
+		fmt.Fprintf(o.stdout, "%d. %s\n", (res.Page-1)*res.Size+i+1, highlight(h.Title, tty))
+		meta := []string{}
+		for _, s := range []string{h.Source, h.Published} {
+			if s != "" {
+				meta = append(meta, s)
+			}
+		}
+		meta = append(meta, fmt.Sprintf("score %.2f", h.Score), h.ID)
+		fmt.Fprintf(o.stdout, "   %s\n", strings.Join(meta, " · "))
+		if h.Snippet != "" {
+			fmt.Fprintf(o.stdout, "   %s\n", strings.Join(strings.Fields(highlight(h.Snippet, tty)), " "))
+		}
+		fmt.Fprintln(o.stdout)
+	}
+}

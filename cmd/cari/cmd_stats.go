@@ -1,0 +1,60 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/carisearch/cari/index"
+)
+
+func newStatsCmd(o *options) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "stats [--index DIR] [--json]",
+		Short: "describe the index",
+		Long: `Stats prints the number of articles in the index, its fields, its analyzer
+and its size on disk. --json prints the same as an object with the keys
+path, documents, fields, size_bytes and analyzer.`,
+		Example: `  cari stats
+  cari stats --index /srv/berita --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ix, err := index.Open(o.index)
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			st, err := ix.Stats()
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(o.stdout)
+				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
+				return enc.Encode(st)
+			}
+			fmt.Fprintf(o.stdout, "index      %s\narticles   %d\nfields     %s\nanalyzer   %s\nsize       %s\n",
+				st.Path, st.Documents, strings.Join(st.Fields, ", "), st.Analyzer, humanBytes(st.SizeBytes))
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the statistics as JSON")
+	return cmd
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

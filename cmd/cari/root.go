@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/carisearch/cari/analyzer"
+)
+
+// env is the world a command runs in; tests give it buffers.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// isTerminal reports whether w is a terminal, for progress bars and colour.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// exitError carries an exit code for a failure already reported.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+func run(ctx context.Context, args []string, e env) int {
+	root := newRootCmd(e)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	var exit exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		return exit.code
+	}
+	fmt.Fprintf(e.stderr, "cari: %v\n", err)
+	return 1
+}
+
+// options are the flags every command shares.
+type options struct {
+	env
+	index     string
+	lexicons  []string
+	protected []string
+}
+
+func newRootCmd(e env) *cobra.Command {
+	o := &options{env: e}
+	root := &cobra.Command{
+		Use:   "cari",
+		Short: "search Indonesian news articles",
+		Long: `cari indexes Indonesian news articles and searches them with an analyzer
+that understands Indonesian: it normalizes text, resolves reduplication
+(negara-negara), drops stop words and stems affixed words to their root
+(menyerang, serangan → serang), so a search finds every form of a word.
+
+An index is one directory. Every command takes --index DIR; the default is
+$CARI_INDEX, else ./cari-index.`,
+		Example: `  cari index testdata/articles
+  cari search multipolar
+  cari serve --demo`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	defaultIndex := e.getenv("CARI_INDEX")
+	if defaultIndex == "" {
+		defaultIndex = "cari-index"
+	}
+	var lexicons []string
+	if v := e.getenv("CARI_LEXICON"); v != "" {
+		lexicons = filepath.SplitList(v)
+	}
+	root.PersistentFlags().StringVar(&o.index, "index", defaultIndex, "index directory ($CARI_INDEX)")
+	root.AddCommand(
+		newIndexCmd(o),
+		newSearchCmd(o),
+		newServeCmd(o),
+		newAnalyzeCmd(o),
+		newStatsCmd(o),
+		newStemCmd(o),
+		newEvalCmd(o),
+	)
+	for _, c := range root.Commands() {
+		if c.Annotations["lexicon"] == "yes" {
+			c.Flags().StringSliceVar(&o.lexicons, "lexicon", lexicons, "extra root word list: one word a line, or a hunspell .dic ($CARI_LEXICON, "+string(filepath.ListSeparator)+"-separated)")
+			c.Flags().StringSliceVar(&o.protected, "protected", nil, "list of words never to stem, one a line")
+		}
+	}
+	return root
+}
+
+// stemmer builds the stemmer the flags ask for.
+func (o *options) stemmer() (*analyzer.Stemmer, error) {
+	return analyzer.NewStemmer(analyzer.StemmerOptions{Lexicons: o.lexicons, Protected: o.protected})
+}
+
+// takesLexicon marks a command as taking --lexicon and --protected.
+func takesLexicon() map[string]string { return map[string]string{"lexicon": "yes"} }
+
+// highlight turns the API's <mark> HTML into terminal text: bold on a
+// terminal, «guillemets» elsewhere.
+func highlight(s string, tty bool) string {
+	open, close := "«", "»"
+	if tty {
+		open, close = "\x1b[1m", "\x1b[0m"
+	}
+	r := strings.NewReplacer("<mark>", open, "</mark>", close, "&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&quot;", `"`)
+	return r.Replace(s)
+}

@@ -1,0 +1,806 @@
+// Package server is cari's HTTP face: the JSON API, the search page and
+// the operational endpoints, over an index it reaches only through Backend.
+//
+// Design note.
+//
+// The handler talks to a Backend interface rather than to *index.Index so
+// that every status code, header and error body can be tested with a fake
+// in microseconds, while one real in-memory index checks that the pieces
+// fit. The interface holds only what the routes call; it grows with them.
+//
+// Every error leaves as JSON of one shape ({"error":{"code","message"}}),
+// because the clients are programs and the search page, and both would
+// otherwise have to guess whether a body is HTML, text or JSON. That
+// includes the 404 and 405 the ServeMux produces by itself: the router asks
+// the mux whether a pattern matched and, when none did, rewrites the mux's
+// plain-text answer, so the status logic (404 against 405 and its Allow
+// header) stays the standard library's and is not copied here.
+//
+// The index already decides what a bad search is (index.ErrBadRequest):
+// the server parses only what the URL carries (integers, dates, lists) and
+// maps errors by kind, never by message. Any 400 from /api/search carries
+// the code "bad_query", whether the server or the index found the fault,
+// so a client needs one branch for "the user typed something wrong".
+// Unknown failures are 500 with a generic message; their detail goes to
+// the log, not to whoever sent the request.
+//
+// Writes need a bearer token, and no token means no writes at all (403,
+// not 401): a server started without one must not be writable by anyone,
+// and the message says how to enable writes. The body limit is enforced
+// while reading (http.MaxBytesReader), so a huge upload costs at most the
+// limit, and a 413 writes nothing: records are upserted only once the
+// whole body has been read.
+//
+// CORS is off unless origins are configured: the search page is same
+// origin and needs none, and a public index API answering "*" would let
+// any site read it through a visitor's browser.
+//
+// Logging, metrics and panic recovery live in one ServeHTTP rather than in
+// a chain of middleware, so each request is measured once, with the route
+// pattern the mux chose (a bounded label set, unlike raw paths). Metrics
+// are written in the Prometheus text format by hand: a counter and a
+// histogram do not justify a dependency tree.
+//
+// No state is global: the stemmer, metrics and options hang off the value
+// New returns, so two servers in one process (or one test) do not meet.
+// The embedded web files are the only package-level variable and are
+// read-only.
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/subtle"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"path"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/carisearch/cari/analyzer"
+	"github.com/carisearch/cari/index"
+)
+
+// Backend is what the handlers need from an index.
+type Backend interface {
+	Search(ctx context.Context, r index.Request) (*index.Result, error)
+	Article(ctx context.Context, id string) (*index.Article, error)
+	Upsert(ctx context.Context, articles []index.Article) (index.IngestStats, []*index.FieldError, error)
+	Delete(ctx context.Context, id string) error
+	Stats() (index.Stats, error)
+}
+
+var _ Backend = (*index.Index)(nil)
+
+// Options configure a server. The zero value serves a read-only API with
+// the defaults below.
+type Options struct {
+	// Token enables writes; clients send "Authorization: Bearer TOKEN".
+	// Empty disables POST and DELETE.
+	Token string
+	// CORSOrigins may call the API from a browser ("https://a.example");
+	// "*" allows any origin. Empty allows none.
+	CORSOrigins []string
+	// SearchTimeout bounds each search and lookup; 0 means
+	// DefaultSearchTimeout.
+	SearchTimeout time.Duration
+	// MaxBodyBytes bounds a request body; 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// Logger receives one line per request; nil means slog.Default().
+	Logger *slog.Logger
+	// Stemmer is used by /api/analyze; nil builds one from the embedded
+	// word lists.
+	Stemmer *analyzer.Stemmer
+}
+
+// Defaults and limits.
+const (
+	DefaultSearchTimeout = 10 * time.Second
+	DefaultMaxBodyBytes  = 32 << 20
+	// MaxAnalyzeBytes bounds the text of /api/analyze.
+	MaxAnalyzeBytes = 10000
+	// MaxFilterValues bounds the source and tag values of one search.
+	MaxFilterValues = 100
+)
+
+// clientClosedRequest is logged when the client went away before the
+// answer (nginx's convention; the client never sees it).
+const clientClosedRequest = 499
+
+//go:embed web
+var webFiles embed.FS
+
+type server struct {
+	b        Backend
+	opts     Options
+	log      *slog.Logger
+	stemmer  *analyzer.Stemmer
+	stemErr  error
+	origins  map[string]bool
+	anyOrig  bool
+	mux      *http.ServeMux
+	metrics  *metrics
+	web      fs.FS
+	indexDoc []byte
+}
+
+// New returns the HTTP handler for the API and the search page.
+func New(b Backend, opts Options) http.Handler {
+	if opts.SearchTimeout <= 0 {
+		opts.SearchTimeout = DefaultSearchTimeout
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	s := &server{b: b, opts: opts, log: opts.Logger, stemmer: opts.Stemmer, origins: map[string]bool{}, metrics: newMetrics()}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.stemmer == nil {
+		s.stemmer, s.stemErr = analyzer.NewStemmer(analyzer.StemmerOptions{})
+		if s.stemErr != nil {
+			s.log.Error("build stemmer; /api/analyze will fail", "err", s.stemErr)
+		}
+	}
+	for _, o := range opts.CORSOrigins {
+		o = strings.TrimRight(strings.TrimSpace(o), "/")
+		switch o {
+		case "":
+		case "*":
+			s.anyOrig = true
+		default:
+			s.origins[o] = true
+		}
+	}
+	web, err := fs.Sub(webFiles, "web")
+	if err != nil {
+		panic(err) // the embed directive guarantees the directory
+	}
+	s.web = web
+	s.indexDoc, err = fs.ReadFile(web, "index.html")
+	if err != nil {
+		panic(err)
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/search", s.search)
+	mux.HandleFunc("GET /api/articles/{id}", s.article)
+	mux.HandleFunc("POST /api/articles", s.auth(s.upsert))
+	mux.HandleFunc("DELETE /api/articles/{id}", s.auth(s.delete))
+	mux.HandleFunc("GET /api/analyze", s.analyze)
+	mux.HandleFunc("GET /api/stats", s.stats)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.HandleFunc("GET /metrics", s.metricsPage)
+	mux.HandleFunc("GET /{$}", s.page)
+	mux.HandleFunc("GET /static/{file}", s.static)
+	s.mux = mux
+	return s
+}
+
+// ServeHTTP measures, logs and recovers every request around the router.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &recorder{ResponseWriter: w}
+	route := "unmatched"
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+			if !rec.wrote {
+				writeError(rec, http.StatusInternalServerError, "internal", "internal error")
+			}
+		}
+		d := time.Since(start)
+		status := rec.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		s.metrics.observe(route, r.Method, status, d)
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", status),
+			slog.Duration("duration", d),
+			slog.Int64("bytes", rec.bytes))
+	}()
+	if s.cors(rec, r) {
+		route = "preflight"
+		return
+	}
+	// When no pattern matches, the mux's plain-text 404 or 405 is
+	// rewritten as a JSON error.
+	h, pattern := s.mux.Handler(r)
+	if pattern == "" {
+		h.ServeHTTP(&muxErrorWriter{ResponseWriter: rec}, r)
+		return
+	}
+	route = pattern
+	s.mux.ServeHTTP(rec, r)
+}
+
+// cors sets the CORS headers for an allowed origin and answers preflight
+// requests; it reports whether the request has been answered.
+func (s *server) cors(w http.ResponseWriter, r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	preflight := r.Method == http.MethodOptions && origin != "" && r.Header.Get("Access-Control-Request-Method") != ""
+	if len(s.origins) == 0 && !s.anyOrig {
+		if preflight {
+			writeError(w, http.StatusForbidden, "cors_denied", "cross-origin requests are not allowed; start the server with the origin allowed (--cors)")
+			return true
+		}
+		return false
+	}
+	w.Header().Add("Vary", "Origin")
+	if origin == "" {
+		return false
+	}
+	allowed := s.anyOrig || s.origins[origin]
+	if allowed {
+		if s.anyOrig {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+		} else {
+			w.Header().Set("Access-Control-Allow-Origin", origin)
+		}
+	}
+	if !preflight {
+		return false
+	}
+	if !allowed {
+		writeError(w, http.StatusForbidden, "cors_denied", fmt.Sprintf("origin %q is not allowed", truncate(origin, 100)))
+		return true
+	}
+	h := w.Header()
+	h.Add("Vary", "Access-Control-Request-Method")
+	h.Add("Vary", "Access-Control-Request-Headers")
+	h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE")
+	h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+	h.Set("Access-Control-Max-Age", "600")
+	w.WriteHeader(http.StatusNoContent)
+	return true
+}
+
+// search answers GET /api/search.
+func (s *server) search(w http.ResponseWriter, r *http.Request) {
+	req, err := parseSearch(r.URL.RawQuery)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_query", err.Error())
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
+	defer cancel()
+	res, err := s.b.Search(ctx, req)
+	if err != nil {
+		s.fail(w, r, ctx, err, "bad_query")
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// parseSearch turns the query string of /api/search into a request,
+// checking what the URL alone can tell; the index checks the rest.
+func parseSearch(raw string) (index.Request, error) {
+	var req index.Request
+	v, err := url.ParseQuery(raw)
+	if err != nil {
+		return req, fmt.Errorf("malformed query string: %v", err)
+	}
+	req.Query = v.Get("q")
+	req.Sort = v.Get("sort")
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"page", &req.Page}, {"size", &req.Size}} {
+		s := strings.TrimSpace(v.Get(p.name))
+		if s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return req, fmt.Errorf("%s must be an integer, not %q", p.name, truncate(s, 40))
+		}
+		*p.dst = n
+	}
+	// page*size could overflow inside the index; no page past the deepest
+	// result is valid whatever the size.
+	if req.Page > index.MaxResultDepth {
+		return req, fmt.Errorf("page %d goes past the first %d results", req.Page, index.MaxResultDepth)
+	}
+	if req.Size > index.MaxSize {
+		return req, fmt.Errorf("size must be between 1 and %d, not %d", index.MaxSize, req.Size)
+	}
+	if req.Sources, err = listParam(v, "source"); err != nil {
+		return req, err
+	}
+	if req.Tags, err = listParam(v, "tag"); err != nil {
+		return req, err
+	}
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &req.From}, {"to", &req.To}} {
+		s := strings.TrimSpace(v.Get(p.name))
+		if s == "" {
+			continue
+		}
+		t, err := index.ParseDate(s)
+		if err != nil {
+			return req, fmt.Errorf("%s: %v", p.name, err)
+		}
+		*p.dst = t
+	}
+	return req, nil
+}
+
+// listParam collects a parameter that may repeat and may hold
+// comma-separated values.
+func listParam(v url.Values, name string) ([]string, error) {
+	var out []string
+	for _, s := range v[name] {
+		for _, part := range strings.Split(s, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	if len(out) > MaxFilterValues {
+		return nil, fmt.Errorf("at most %d %s values, not %d", MaxFilterValues, name, len(out))
+	}
+	return out, nil
+}
+
+// article answers GET /api/articles/{id}.
+func (s *server) article(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
+	defer cancel()
+	a, err := s.b.Article(ctx, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, ctx, err, "bad_request")
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+// skipped is a record the API did not index, and why.
+type skipped struct {
+	Line    int    `json:"line"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+type upsertResponse struct {
+	index.IngestStats
+	Skipped []skipped `json:"skipped"`
+}
+
+// upsert answers POST /api/articles: a JSON array or JSON Lines of
+// articles, read whole before anything is written.
+func (s *server) upsert(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength > s.opts.MaxBodyBytes {
+		writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body is larger than %d bytes", s.opts.MaxBodyBytes))
+		return
+	}
+	body := bufio.NewReader(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes))
+	first, err := firstNonSpace(body)
+	if err != nil && err != io.EOF {
+		s.bodyError(w, r, err)
+		return
+	}
+	if err == io.EOF {
+		writeError(w, http.StatusBadRequest, "bad_request", "request body is empty; send a JSON array of articles or one JSON object a line")
+		return
+	}
+	format := index.FormatJSONLines
+	if first == '[' {
+		format = index.FormatJSONArray
+	}
+	var (
+		articles []index.Article
+		lines    []int
+		resp     = upsertResponse{Skipped: []skipped{}}
+	)
+	bad := func(fe *index.FieldError) {
+		msg := "invalid record"
+		if fe.Err != nil {
+			msg = fe.Err.Error()
+		}
+		resp.Skipped = append(resp.Skipped, skipped{Line: fe.Line, Field: fe.Field, Message: msg})
+	}
+	err = index.ReadStream(r.Context(), body, "request", format, index.Handlers{
+		Emit: func(rec index.Record) error {
+			articles = append(articles, rec.Article)
+			lines = append(lines, rec.Line)
+			return nil
+		},
+		Bad: bad,
+	})
+	if err != nil {
+		s.bodyError(w, r, err)
+		return
+	}
+	var (
+		stats    index.IngestStats
+		problems []*index.FieldError
+	)
+	if len(articles) > 0 {
+		stats, problems, err = s.b.Upsert(r.Context(), articles)
+		if err != nil {
+			s.fail(w, r, r.Context(), err, "bad_request")
+			return
+		}
+	}
+	for _, fe := range problems {
+		// Upsert numbers problems by position in the slice it was given;
+		// the client wants the line of its own input.
+		c := *fe
+		if c.Line >= 1 && c.Line <= len(lines) {
+			c.Line = lines[c.Line-1]
+		}
+		bad(&c)
+	}
+	sort.SliceStable(resp.Skipped, func(i, j int) bool { return resp.Skipped[i].Line < resp.Skipped[j].Line })
+	resp.IngestStats = stats
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// firstNonSpace returns the first byte of br that is not JSON white space,
+// leaving it unread.
+func firstNonSpace(br *bufio.Reader) (byte, error) {
+	for {
+		c, err := br.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		return c, br.UnreadByte()
+	}
+}
+
+// bodyError answers a failure to read a request body.
+func (s *server) bodyError(w http.ResponseWriter, r *http.Request, err error) {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body is larger than %d bytes; nothing was indexed", tooLarge.Limit))
+		return
+	}
+	if r.Context().Err() != nil {
+		s.fail(w, r, r.Context(), err, "bad_request")
+		return
+	}
+	writeError(w, http.StatusBadRequest, "bad_request", "cannot read the request body: "+err.Error())
+}
+
+// delete answers DELETE /api/articles/{id}.
+func (s *server) delete(w http.ResponseWriter, r *http.Request) {
+	if err := s.b.Delete(r.Context(), r.PathValue("id")); err != nil {
+		s.fail(w, r, r.Context(), err, "bad_request")
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// auth lets a request through with the right bearer token.
+func (s *server) auth(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.opts.Token == "" {
+			writeError(w, http.StatusForbidden, "writes_disabled", "writes are disabled: start the server with a token (--token or $CARI_TOKEN) and send it as \"Authorization: Bearer TOKEN\"")
+			return
+		}
+		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(s.opts.Token)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="cari"`)
+			writeError(w, http.StatusUnauthorized, "unauthorized", "missing or wrong token; send \"Authorization: Bearer TOKEN\"")
+			return
+		}
+		next(w, r)
+	}
+}
+
+// analyze answers GET /api/analyze.
+func (s *server) analyze(w http.ResponseWriter, r *http.Request) {
+	text := r.URL.Query().Get("text")
+	if len(text) > MaxAnalyzeBytes {
+		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("text is %d bytes long, at most %d", len(text), MaxAnalyzeBytes))
+		return
+	}
+	if s.stemErr != nil {
+		s.fail(w, r, r.Context(), s.stemErr, "bad_request")
+		return
+	}
+	tokens, err := analyzer.Explain(text, s.stemmer)
+	if err != nil {
+		s.fail(w, r, r.Context(), err, "bad_request")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string][]analyzer.Explained{"tokens": tokens})
+}
+
+func (s *server) stats(w http.ResponseWriter, r *http.Request) {
+	st, err := s.b.Stats()
+	if err != nil {
+		s.fail(w, r, r.Context(), err, "bad_request")
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.b.Stats(); err != nil {
+		s.log.Warn("not ready", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "unavailable", "the index is not available")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// static serves the page's script and style sheet.
+func (s *server) static(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	data, err := fs.ReadFile(s.web, name)
+	if err != nil || name == "index.html" {
+		writeError(w, http.StatusNotFound, "not_found", "no such file")
+		return
+	}
+	w.Header().Set("Content-Type", mime.TypeByExtension(path.Ext(name)))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-cache")
+	_, _ = w.Write(data)
+}
+
+// page serves the search page.
+func (s *server) page(w http.ResponseWriter, _ *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	// Titles and snippets are inserted as HTML; the policy keeps anything
+	// but our own script from running should one ever carry more.
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	_, _ = w.Write(s.indexDoc)
+}
+
+// fail answers an error from the backend: badCode for errors the client
+// caused, the right status for a missing article or a deadline, and a
+// generic 500 otherwise.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, ctx context.Context, err error, badCode string) {
+	switch {
+	case errors.Is(err, index.ErrBadRequest):
+		writeError(w, http.StatusBadRequest, badCode, strings.TrimPrefix(err.Error(), index.ErrBadRequest.Error()+": "))
+	case errors.Is(err, index.ErrNotFound):
+		writeError(w, http.StatusNotFound, "not_found", err.Error())
+	case r.Context().Err() != nil:
+		s.log.Debug("client went away", "method", r.Method, "path", r.URL.Path, "err", err)
+		writeError(w, clientClosedRequest, "canceled", "request canceled")
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+		writeError(w, http.StatusGatewayTimeout, "timeout", "the request took too long; try a narrower query")
+	default:
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		writeError(w, http.StatusInternalServerError, "internal", "internal error")
+	}
+}
+
+type errorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	var e errorBody
+	e.Error.Code, e.Error.Message = code, message
+	writeJSON(w, status, e)
+}
+
+// writeJSON encodes v before writing anything, so an encoding failure can
+// still become a 500. HTML is not escaped: titles and snippets carry
+// <mark>, and readers of the API (and of curl's output) should see it as
+// it is; the response is application/json, never rendered as HTML.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	data := buf.Bytes()
+	if err := enc.Encode(v); err != nil {
+		status = http.StatusInternalServerError
+		data = []byte(`{"error":{"code":"internal","message":"internal error"}}` + "\n")
+	} else {
+		data = buf.Bytes()
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Del("Content-Length")
+	w.WriteHeader(status)
+	_, _ = w.Write(data)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
+}
+
+// recorder remembers the status and size of a response.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+	wrote  bool
+}
+
+func (w *recorder) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *recorder) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// muxErrorWriter turns the mux's own plain-text 404 and 405 into JSON
+// errors and lets anything else (its redirects) through.
+type muxErrorWriter struct {
+	http.ResponseWriter
+	swallow bool
+}
+
+func (w *muxErrorWriter) WriteHeader(code int) {
+	switch code {
+	case http.StatusNotFound:
+		w.swallow = true
+		writeError(w.ResponseWriter, code, "not_found", "no such page or endpoint")
+	case http.StatusMethodNotAllowed:
+		w.swallow = true
+		writeError(w.ResponseWriter, code, "method_not_allowed", "method not allowed; allowed: "+w.Header().Get("Allow"))
+	default:
+		w.ResponseWriter.WriteHeader(code)
+	}
+}
+
+func (w *muxErrorWriter) Write(b []byte) (int, error) {
+	if w.swallow {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// metrics counts requests and their latency by route, method and status,
+// for /metrics in the Prometheus text format.
+type metrics struct {
+	buckets []float64 // upper bounds in seconds
+	mu      sync.Mutex
+	count   map[metricKey]uint64
+	latency map[string]*histogram
+}
+
+type metricKey struct {
+	route, method string
+	code          int
+}
+
+type histogram struct {
+	counts []uint64 // one per bucket; cumulative when written
+	sum    float64
+	n      uint64
+}
+
+func newMetrics() *metrics {
+	return &metrics{
+		buckets: []float64{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
+		count:   map[metricKey]uint64{},
+		latency: map[string]*histogram{},
+	}
+}
+
+func (m *metrics) observe(route, method string, code int, d time.Duration) {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete, http.MethodOptions, http.MethodPut, http.MethodPatch:
+	default:
+		method = "other" // clients choose methods; labels must stay few
+	}
+	sec := d.Seconds()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.count[metricKey{route, method, code}]++
+	h := m.latency[route]
+	if h == nil {
+		h = &histogram{counts: make([]uint64, len(m.buckets))}
+		m.latency[route] = h
+	}
+	for i, b := range m.buckets {
+		if sec <= b {
+			h.counts[i]++
+			break
+		}
+	}
+	h.sum += sec
+	h.n++
+}
+
+func (m *metrics) write(w io.Writer, docs uint64, docsOK bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var b bytes.Buffer
+	b.WriteString("# HELP cari_http_requests_total HTTP requests by route, method and status code.\n")
+	b.WriteString("# TYPE cari_http_requests_total counter\n")
+	keys := make([]metricKey, 0, len(m.count))
+	for k := range m.count {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, c metricKey) int {
+		return cmp.Or(strings.Compare(a.route, c.route), strings.Compare(a.method, c.method), cmp.Compare(a.code, c.code))
+	})
+	for _, k := range keys {
+		fmt.Fprintf(&b, "cari_http_requests_total{route=%s,method=%s,code=\"%d\"} %d\n", label(k.route), label(k.method), k.code, m.count[k])
+	}
+	b.WriteString("# HELP cari_http_request_duration_seconds Time to answer HTTP requests, by route.\n")
+	b.WriteString("# TYPE cari_http_request_duration_seconds histogram\n")
+	routes := make([]string, 0, len(m.latency))
+	for r := range m.latency {
+		routes = append(routes, r)
+	}
+	sort.Strings(routes)
+	for _, r := range routes {
+		h := m.latency[r]
+		var cum uint64
+		for i, le := range m.buckets {
+			cum += h.counts[i]
+			fmt.Fprintf(&b, "cari_http_request_duration_seconds_bucket{route=%s,le=\"%s\"} %d\n", label(r), strconv.FormatFloat(le, 'g', -1, 64), cum)
+		}
+		fmt.Fprintf(&b, "cari_http_request_duration_seconds_bucket{route=%s,le=\"+Inf\"} %d\n", label(r), h.n)
+		fmt.Fprintf(&b, "cari_http_request_duration_seconds_sum{route=%s} %s\n", label(r), strconv.FormatFloat(h.sum, 'g', -1, 64))
+		fmt.Fprintf(&b, "cari_http_request_duration_seconds_count{route=%s} %d\n", label(r), h.n)
+	}
+	if docsOK {
+		b.WriteString("# HELP cari_index_documents Articles in the index.\n")
+		b.WriteString("# TYPE cari_index_documents gauge\n")
+		fmt.Fprintf(&b, "cari_index_documents %d\n", docs)
+	}
+	_, _ = w.Write(b.Bytes())
+}
+
+// label quotes a Prometheus label value.
+func label(v string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+	return `"` + r.Replace(v) + `"`
+}
+
+func (s *server) metricsPage(w http.ResponseWriter, _ *http.Request) {
+	st, err := s.b.Stats()
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	s.metrics.write(w, st.Documents, err == nil)
+}

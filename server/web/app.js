@@ -1,0 +1,249 @@
+// The search page: reads its state from the URL, asks /api/search, draws
+// the hits and facets. The URL is the only state, so a search can be
+// shared, reloaded and navigated with the browser's back button.
+'use strict';
+
+(function () {
+  const PAGE_SIZE = 10;
+  const MAX_DEPTH = 10000; // the API serves no hit past this rank
+
+  const $ = (id) => document.getElementById(id);
+  const form = $('search'), input = $('q'), sortSel = $('sort');
+  const summary = $('summary'), filters = $('filters'), errorBox = $('error');
+  const results = $('results'), facets = $('facets');
+  const pager = $('pager'), prev = $('prev'), next = $('next'), pageno = $('pageno');
+
+  const number = new Intl.NumberFormat('id-ID');
+  const dateFmt = new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+  let state = readState();
+  let inflight = null;
+
+  function readState() {
+    const p = new URLSearchParams(location.search);
+    return {
+      q: p.get('q') || '',
+      sort: p.get('sort') || '',
+      page: Math.max(1, parseInt(p.get('page'), 10) || 1),
+      sources: p.getAll('source'),
+      tags: p.getAll('tag'),
+      from: p.get('from') || '',
+      to: p.get('to') || '',
+    };
+  }
+
+  function params(s) {
+    const p = new URLSearchParams();
+    if (s.q) p.set('q', s.q);
+    if (s.sort) p.set('sort', s.sort);
+    if (s.page > 1) p.set('page', String(s.page));
+    s.sources.forEach((v) => p.append('source', v));
+    s.tags.forEach((v) => p.append('tag', v));
+    if (s.from) p.set('from', s.from);
+    if (s.to) p.set('to', s.to);
+    return p;
+  }
+
+  // go changes the state, records it in the URL and searches.
+  function go(change) {
+    state = Object.assign({}, state, { page: 1 }, change);
+    const qs = params(state).toString();
+    history.pushState(null, '', qs ? '?' + qs : location.pathname);
+    load();
+  }
+
+  async function load() {
+    input.value = state.q;
+    sortSel.value = state.sort || (state.q ? 'relevance' : 'date');
+    document.title = state.q ? state.q + ' · cari' : 'cari · mesin pencari berita';
+    drawFilters();
+    if (inflight) inflight.abort();
+    inflight = new AbortController();
+    const p = params(state);
+    p.set('size', String(PAGE_SIZE));
+    results.setAttribute('aria-busy', 'true');
+    try {
+      const resp = await fetch('/api/search?' + p.toString(), { signal: inflight.signal, headers: { Accept: 'application/json' } });
+      const body = await resp.json();
+      if (!resp.ok) {
+        const msg = body && body.error ? body.error.message : resp.statusText;
+        showError(resp.status === 400 ? 'Kueri tidak dapat diproses: ' + msg : 'Terjadi kesalahan (' + resp.status + '): ' + msg);
+        return;
+      }
+      showError('');
+      draw(body);
+    } catch (e) {
+      if (e.name !== 'AbortError') showError('Server tidak dapat dihubungi.');
+    } finally {
+      results.removeAttribute('aria-busy');
+    }
+  }
+
+  function showError(msg) {
+    errorBox.textContent = msg;
+    errorBox.hidden = !msg;
+    if (msg) {
+      results.replaceChildren();
+      facets.replaceChildren();
+      summary.textContent = '';
+      pager.hidden = true;
+    }
+  }
+
+  function draw(res) {
+    const ms = number.format(Math.round(res.took_ms * 10) / 10);
+    if (res.total === 0) {
+      summary.textContent = state.q ? 'Tidak ada berita yang cocok dengan “' + state.q + '”.' : 'Belum ada berita.';
+    } else {
+      const first = (res.page - 1) * res.size + 1;
+      const last = first + res.hits.length - 1;
+      summary.textContent = (state.q ? '' : 'Berita terbaru: ') + number.format(first) + '–' + number.format(last) +
+        ' dari ' + number.format(res.total) + ' hasil (' + ms + ' md)';
+    }
+    results.replaceChildren(...res.hits.map(hitItem));
+    drawFacets(res.facets || {});
+    const lastPage = Math.max(1, Math.min(Math.ceil(res.total / res.size), Math.floor(MAX_DEPTH / res.size)));
+    pager.hidden = res.total <= res.size && res.page === 1;
+    prev.disabled = res.page <= 1;
+    next.disabled = res.page >= lastPage;
+    pageno.textContent = 'Halaman ' + number.format(res.page) + ' dari ' + number.format(lastPage);
+  }
+
+  function hitItem(hit) {
+    const li = el('li', 'hit');
+    const h = el('h2');
+    const title = marked(hit.title || hit.id);
+    if (isWebURL(hit.url)) {
+      const a = el('a');
+      a.href = hit.url;
+      a.rel = 'noopener noreferrer';
+      a.append(title);
+      h.append(a);
+    } else {
+      h.append(title);
+    }
+    const meta = el('p', 'meta');
+    if (hit.source) {
+      const b = el('button', 'link', hit.source);
+      b.type = 'button';
+      b.title = 'Hanya dari ' + hit.source;
+      b.addEventListener('click', () => go({ sources: [hit.source] }));
+      meta.append(b);
+    }
+    if (hit.published) meta.append(el('time', '', formatDate(hit.published)));
+    (hit.tags || []).forEach((t) => meta.append(el('span', 'tag', t)));
+    const snip = el('p', 'snippet');
+    snip.append(marked(hit.snippet || ''));
+    li.append(h, meta, snip);
+    return li;
+  }
+
+  function drawFacets(f) {
+    const groups = [];
+    if (f.source && f.source.length) {
+      groups.push(facetGroup('Sumber', f.source, (v) => state.sources.includes(v), (v) => {
+        go({ sources: toggle(state.sources, v) });
+      }));
+    }
+    if (f.published && f.published.length) {
+      groups.push(facetGroup('Tahun', f.published, (v) => state.from === v + '-01-01' && state.to === v + '-12-31', (v) => {
+        const on = state.from === v + '-01-01' && state.to === v + '-12-31';
+        go(on ? { from: '', to: '' } : { from: v + '-01-01', to: v + '-12-31' });
+      }));
+    }
+    if (f.tags && f.tags.length) {
+      groups.push(facetGroup('Topik', f.tags, (v) => state.tags.includes(v), (v) => {
+        go({ tags: toggle(state.tags, v) });
+      }));
+    }
+    facets.replaceChildren(...groups);
+  }
+
+  function facetGroup(name, values, isOn, onClick) {
+    const box = el('div', 'facet');
+    box.append(el('h3', '', name));
+    const ul = el('ul');
+    values.forEach((f) => {
+      const li = el('li');
+      const b = el('button', isOn(f.value) ? 'link on' : 'link', f.value);
+      b.type = 'button';
+      b.setAttribute('aria-pressed', String(isOn(f.value)));
+      b.addEventListener('click', () => onClick(f.value));
+      li.append(b, el('span', 'count', number.format(f.count)));
+      ul.append(li);
+    });
+    box.append(ul);
+    return box;
+  }
+
+  function drawFilters() {
+    const chips = [];
+    state.sources.forEach((v) => chips.push(chip('Sumber: ' + v, { sources: state.sources.filter((x) => x !== v) })));
+    state.tags.forEach((v) => chips.push(chip('Topik: ' + v, { tags: state.tags.filter((x) => x !== v) })));
+    if (state.from || state.to) {
+      const y = state.from.slice(0, 4);
+      const label = state.from === y + '-01-01' && state.to === y + '-12-31' ? 'Tahun: ' + y
+        : 'Tanggal: ' + (state.from || '…') + ' s.d. ' + (state.to || '…');
+      chips.push(chip(label, { from: '', to: '' }));
+    }
+    filters.replaceChildren(...chips);
+  }
+
+  function chip(label, change) {
+    const b = el('button', 'chip', label + ' ×');
+    b.type = 'button';
+    b.title = 'Hapus saringan';
+    b.addEventListener('click', () => go(change));
+    return b;
+  }
+
+  // marked turns the API's HTML (escaped text with <mark> around matched
+  // words) into nodes, keeping <mark> and the text of anything else.
+  function marked(html) {
+    const doc = new DOMParser().parseFromString(html, 'text/html');
+    const out = document.createDocumentFragment();
+    (function copy(from, to) {
+      from.childNodes.forEach((n) => {
+        if (n.nodeName === 'MARK') {
+          const m = el('mark');
+          copy(n, m);
+          to.append(m);
+        } else {
+          to.append(n.textContent);
+        }
+      });
+    })(doc.body, out);
+    return out;
+  }
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function toggle(list, v) {
+    return list.includes(v) ? list.filter((x) => x !== v) : list.concat([v]);
+  }
+
+  function isWebURL(u) {
+    return typeof u === 'string' && /^https?:\/\//i.test(u);
+  }
+
+  function formatDate(s) {
+    const d = new Date(s + 'T00:00:00Z');
+    return isNaN(d) ? s : dateFmt.format(d);
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    go({ q: input.value.trim() });
+  });
+  sortSel.addEventListener('change', () => go({ sort: sortSel.value }));
+  prev.addEventListener('click', () => { go({ page: Math.max(1, state.page - 1) }); scrollTo(0, 0); });
+  next.addEventListener('click', () => { go({ page: state.page + 1 }); scrollTo(0, 0); });
+  window.addEventListener('popstate', () => { state = readState(); load(); });
+
+  load();
+})();
