@@ -14,7 +14,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
-	htmlhighlight "github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -159,7 +158,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		req.SortBy([]string{"-_score", "-" + FieldPublished, "_id"})
 	}
 	if !r.NoHighlight {
-		req.Highlight = bleve.NewHighlightWithStyle(htmlhighlight.Name)
+		req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
 		req.Highlight.AddField(FieldTitle)
 		req.Highlight.AddField(FieldBody)
 		req.Fields = append(req.Fields, FieldBody)

@@ -1,0 +1,72 @@
+package index
+
+import (
+	"fmt"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/bleve/v2/search/highlight"
+	htmlformat "github.com/blevesearch/bleve/v2/search/highlight/format/html"
+	"github.com/blevesearch/bleve/v2/search/highlight/fragmenter/simple"
+	simplehighlighter "github.com/blevesearch/bleve/v2/search/highlight/highlighter/simple"
+)
+
+// highlighterName is bleve's html highlighter with fragments that begin
+// and end on word boundaries: a snippet reads "… tatanan dunia
+// <mark>multipolar</mark> …", not "…ngkat gagasan".
+const highlighterName = "cari_html"
+
+// fragmentRunes is the length of a snippet, in characters.
+const fragmentRunes = 220
+
+type wordFragmenter struct {
+	inner highlight.Fragmenter
+}
+
+func (f wordFragmenter) Fragment(orig []byte, locations highlight.TermLocations) []*highlight.Fragment {
+	frags := f.inner.Fragment(orig, locations)
+	for _, fr := range frags {
+		first, last := fr.End, fr.Start
+		for _, l := range locations {
+			if l.Start >= fr.Start && l.End <= fr.End {
+				first, last = min(first, l.Start), max(last, l.End)
+			}
+		}
+		start := fr.Start
+		for start > 0 && start < first && midWord(orig, start) {
+			_, size := utf8.DecodeRune(orig[start:])
+			start += size
+		}
+		end := fr.End
+		for end < len(orig) && end > last && midWord(orig, end) {
+			_, size := utf8.DecodeLastRune(orig[:end])
+			end -= size
+		}
+		if start < end {
+			fr.Start, fr.End = start, end
+		}
+	}
+	return frags
+}
+
+// midWord reports whether offset i falls between two letters or digits.
+func midWord(b []byte, i int) bool {
+	before, _ := utf8.DecodeLastRune(b[:i])
+	after, _ := utf8.DecodeRune(b[i:])
+	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	return isWord(before) && isWord(after)
+}
+
+func init() {
+	err := registry.RegisterHighlighter(highlighterName, func(map[string]interface{}, *registry.Cache) (highlight.Highlighter, error) {
+		return simplehighlighter.NewHighlighter(
+			wordFragmenter{inner: simple.NewFragmenter(fragmentRunes)},
+			htmlformat.NewFragmentFormatter("<mark>", "</mark>"),
+			simplehighlighter.DefaultSeparator,
+		), nil
+	})
+	if err != nil {
+		panic(fmt.Sprintf("register %s: %v", highlighterName, err))
+	}
+}
