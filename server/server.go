@@ -623,7 +623,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	data := buf.Bytes()
+	var data []byte
 	if err := enc.Encode(v); err != nil {
 		status = http.StatusInternalServerError
 		data = []byte(`{"error":{"code":"internal","message":"internal error"}}` + "\n")
