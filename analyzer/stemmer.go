@@ -16,8 +16,8 @@ import (
 // Affix stripping alone cannot tell menanti (nanti) from menanam (tanam),
 // so every candidate is checked against a root lexicon and the search
 // backtracks over the alternatives until one ends in a known root. A word
-// with no analysis ending in a root loses only its inflectional suffixes:
-// an unknown name is safer left whole than cut into a wrong root.
+// with no analysis ending in a root is left as it is: most such words are
+// names, and a name is safer left whole than cut into a wrong root.
 //
 // A Stemmer is safe for concurrent use. Stems are cached.
 type Stemmer struct {
@@ -60,6 +60,13 @@ func (s *Stemmer) stemUncached(word string) string {
 	if _, ok := s.roots[word]; ok {
 		return word
 	}
+	if strings.IndexByte(word, ' ') >= 0 {
+		fields := strings.Fields(word)
+		for i, f := range fields {
+			fields[i] = s.Stem(f)
+		}
+		return strings.Join(fields, " ")
+	}
 	if strings.IndexByte(word, '-') >= 0 {
 		return s.stemHyphenated(word)
 	}
@@ -74,7 +81,40 @@ func (s *Stemmer) stemUncached(word string) string {
 	if root, ok := s.analyze(word, false); ok {
 		return root
 	}
-	return stripInflection(word)
+	if root, ok := s.analyzeRare(word); ok {
+		return root
+	}
+	return word
+}
+
+// analyzeRare tries the affixes that are no longer productive or come
+// with loanwords, and only when the ordinary analyses found nothing: the
+// loan suffixes -isasi, -isme and -is (finalisasi → final, idealisme →
+// ideal), the infixes -el-, -em-, -er- and -in- (gemetar → getar, kinerja
+// → kerja) and the reduplicated first syllable (lelembut → lembut, rerata
+// → rata). Each must end in a known root.
+func (s *Stemmer) analyzeRare(word string) (string, bool) {
+	for _, cand := range suffixCandidates(word) {
+		w := cand.base
+		for _, loan := range []string{"isasi", "isme", "is"} {
+			if base, ok := strings.CutSuffix(w, loan); ok && s.isRoot(base) {
+				return base, true
+			}
+		}
+		if len(w) < 5 || isVowel(w[0]) {
+			continue
+		}
+		switch infix := w[1:3]; {
+		case infix == "el" || infix == "em" || infix == "er" || infix == "in":
+			if root := w[:1] + w[3:]; s.isRoot(root) {
+				return root, true
+			}
+		}
+		if w[1] == 'e' && w[2] == w[0] && s.isRoot(w[2:]) {
+			return w[2:], true
+		}
+	}
+	return "", false
 }
 
 // stemHyphenated stems reduplications (negara-negara, bersama-sama,
@@ -164,19 +204,6 @@ func trailing(word string, suffixes string) string {
 		}
 	}
 	return ""
-}
-
-// stripInflection removes a particle and a possessive when a real word of at
-// least four letters remains: bukunya → buku, but Kenya stays.
-func stripInflection(word string) string {
-	w := word
-	if p := trailing(w, particles); p != "" && len(w)-len(p) >= 4 {
-		w = w[:len(w)-len(p)]
-	}
-	if p := trailing(w, possessives); p != "" && len(w)-len(p) >= 4 {
-		w = w[:len(w)-len(p)]
-	}
-	return w
 }
 
 // analyze tries every suffix reading of word and every prefix chain on
@@ -472,6 +499,8 @@ func ngReadings(kind prefixKind, w string, n int, add func(prefixKind, string)) 
 		if c == 'e' && len(w) > n+1 && !isVowel(w[n+1]) {
 			add(kind, w[n+1:])
 		}
+		// The root itself may begin with ng- (menganga is me-nganga).
+		add(kind, w[n-2:])
 	case c == 'g' || c == 'h' || c == 'k' || c == 'q' || c == 'x':
 		add(kind, w[n:])
 	}

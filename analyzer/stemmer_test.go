@@ -16,7 +16,7 @@ kurang teman langkah tani rumah ekonomi bijak didik kata terima nanti tanam maka
 tahu jadi laku perlu kuat baik tahan hati nyata sama ajar hasil libat daya pimpin perintah cat
 nyanyi guna hadap akhir ubah rambut asal kerja serta masuk dapat lestari punya usaha buku sehat
 kena ketua tua juang gali ungsi tarik tari tar mulai mula beri member babi nilai nila panggil
-tiru sebut anak besar peran per layan dengar`)
+tiru sebut anak besar peran per layan dengar final ideal getar lembut nganga siapa allah`)
 
 func TestStemmerRules(t *testing.T) {
 	s := NewStemmerFromWords(ruleRoots, []string{"pemilu"}, 0)
@@ -56,8 +56,13 @@ func TestStemmerRules(t *testing.T) {
 		{"berita", "berita"}, {"menteri", "menteri"}, {"ketua", "ketua"}, {"pemilu", "pemilu"},
 		{"multipolar", "multipolar"}, {"kenya", "kenya"}, {"dimas", "dimas"},
 		{"2023", "2023"}, {"ab", "ab"}, {"", ""}, {"señor", "señor"},
-		// An unknown word loses only its inflection.
-		{"zorbanya", "zorba"},
+		// An unknown word stays whole.
+		{"zorbanya", "zorbanya"},
+		// Rare affixes, only onto a known root.
+		{"finalisasi", "final"}, {"idealisme", "ideal"}, {"gemetar", "getar"},
+		{"kinerja", "kerja"}, {"lelembut", "lembut"}, {"menganga", "nganga"},
+		// Several words on one line are stemmed one by one.
+		{"siapakah memberdayakan", "siapa daya"},
 	} {
 		if got := s.Stem(tc.word); got != tc.want {
 			t.Errorf("Stem(%q) = %q, want %q", tc.word, got, tc.want)
