@@ -24,8 +24,10 @@ func reduplicationBase(first, second string) string {
 	case len(first) >= 2 && strings.HasPrefix(second, first):
 		return first
 	}
-	// The longest tail of the first half that opens the second.
-	for n := min(len(first), len(second)) - 1; n >= 3; n-- {
+	// The longest tail of the first half that opens the second. A root is
+	// short, so only short tails are tried: an absurdly long token must
+	// not cost quadratic time.
+	for n := min(len(first), len(second), maxWordBytes) - 1; n >= 3; n-- {
 		if first[len(first)-n:] == second[:n] {
 			return second[:n]
 		}

@@ -26,11 +26,15 @@ type Stemmer struct {
 	cache     *stemCache
 }
 
+// maxWordBytes bounds the words the stemmer analyzes; longer tokens (no
+// Indonesian word is this long) are returned as they are.
+const maxWordBytes = 64
+
 // Stem returns the root of a lower-case word. Words with characters other
 // than ASCII letters and hyphens (numbers, foreign scripts) are returned as
-// they are.
+// they are, and so are words longer than 64 bytes.
 func (s *Stemmer) Stem(word string) string {
-	if len(word) <= 3 {
+	if len(word) <= 3 || len(word) > maxWordBytes && strings.IndexByte(word, ' ') < 0 {
 		return word
 	}
 	if stem, ok := s.cache.get(word); ok {

@@ -38,8 +38,7 @@
 // Logging, metrics and panic recovery live in one ServeHTTP rather than in
 // a chain of middleware, so each request is measured once, with the route
 // pattern the mux chose (a bounded label set, unlike raw paths). Metrics
-// are written in the Prometheus text format by hand: a counter and a
-// histogram do not justify a dependency tree.
+// come from prometheus/client_golang, on a registry of the server's own.
 //
 // No state is global: the stemmer, metrics and options hang off the value
 // New returns, so two servers in one process (or one test) do not meet.
@@ -50,25 +49,25 @@ package server
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/subtle"
 	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"io"
 	"io/fs"
 	"log/slog"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
 	"path"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/carisearch/cari/analyzer"
@@ -146,7 +145,7 @@ func New(b Backend, opts Options) http.Handler {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	s := &server{b: b, opts: opts, log: opts.Logger, stemmer: opts.Stemmer, origins: map[string]bool{}, metrics: newMetrics()}
+	s := &server{b: b, opts: opts, log: opts.Logger, stemmer: opts.Stemmer, origins: map[string]bool{}, metrics: newMetrics(b)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -185,7 +184,7 @@ func New(b Backend, opts Options) http.Handler {
 	mux.HandleFunc("GET /api/stats", s.stats)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.HandleFunc("GET /metrics", s.metricsPage)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /{$}", s.page)
 	mux.HandleFunc("GET /static/{file}", s.static)
 	s.mux = mux
@@ -698,32 +697,40 @@ func (w *muxErrorWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// metrics counts requests and their latency by route, method and status,
-// for /metrics in the Prometheus text format.
+// metrics counts requests and their latency by route, method and status.
+// Each server has its own registry, so two servers in one process (or one
+// test) do not share counters.
 type metrics struct {
-	buckets []float64 // upper bounds in seconds
-	mu      sync.Mutex
-	count   map[metricKey]uint64
-	latency map[string]*histogram
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
 }
 
-type metricKey struct {
-	route, method string
-	code          int
-}
-
-type histogram struct {
-	counts []uint64 // one per bucket; cumulative when written
-	sum    float64
-	n      uint64
-}
-
-func newMetrics() *metrics {
-	return &metrics{
-		buckets: []float64{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
-		count:   map[metricKey]uint64{},
-		latency: map[string]*histogram{},
+func newMetrics(b Backend) *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cari_http_requests_total",
+			Help: "HTTP requests by route, method and status code.",
+		}, []string{"route", "method", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "cari_http_request_duration_seconds",
+			Help:    "Time to answer HTTP requests, by route.",
+			Buckets: []float64{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
+		}, []string{"route"}),
 	}
+	documents := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "cari_index_documents",
+		Help: "Articles in the index.",
+	}, func() float64 {
+		st, err := b.Stats()
+		if err != nil {
+			return math.NaN()
+		}
+		return float64(st.Documents)
+	})
+	m.registry.MustRegister(m.requests, m.latency, documents)
+	return m
 }
 
 func (m *metrics) observe(route, method string, code int, d time.Duration) {
@@ -732,75 +739,6 @@ func (m *metrics) observe(route, method string, code int, d time.Duration) {
 	default:
 		method = "other" // clients choose methods; labels must stay few
 	}
-	sec := d.Seconds()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.count[metricKey{route, method, code}]++
-	h := m.latency[route]
-	if h == nil {
-		h = &histogram{counts: make([]uint64, len(m.buckets))}
-		m.latency[route] = h
-	}
-	for i, b := range m.buckets {
-		if sec <= b {
-			h.counts[i]++
-			break
-		}
-	}
-	h.sum += sec
-	h.n++
-}
-
-func (m *metrics) write(w io.Writer, docs uint64, docsOK bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var b bytes.Buffer
-	b.WriteString("# HELP cari_http_requests_total HTTP requests by route, method and status code.\n")
-	b.WriteString("# TYPE cari_http_requests_total counter\n")
-	keys := make([]metricKey, 0, len(m.count))
-	for k := range m.count {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, c metricKey) int {
-		return cmp.Or(strings.Compare(a.route, c.route), strings.Compare(a.method, c.method), cmp.Compare(a.code, c.code))
-	})
-	for _, k := range keys {
-		fmt.Fprintf(&b, "cari_http_requests_total{route=%s,method=%s,code=\"%d\"} %d\n", label(k.route), label(k.method), k.code, m.count[k])
-	}
-	b.WriteString("# HELP cari_http_request_duration_seconds Time to answer HTTP requests, by route.\n")
-	b.WriteString("# TYPE cari_http_request_duration_seconds histogram\n")
-	routes := make([]string, 0, len(m.latency))
-	for r := range m.latency {
-		routes = append(routes, r)
-	}
-	sort.Strings(routes)
-	for _, r := range routes {
-		h := m.latency[r]
-		var cum uint64
-		for i, le := range m.buckets {
-			cum += h.counts[i]
-			fmt.Fprintf(&b, "cari_http_request_duration_seconds_bucket{route=%s,le=\"%s\"} %d\n", label(r), strconv.FormatFloat(le, 'g', -1, 64), cum)
-		}
-		fmt.Fprintf(&b, "cari_http_request_duration_seconds_bucket{route=%s,le=\"+Inf\"} %d\n", label(r), h.n)
-		fmt.Fprintf(&b, "cari_http_request_duration_seconds_sum{route=%s} %s\n", label(r), strconv.FormatFloat(h.sum, 'g', -1, 64))
-		fmt.Fprintf(&b, "cari_http_request_duration_seconds_count{route=%s} %d\n", label(r), h.n)
-	}
-	if docsOK {
-		b.WriteString("# HELP cari_index_documents Articles in the index.\n")
-		b.WriteString("# TYPE cari_index_documents gauge\n")
-		fmt.Fprintf(&b, "cari_index_documents %d\n", docs)
-	}
-	_, _ = w.Write(b.Bytes())
-}
-
-// label quotes a Prometheus label value.
-func label(v string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
-	return `"` + r.Replace(v) + `"`
-}
-
-func (s *server) metricsPage(w http.ResponseWriter, _ *http.Request) {
-	st, err := s.b.Stats()
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	s.metrics.write(w, st.Documents, err == nil)
+	m.requests.WithLabelValues(route, method, strconv.Itoa(code)).Inc()
+	m.latency.WithLabelValues(route).Observe(d.Seconds())
 }

@@ -515,9 +515,9 @@ func TestMetrics(t *testing.T) {
 	w := call(t, h, "GET", "/metrics", "")
 	body := w.Body.String()
 	for _, want := range []string{
-		`cari_http_requests_total{route="GET /api/search",method="GET",code="200"} 1`,
-		`cari_http_requests_total{route="GET /api/search",method="GET",code="400"} 1`,
-		`cari_http_requests_total{route="unmatched",method="other",code="405"} 1`,
+		`cari_http_requests_total{code="200",method="GET",route="GET /api/search"} 1`,
+		`cari_http_requests_total{code="400",method="GET",route="GET /api/search"} 1`,
+		`cari_http_requests_total{code="405",method="other",route="unmatched"} 1`,
 		`cari_http_request_duration_seconds_count{route="GET /api/search"} 2`,
 		`cari_index_documents 3`,
 	} {
