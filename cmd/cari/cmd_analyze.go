@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -35,10 +34,7 @@ words and words found in the root lexicon are marked too.`,
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(o.stdout)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				return enc.Encode(map[string]interface{}{"text": text, "tokens": tokens})
+				return printJSON(o.stdout, map[string]interface{}{"text": text, "tokens": tokens})
 			}
 			tw := tabwriter.NewWriter(o.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "POS\tOFFSETS\tTEXT\tTOKEN\tSTEM\tNOTE")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"time"
@@ -96,10 +95,7 @@ Given --index DIR, eval evaluates that existing index instead of --docs.
 				}
 			}
 			if asJSON {
-				enc := json.NewEncoder(o.stdout)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				return enc.Encode(rep)
+				return printJSON(o.stdout, rep)
 			}
 			fmt.Fprintf(o.stdout, "queries     %d\nMRR@10      %.4f\nRecall@10   %.4f\nRecall@100  %.4f\nnDCG@10     %.4f\n",
 				rep.Queries, rep.MRR10, rep.Recall10, rep.Recall100, rep.NDCG10)

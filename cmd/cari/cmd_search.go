@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -62,10 +61,7 @@ facets; title and snippet are HTML with <mark> around matched words.`,
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(o.stdout)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				return enc.Encode(res)
+				return printJSON(o.stdout, res)
 			}
 			printResult(o, res)
 			return nil

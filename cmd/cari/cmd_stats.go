@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -32,10 +31,7 @@ path, documents, fields, size_bytes and analyzer.`,
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(o.stdout)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				return enc.Encode(st)
+				return printJSON(o.stdout, st)
 			}
 			fmt.Fprintf(o.stdout, "index      %s\narticles   %d\nfields     %s\nanalyzer   %s\nsize       %s\n",
 				st.Path, st.Documents, strings.Join(st.Fields, ", "), st.Analyzer, humanBytes(st.SizeBytes))

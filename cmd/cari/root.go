@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -121,4 +122,13 @@ func highlight(s string, tty bool) string {
 	}
 	r := strings.NewReplacer("<mark>", open, "</mark>", close, "&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&quot;", `"`)
 	return r.Replace(s)
+}
+
+// printJSON writes v as indented JSON. HTML is left unescaped: titles and
+// snippets carry <mark>, which a reader of the output should see as it is.
+func printJSON(w io.Writer, v interface{}) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
