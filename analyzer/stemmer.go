@@ -99,26 +99,43 @@ func (s *Stemmer) stemUncached(word string) string {
 // → rata). Each must end in a known root.
 func (s *Stemmer) analyzeRare(word string) (string, bool) {
 	for _, cand := range suffixCandidates(word) {
-		w := cand.base
-		for _, loan := range []string{"isasi", "isme", "is"} {
-			if base, ok := strings.CutSuffix(w, loan); ok && s.isRoot(base) {
-				return base, true
-			}
+		if root, ok := s.rareRoot(cand.base); ok {
+			return root, true
 		}
-		if len(w) < 5 || isVowel(w[0]) {
-			continue
-		}
-		switch infix := w[1:3]; {
-		case infix == "el" || infix == "em" || infix == "er" || infix == "in":
-			if root := w[:1] + w[3:]; s.isRoot(root) {
-				return root, true
-			}
-		}
-		if w[1] == 'e' && w[2] == w[0] && s.isRoot(w[2:]) {
-			return w[2:], true
+		// memodernisasi, kesinambungan: the rare form under a prefix.
+		if root, ok := s.stripPrefixes(cand.base, cand.derivational, 0, prefixNone, false, s.rareRoot); ok {
+			return root, true
 		}
 	}
 	return "", false
+}
+
+// rareRoot returns the root w is formed from by a loan suffix, an infix
+// or a reduplicated first syllable, if that root is known.
+func (s *Stemmer) rareRoot(w string) (string, bool) {
+	for _, loan := range []string{"isasi", "isme", "is"} {
+		if base, ok := strings.CutSuffix(w, loan); ok && s.isRoot(base) {
+			return base, true
+		}
+	}
+	if len(w) < 5 || isVowel(w[0]) {
+		return "", false
+	}
+	switch infix := w[1:3]; {
+	case infix == "el" || infix == "em" || infix == "er" || infix == "in":
+		if root := w[:1] + w[3:]; s.isRoot(root) {
+			return root, true
+		}
+	}
+	if w[1] == 'e' && w[2] == w[0] && s.isRoot(w[2:]) {
+		return w[2:], true
+	}
+	return "", false
+}
+
+// knownRoot is the ordinary test at the end of an analysis: w is a root.
+func (s *Stemmer) knownRoot(w string) (string, bool) {
+	return w, s.isRoot(w)
 }
 
 // stemHyphenated stems reduplications (negara-negara, bersama-sama,
@@ -223,7 +240,7 @@ func trailing(word string, suffixes string) string {
 // tried.
 func (s *Stemmer) analyze(word string, strict bool) (string, bool) {
 	if prefixFirst(word) {
-		if root, ok := s.stripPrefixes(word, "", 0, prefixNone, strict); ok {
+		if root, ok := s.stripPrefixes(word, "", 0, prefixNone, strict, s.knownRoot); ok {
 			return root, true
 		}
 	}
@@ -235,7 +252,7 @@ func (s *Stemmer) analyze(word string, strict bool) (string, bool) {
 		root := ""
 		if cand.base != word && s.isRoot(cand.base) {
 			root = cand.base
-		} else if r, ok := s.stripPrefixes(cand.base, cand.derivational, 0, prefixNone, strict); ok {
+		} else if r, ok := s.stripPrefixes(cand.base, cand.derivational, 0, prefixNone, strict, s.knownRoot); ok {
 			root = r
 		}
 		if len(root) > len(best) {
@@ -306,7 +323,7 @@ type prefixReading struct {
 // stripPrefixes removes one prefix from w in every way the rules allow and
 // looks for a root: first among the direct remainders (fewer prefixes is
 // the likelier reading), then by stripping further prefixes from each.
-func (s *Stemmer) stripPrefixes(w, suffix string, depth int, previous prefixKind, strict bool) (string, bool) {
+func (s *Stemmer) stripPrefixes(w, suffix string, depth int, previous prefixKind, strict bool, match func(string) (string, bool)) (string, bool) {
 	if depth == maxPrefixes {
 		return "", false
 	}
@@ -322,12 +339,12 @@ func (s *Stemmer) stripPrefixes(w, suffix string, depth int, previous prefixKind
 		usable = append(usable, r)
 	}
 	for _, r := range usable {
-		if s.isRoot(r.rest) {
-			return r.rest, true
+		if root, ok := match(r.rest); ok {
+			return root, true
 		}
 	}
 	for _, r := range usable {
-		if root, ok := s.stripPrefixes(r.rest, suffix, depth+1, r.kind, strict); ok {
+		if root, ok := s.stripPrefixes(r.rest, suffix, depth+1, r.kind, strict, match); ok {
 			return root, true
 		}
 	}
@@ -506,6 +523,9 @@ func ngReadings(kind prefixKind, w string, n int, add func(prefixKind, string)) 
 		// The root itself may begin with ng- (menganga is me-nganga).
 		add(kind, w[n-2:])
 	case c == 'g' || c == 'h' || c == 'k' || c == 'q' || c == 'x':
+		add(kind, w[n:])
+	case c == 'l' && kind == prefixPe:
+		// penglihatan, pengluaran: an old peng- before l.
 		add(kind, w[n:])
 	}
 }

@@ -38,6 +38,15 @@ func (f wordFragmenter) Fragment(orig []byte, locations highlight.TermLocations)
 			_, size := utf8.DecodeRune(orig[start:])
 			start += size
 		}
+		// Nor with the tail of the previous sentence: ". Selain" reads
+		// as "… Selain".
+		for start > 0 && start < first {
+			r, size := utf8.DecodeRune(orig[start:])
+			if isWordChar(r) || r == '“' || r == '"' {
+				break
+			}
+			start += size
+		}
 		end := fr.End
 		for end < len(orig) && end > last && midWord(orig, end) {
 			_, size := utf8.DecodeLastRune(orig[:end])
@@ -54,9 +63,10 @@ func (f wordFragmenter) Fragment(orig []byte, locations highlight.TermLocations)
 func midWord(b []byte, i int) bool {
 	before, _ := utf8.DecodeLastRune(b[:i])
 	after, _ := utf8.DecodeRune(b[i:])
-	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-	return isWord(before) && isWord(after)
+	return isWordChar(before) && isWordChar(after)
 }
+
+func isWordChar(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 func init() {
 	err := registry.RegisterHighlighter(highlighterName, func(map[string]interface{}, *registry.Cache) (highlight.Highlighter, error) {
