@@ -16,8 +16,9 @@ import (
 // Affix stripping alone cannot tell menanti (nanti) from menanam (tanam),
 // so every candidate is checked against a root lexicon and the search
 // backtracks over the alternatives until one ends in a known root. A word
-// with no analysis ending in a root is left as it is: most such words are
-// names, and a name is safer left whole than cut into a wrong root.
+// with no analysis ending in a root loses only a prefix whose form is
+// unambiguous (see unambiguousStem), or is left as it is: most such words
+// are names, and a name is safer left whole than cut into a wrong root.
 //
 // A Stemmer is safe for concurrent use. Stems are cached.
 type Stemmer struct {
@@ -88,7 +89,55 @@ func (s *Stemmer) stemUncached(word string) string {
 	if root, ok := s.analyzeRare(word); ok {
 		return root
 	}
+	if stem, ok := unambiguousStem(word); ok {
+		return stem
+	}
 	return word
+}
+
+// unambiguousStem stems a word whose root is not in the lexicon, using only
+// the prefixes whose form leaves no doubt about the root's first letter:
+// meng-/peng- before g, h, k, q, x (mengqasar → qasar), men-/pen- before
+// c, d, j, z, s and tr (mentranskripsi), mem-/pem- before b, f, v and
+// pr, pl (memproduksi), meny-/peny- before a vowel (s restored), and ber-,
+// ter- before a consonant (terhenyak → henyak). di-, ke-, se- and me- before
+// l, r, w, y are left alone: they open too many names (Dimas, Kevin,
+// Setiawan, Melanie). The root must keep five letters.
+func unambiguousStem(word string) (string, bool) {
+	w := word
+	if p := trailing(w, particles); p != "" {
+		w = w[:len(w)-len(p)]
+	}
+	if p := trailing(w, "nya"); p != "" {
+		w = w[:len(w)-len(p)]
+	}
+	w = strings.TrimSuffix(w, "kan")
+	var rest string
+	switch {
+	case hasAnyPrefix(w, "meng", "peng") && strings.IndexByte("ghkqx", at(w, 4)) >= 0:
+		rest = w[4:]
+	case hasAnyPrefix(w, "meny", "peny") && isVowel(at(w, 4)):
+		rest = "s" + w[4:]
+	case hasAnyPrefix(w, "men", "pen") && (strings.IndexByte("cdjzs", at(w, 3)) >= 0 || strings.HasPrefix(w[3:], "tr")):
+		rest = w[3:]
+	case hasAnyPrefix(w, "mem", "pem") && (strings.IndexByte("bfv", at(w, 3)) >= 0 || hasAnyPrefix(w[3:], "pr", "pl")):
+		rest = w[3:]
+	case hasAnyPrefix(w, "ber", "ter") && at(w, 3) != 'r' && at(w, 3) != 0 && !isVowel(at(w, 3)):
+		rest = w[3:]
+	}
+	if len(rest) < 5 {
+		return "", false
+	}
+	return rest, true
+}
+
+func hasAnyPrefix(w string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // analyzeRare tries the affixes that are no longer productive or come

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -191,7 +192,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	for _, h := range res.Hits {
 		a := articleFromFields(h.ID, h.Fields)
-		hit := Hit{ID: h.ID, Score: h.Score, Title: html.EscapeString(a.Title), Source: a.Source, URL: a.URL, Tags: a.Tags}
+		score := h.Score
+		if math.IsNaN(score) || math.IsInf(score, 0) {
+			score = 0 // JSON has no NaN; a degenerate score ranks nothing
+		}
+		hit := Hit{ID: h.ID, Score: score, Title: html.EscapeString(a.Title), Source: a.Source, URL: a.URL, Tags: a.Tags}
 		if !a.Published.IsZero() {
 			hit.Published = a.Published.Format("2006-01-02")
 		}
@@ -371,6 +376,10 @@ func expandFields(q query.Query) (query.Query, error) {
 		if v.Fuzziness > 2 {
 			return nil, fmt.Errorf("%w: fuzziness %d is more than the maximum of 2", ErrBadRequest, v.Fuzziness)
 		}
+	}
+	if b, ok := q.(query.BoostableQuery); ok && b.Boost() <= 0 {
+		// A zero boost makes BM25 divide by zero.
+		return nil, fmt.Errorf("%w: boost must be more than 0, not %g", ErrBadRequest, b.Boost())
 	}
 	if f, ok := q.(query.FieldableQuery); ok && f.Field() == "" {
 		switch q.(type) {

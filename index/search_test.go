@@ -183,6 +183,7 @@ func TestSearchBadRequests(t *testing.T) {
 		{Query: `"unclosed`},
 		{Query: "/[/"},
 		{Query: "kata~5"},
+		{Query: "body:*ba^0"},
 		{Query: "x", Page: -1},
 		{Query: "x", Size: 1000},
 		{Query: "x", Page: 5000, Size: 100},
