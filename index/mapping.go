@@ -146,9 +146,11 @@ func absPaths(paths []string) ([]string, error) {
 // document is what bleve indexes for an article.
 func document(a *Article) map[string]interface{} {
 	d := map[string]interface{}{
-		FieldTitle: a.Title,
-		FieldBody:  a.Body,
-		fieldHash:  a.checksum(),
+		FieldBody: a.Body,
+		fieldHash: a.checksum(),
+	}
+	if a.Title != "" {
+		d[FieldTitle] = a.Title
 	}
 	if a.Source != "" {
 		d[FieldSource] = a.Source

@@ -204,7 +204,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			if a.Title == "" {
 				hit.Title = html.EscapeString(LeadSentence(stringField(h.Fields, FieldBody)))
 			}
-			if f := h.Fragments[FieldTitle]; len(f) > 0 {
+			if f := h.Fragments[FieldTitle]; len(f) > 0 && a.Title != "" {
 				hit.Title = f[0]
 			}
 			if f := h.Fragments[FieldBody]; len(f) > 0 {

@@ -134,6 +134,27 @@ func TestSearchResults(t *testing.T) {
 	}
 }
 
+func TestUntitledArticleShowsItsLead(t *testing.T) {
+	ix, err := CreateInMemory(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	body := "Banjir merendam Demak. Ribuan warga mengungsi ke tempat yang lebih tinggi."
+	if _, _, err := ix.Upsert(context.Background(), []Article{{ID: "x", Body: body}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"mengungsi", "banjir"} {
+		res, err := ix.Search(context.Background(), Request{Query: q})
+		if err != nil || len(res.Hits) != 1 {
+			t.Fatalf("%s: %v %v", q, res, err)
+		}
+		if got := res.Hits[0].Title; got != "Banjir merendam Demak." {
+			t.Errorf("%s: title %q, want the lead sentence", q, got)
+		}
+	}
+}
+
 func TestSearchFiltersSortAndPaging(t *testing.T) {
 	ix := samples(t)
 	ctx := context.Background()
