@@ -33,7 +33,8 @@ const maxWordBytes = 64
 
 // Stem returns the root of a lower-case word. Words with characters other
 // than ASCII letters and hyphens (numbers, foreign scripts) are returned as
-// they are, and so are words longer than 64 bytes.
+// they are, and so are words longer than 64 bytes. Words separated by
+// spaces are stemmed one by one.
 func (s *Stemmer) Stem(word string) string {
 	if len(word) <= 3 || len(word) > maxWordBytes && strings.IndexByte(word, ' ') < 0 {
 		return word
