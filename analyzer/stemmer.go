@@ -317,6 +317,9 @@ func prefixFirst(w string) bool {
 	switch {
 	case strings.HasSuffix(w, "i"):
 		return strings.HasPrefix(w, "me") || strings.HasPrefix(w, "di") || strings.HasPrefix(w, "pe") || strings.HasPrefix(w, "ter")
+	case strings.HasSuffix(w, "kan"):
+		// ber-...-kan is no confix of precedence: berikan is beri-kan.
+		return false
 	case strings.HasSuffix(w, "an"), strings.HasSuffix(w, "lah"):
 		return strings.HasPrefix(w, "be")
 	}
