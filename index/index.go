@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -21,6 +22,12 @@ import (
 type Index struct {
 	bleve bleve.Index
 	path  string
+
+	// writeMu serializes writes, so that each batch adjusts the token
+	// totals from the state the previous one left.
+	writeMu sync.Mutex
+	statsMu sync.RWMutex
+	totals  tokenCounts // true token totals of scoredFields (bm25.go)
 }
 
 // ErrNotFound is returned for an id with no article.
@@ -48,7 +55,12 @@ func Open(path string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", path, lockError(err))
 	}
-	return &Index{bleve: b, path: path}, nil
+	ix := &Index{bleve: b, path: path}
+	if err := ix.loadTokenTotals(context.Background()); err != nil {
+		_ = b.Close()
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	return ix, nil
 }
 
 // Create makes a new index at path, which must not hold one yet.
@@ -135,13 +147,37 @@ func (ix *Index) Article(ctx context.Context, id string) (*Article, error) {
 // Delete removes the article with the given id. Deleting an id that is not
 // there returns ErrNotFound.
 func (ix *Index) Delete(ctx context.Context, id string) error {
-	if _, err := ix.Article(ctx, id); err != nil {
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
+	existing, err := ix.storedState(ctx, []string{id})
+	if err != nil {
 		return err
 	}
-	if err := ix.bleve.Delete(id); err != nil {
+	old, ok := existing[id]
+	if !ok {
+		return fmt.Errorf("article %q: %w", id, ErrNotFound)
+	}
+	ix.statsMu.RLock()
+	totals := ix.totals
+	ix.statsMu.RUnlock()
+	totals.add(old.lens, -1)
+	batch := ix.bleve.NewBatch()
+	batch.Delete(id)
+	batch.SetInternal(statsKey, mustJSON(totals))
+	if err := ix.bleve.Batch(batch); err != nil {
 		return fmt.Errorf("delete %q: %w", id, err)
 	}
+	ix.setTotals(totals)
+	if !old.counted {
+		return ix.recountTokenTotals(ctx)
+	}
 	return nil
+}
+
+func (ix *Index) setTotals(t tokenCounts) {
+	ix.statsMu.Lock()
+	ix.totals = t
+	ix.statsMu.Unlock()
 }
 
 func articleFromFields(id string, fields map[string]interface{}) Article {
@@ -179,6 +215,9 @@ type Stats struct {
 	Fields    []string `json:"fields"`
 	SizeBytes int64    `json:"size_bytes"`
 	Analyzer  string   `json:"analyzer"`
+	// AvgTokens is each scored field's mean length in tokens, the figure
+	// BM25 normalizes by.
+	AvgTokens map[string]float64 `json:"avg_tokens"`
 }
 
 // Stats returns the document count, fields and size on disk.
@@ -193,12 +232,19 @@ func (ix *Index) Stats() (Stats, error) {
 	}
 	kept := fields[:0]
 	for _, f := range fields {
-		if !strings.HasPrefix(f, "_") && f != fieldHash {
+		if !strings.HasPrefix(f, "_") && f != fieldHash && f != fieldLens {
 			kept = append(kept, f)
 		}
 	}
 	sort.Strings(kept)
-	st := Stats{Path: ix.path, Documents: n, Fields: kept, Analyzer: ix.bleve.Mapping().AnalyzerNameForPath(FieldBody)}
+	st := Stats{Path: ix.path, Documents: n, Fields: kept, Analyzer: ix.bleve.Mapping().AnalyzerNameForPath(FieldBody), AvgTokens: map[string]float64{}}
+	ix.statsMu.RLock()
+	for i, f := range scoredFields {
+		if n > 0 {
+			st.AvgTokens[f] = float64(ix.totals[i]) / float64(n)
+		}
+	}
+	ix.statsMu.RUnlock()
 	if ix.path != "" {
 		err := filepath.WalkDir(ix.path, func(_ string, d fs.DirEntry, err error) error {
 			if err != nil {

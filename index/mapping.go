@@ -119,6 +119,7 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(FieldTags, keywordField())
 	doc.AddFieldMappingsAt(FieldURL, stored())
 	doc.AddFieldMappingsAt(fieldHash, stored())
+	doc.AddFieldMappingsAt(fieldLens, stored())
 	doc.AddFieldMappingsAt(FieldPublished, published)
 	m.DefaultMapping = doc
 	m.StoreDynamic = false
@@ -144,10 +145,11 @@ func absPaths(paths []string) ([]string, error) {
 }
 
 // document is what bleve indexes for an article.
-func document(a *Article) map[string]interface{} {
+func document(a *Article, lens tokenCounts) map[string]interface{} {
 	d := map[string]interface{}{
 		FieldBody: a.Body,
 		fieldHash: a.checksum(),
+		fieldLens: lens.String(),
 	}
 	if a.Title != "" {
 		d[FieldTitle] = a.Title

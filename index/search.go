@@ -156,6 +156,13 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	req := bleve.NewSearchRequestOptions(q, r.Size, (r.Page-1)*r.Size, false)
+	fields := map[string]bool{}
+	queriedFields(q, fields)
+	stats, err := ix.bm25Stats(fields)
+	if err != nil {
+		return nil, err
+	}
+	req.PreSearchData = map[string]interface{}{search.BM25PreSearchDataKey: stats}
 	req.Fields = []string{FieldTitle, FieldSource, FieldURL, FieldPublished, FieldTags}
 	switch r.Sort {
 	case SortDate:

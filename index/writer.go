@@ -70,59 +70,84 @@ func (w *Writer) Flush(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	existing, err := w.ix.checksums(ctx, w.byID)
+	ix := w.ix
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
+	ids := make([]string, 0, len(w.pending))
+	for id := range w.byID {
+		ids = append(ids, id)
+	}
+	existing, err := ix.storedState(ctx, ids)
 	if err != nil {
 		return err
 	}
-	batch := w.ix.bleve.NewBatch()
+	ix.statsMu.RLock()
+	totals := ix.totals
+	ix.statsMu.RUnlock()
+	recount := false
+	batch := ix.bleve.NewBatch()
 	var stats IngestStats
 	for i := range w.pending {
 		a := &w.pending[i]
 		old, found := existing[a.ID]
 		switch {
-		case found && old == a.checksum():
+		case found && old.hash == a.checksum():
 			stats.Unchanged++
 			continue
 		case found:
 			stats.Updated++
+			totals.add(old.lens, -1)
+			recount = recount || !old.counted
 		default:
 			stats.Indexed++
 		}
-		if err := batch.Index(a.ID, document(a)); err != nil {
+		lens := ix.countTokens(a)
+		totals.add(lens, 1)
+		if err := batch.Index(a.ID, document(a, lens)); err != nil {
 			return fmt.Errorf("index %q: %w", a.ID, err)
 		}
 	}
 	if batch.Size() > 0 {
-		if err := w.ix.bleve.Batch(batch); err != nil {
+		batch.SetInternal(statsKey, mustJSON(totals))
+		if err := ix.bleve.Batch(batch); err != nil {
 			return fmt.Errorf("write batch of %d articles: %w", batch.Size(), err)
 		}
+		ix.setTotals(totals)
 	}
 	w.stats.Indexed += stats.Indexed
 	w.stats.Updated += stats.Updated
 	w.stats.Unchanged += stats.Unchanged
 	w.pending = w.pending[:0]
 	clear(w.byID)
+	if recount {
+		return ix.recountTokenTotals(ctx)
+	}
 	return nil
 }
 
 // Stats returns what has been flushed so far.
 func (w *Writer) Stats() IngestStats { return w.stats }
 
-// checksums returns the stored checksum of each id that exists.
-func (ix *Index) checksums(ctx context.Context, ids map[string]int) (map[string]string, error) {
-	list := make([]string, 0, len(ids))
-	for id := range ids {
-		list = append(list, id)
-	}
-	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(list), len(list), 0, false)
-	req.Fields = []string{fieldHash}
+// storedArticle is what a write needs to know of an article already
+// indexed: its checksum and its token counts.
+type storedArticle struct {
+	hash    string
+	lens    tokenCounts
+	counted bool // false for an article indexed before counts were kept
+}
+
+// storedState looks up the articles with the given ids that exist.
+func (ix *Index) storedState(ctx context.Context, ids []string) (map[string]storedArticle, error) {
+	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = []string{fieldHash, fieldLens}
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("look up existing articles: %w", err)
 	}
-	out := make(map[string]string, len(res.Hits))
+	out := make(map[string]storedArticle, len(res.Hits))
 	for _, h := range res.Hits {
-		out[h.ID] = stringField(h.Fields, fieldHash)
+		lens, ok := parseTokenCounts(stringField(h.Fields, fieldLens))
+		out[h.ID] = storedArticle{hash: stringField(h.Fields, fieldHash), lens: lens, counted: ok}
 	}
 	return out, nil
 }

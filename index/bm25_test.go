@@ -1,0 +1,86 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// explainAvgBody runs a term search on body with cari's statistics and
+// returns the average field length BM25 used, read from bleve's Explain.
+func explainAvgBody(t *testing.T, ix *Index) string {
+	t.Helper()
+	q := query.NewMatchQuery("banjir")
+	q.SetField(FieldBody)
+	req := bleve.NewSearchRequest(q)
+	req.Explain = true
+	stats, err := ix.bm25Stats(map[string]bool{FieldBody: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.PreSearchData = map[string]interface{}{search.BM25PreSearchDataKey: stats}
+	res, err := ix.bleve.Search(req)
+	if err != nil || len(res.Hits) == 0 {
+		t.Fatalf("search: %v, %d hits", err, len(res.Hits))
+	}
+	expl := res.Hits[0].Expl.String()
+	i := strings.Index(expl, "avgFieldLength=")
+	if i < 0 {
+		t.Fatalf("no avgFieldLength in %s", expl)
+	}
+	return strings.TrimRight(strings.Fields(expl[i+len("avgFieldLength="):])[0], `),"`)
+}
+
+// TestBM25UsesTrueAverageLength checks that searches carry the true mean
+// token count of the body field, kept right through inserts, updates and
+// deletes, where bleve on its own would use vocabulary size / documents.
+func TestBM25UsesTrueAverageLength(t *testing.T) {
+	ctx := context.Background()
+	ix, err := CreateInMemory(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	// Bodies of 4, 8 and 12 tokens, all words distinct and no stop words.
+	words := func(prefix string, n int) string {
+		parts := []string{"banjir"}
+		for i := 1; i < n; i++ {
+			parts = append(parts, fmt.Sprintf("%s%c%c", prefix, 'a'+i%26, 'a'+i/26))
+		}
+		return strings.Join(parts, " ")
+	}
+	articles := []Article{{ID: "a", Body: words("zq", 4)}, {ID: "b", Body: words("zx", 8)}, {ID: "c", Body: words("zw", 12)}}
+	if _, _, err := ix.Upsert(ctx, articles); err != nil {
+		t.Fatal(err)
+	}
+	want := func(total, docs float64) string { return fmt.Sprintf("%f", math.Ceil(total/docs)) }
+	if got := explainAvgBody(t, ix); got != want(24, 3) {
+		t.Errorf("after insert: avgFieldLength %s, want %s", got, want(24, 3))
+	}
+	if _, _, err := ix.Upsert(ctx, []Article{{ID: "c", Body: words("zw", 30)}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := explainAvgBody(t, ix); got != want(42, 3) {
+		t.Errorf("after update: avgFieldLength %s, want %s", got, want(42, 3))
+	}
+	if err := ix.Delete(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if got := explainAvgBody(t, ix); got != want(34, 2) {
+		t.Errorf("after delete: avgFieldLength %s, want %s", got, want(34, 2))
+	}
+	st, err := ix.Stats()
+	if err != nil || st.AvgTokens[FieldBody] != 17 {
+		t.Errorf("stats avg body tokens %v, want 17 (%v)", st.AvgTokens, err)
+	}
+	// A field the index does not have must not break a search.
+	if _, err := ix.Search(ctx, Request{Query: "nosuchfield:banjir"}); err != nil {
+		t.Errorf("search on an unknown field: %v", err)
+	}
+}
