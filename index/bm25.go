@@ -8,8 +8,10 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
 // BM25 needs each scored field's average length in tokens. bleve derives
@@ -64,8 +66,44 @@ func (c *tokenCounts) add(other tokenCounts, sign int64) {
 	}
 }
 
+// analyzeArticle maps an article to a bleve document and analyzes its text
+// fields once, here, to learn their lengths: bleve analyzes every field of
+// a batch again, so each analyzed field is wrapped to make that a no-op
+// and the text is not analyzed twice.
+func (ix *Index) analyzeArticle(a *Article) (*document.Document, tokenCounts, error) {
+	var lens tokenCounts
+	doc := document.NewDocument(a.ID)
+	if err := ix.bleve.Mapping().MapDocument(doc, articleFields(a)); err != nil {
+		return nil, lens, err
+	}
+	for i, f := range doc.Fields {
+		switch f.Name() {
+		case FieldTitle, FieldBody:
+			f.Analyze()
+			if f.Name() == FieldTitle {
+				lens[0] += int64(f.AnalyzedLength())
+			} else {
+				lens[1] += int64(f.AnalyzedLength())
+			}
+			doc.Fields[i] = analyzedField{f}
+		case FieldSource:
+			lens[2]++
+		case FieldTags:
+			lens[3]++
+		}
+	}
+	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLens, nil, []byte(lens.String()), bleveindex.StoreField))
+	return doc, lens, nil
+}
+
+// analyzedField is a field whose analysis is done.
+type analyzedField struct{ document.Field }
+
+func (analyzedField) Analyze() {}
+
 // countTokens analyzes an article's fields as the index does and counts
-// the tokens, the lengths BM25 normalizes by.
+// the tokens, the lengths BM25 normalizes by. Writes learn the lengths in
+// analyzeArticle; this serves articles stored before lengths were kept.
 func (ix *Index) countTokens(a *Article) tokenCounts {
 	var c tokenCounts
 	m := ix.bleve.Mapping()

@@ -144,12 +144,11 @@ func absPaths(paths []string) ([]string, error) {
 	return out, nil
 }
 
-// document is what bleve indexes for an article.
-func document(a *Article, lens tokenCounts) map[string]interface{} {
+// articleFields is what bleve indexes for an article.
+func articleFields(a *Article) map[string]interface{} {
 	d := map[string]interface{}{
 		FieldBody: a.Body,
 		fieldHash: a.checksum(),
-		fieldLens: lens.String(),
 	}
 	if a.Title != "" {
 		d[FieldTitle] = a.Title

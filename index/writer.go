@@ -101,9 +101,12 @@ func (w *Writer) Flush(ctx context.Context) error {
 		default:
 			stats.Indexed++
 		}
-		lens := ix.countTokens(a)
+		doc, lens, err := ix.analyzeArticle(a)
+		if err != nil {
+			return fmt.Errorf("index %q: %w", a.ID, err)
+		}
 		totals.add(lens, 1)
-		if err := batch.Index(a.ID, document(a, lens)); err != nil {
+		if err := batch.IndexAdvanced(doc); err != nil {
 			return fmt.Errorf("index %q: %w", a.ID, err)
 		}
 	}

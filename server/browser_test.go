@@ -3,9 +3,14 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"image/png"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -36,10 +41,12 @@ func chromePath(t *testing.T) string {
 }
 
 // TestSearchPageInBrowser loads the search page in headless Chromium over
-// the sample articles, searches, and follows a source facet: what a reader
-// does, checked on what the page shows.
+// the sample articles and does what a reader does, checked on what the
+// page shows: search by typing, follow a source facet, page forward and
+// back, read it on a phone, and meet a search with no results.
 func TestSearchPageInBrowser(t *testing.T) {
 	chrome := chromePath(t)
+	start := time.Now()
 	ix, err := index.CreateInMemory(index.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -55,6 +62,7 @@ func TestSearchPageInBrowser(t *testing.T) {
 		chromedp.ExecPath(chrome),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
+		chromedp.WindowSize(1280, 900),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
@@ -82,51 +90,176 @@ func TestSearchPageInBrowser(t *testing.T) {
 		}
 		return v
 	}
+	eval := func(js string) int {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[int](js))
+		if err != nil {
+			t.Fatalf("browser: %s: %v", js, err)
+		}
+		return v
+	}
+	// settled waits until the page has drawn the answer to a search whose
+	// URL satisfies the JavaScript condition cond (on location.search).
+	settled := func(cond string) {
+		t.Helper()
+		js := `(() => { const s = location.search; return (` + cond + `) && !document.getElementById('results').hasAttribute('aria-busy') && document.getElementById('summary').textContent !== ''; })()`
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+			t.Fatalf("browser: waiting for %s: %v (at %s)", cond, err, read(chromedp.Location()))
+		}
+	}
+	firstHit := func() string { return read(chromedp.Text(`#results li.hit h2`)) }
+	// summaryTotal is N in the summary's "… dari N hasil".
+	summaryTotal := func() int {
+		t.Helper()
+		summary := read(chromedp.Text(`#summary`))
+		m := regexp.MustCompile(`dari ([0-9.]+) hasil`).FindStringSubmatch(summary)
+		if m == nil {
+			t.Fatalf("summary %q gives no total", summary)
+		}
+		n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ".", ""))
+		return n
+	}
+	shots := t.TempDir()
+	screenshot := func(name string) {
+		t.Helper()
+		// Quality 100 asks for PNG.
+		data, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("browser: screenshot: %v", err)
+		}
+		path := filepath.Join(shots, name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if cfg, err := png.DecodeConfig(f); err != nil || cfg.Width == 0 || cfg.Height == 0 {
+			t.Fatalf("screenshot %s (%d bytes) is not a PNG image: %v %+v", path, len(data), err, cfg)
+		}
+		// CARI_SCREENSHOTS=DIR keeps a copy, for people to look at.
+		if dir := os.Getenv("CARI_SCREENSHOTS"); dir != "" {
+			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+				t.Error(err)
+			}
+		}
+	}
 
+	// Type a query and send it with Enter, as a reader does (form.submit()
+	// would skip the page's own handler).
 	steps(
 		chromedp.Navigate(srv.URL+"/"),
 		chromedp.WaitVisible(`#q`),
-		// Typed and sent with Enter, as a reader does (form.submit()
-		// would skip the page's own handler).
 		chromedp.SendKeys(`#q`, "multipolar"+kb.Enter),
 		chromedp.WaitVisible(`#results li.hit h2 mark`),
 	)
-	if title := read(chromedp.Text(`#results li.hit h2`)); !strings.Contains(title, "Moskow") {
+	settled(`s.includes('q=multipolar')`)
+	if title := firstHit(); !strings.Contains(title, "Moskow") {
 		t.Errorf("first hit %q, want the Moscow conference article", title)
+	}
+	if title := read(chromedp.InnerHTML(`#results li.hit h2`)); !strings.Contains(strings.ToLower(title), "<mark>multipolar</mark>") {
+		t.Errorf("title %q lacks the marked word", title)
 	}
 	if snippet := read(chromedp.InnerHTML(`#results li.hit .snippet`)); !strings.Contains(snippet, "<mark>multipolar</mark>") {
 		t.Errorf("snippet %q lacks the marked word", snippet)
 	}
-	if summary := read(chromedp.Text(`#summary`)); !strings.Contains(summary, "dari 2 hasil") {
-		t.Errorf("summary %q, want 2 results", summary)
-	}
-	// The URL carries the search, so it can be shared and reloaded.
-	if location := read(chromedp.Location()); !strings.Contains(location, "q=multipolar") {
-		t.Errorf("location %q does not carry the query", location)
+	if n := summaryTotal(); n != 2 {
+		t.Errorf("summary shows %d results, want 2", n)
 	}
 
-	// Choosing a source facet narrows the hits to that source.
-	steps(
-		chromedp.Navigate(srv.URL+"/?q=kerja+sama"),
-		chromedp.WaitVisible(`#facets .facet button`),
-	)
-	source := read(chromedp.Text(`#facets .facet button`))
-	steps(
-		chromedp.Click(`#facets .facet button`),
-		chromedp.WaitVisible(`#filters .chip`),
-		chromedp.Sleep(300*time.Millisecond),
-	)
-	others, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('#results li.hit .meta button')].filter(b => b.textContent !== `+jsString(source)+`).length`))
-	if err != nil {
-		t.Fatalf("browser: %v", err)
+	// A source facet narrows the hits to that source, and the summary
+	// counts as many as the facet said. The second source is taken, so
+	// the count differs from the total.
+	// The reader selects the old query and types over it.
+	eval(`(document.getElementById('q').select(), 1)`)
+	steps(chromedp.SendKeys(`#q`, "kerja sama"+kb.Enter))
+	settled(`s.includes('q=kerja+sama')`)
+	total := summaryTotal()
+	const facet = `#facets .facet:first-child li:nth-child(2)`
+	source := read(chromedp.Text(facet + ` button`))
+	count, err := strconv.Atoi(strings.ReplaceAll(read(chromedp.Text(facet+` .count`)), ".", ""))
+	if err != nil || count == 0 || count >= total {
+		t.Fatalf("facet %q count %d (%v), total %d", source, count, err, total)
 	}
-	shown, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#results li.hit').length`))
-	if err != nil {
-		t.Fatalf("browser: %v", err)
+	steps(chromedp.Click(facet + ` button`))
+	settled(`s.includes('source=')`)
+	if n := summaryTotal(); n != count {
+		t.Errorf("after choosing source %q (%d) the summary counts %d results", source, count, n)
 	}
-	if shown == 0 || others != 0 {
-		t.Errorf("after choosing source %q the page shows %d hits, %d from other sources", source, shown, others)
+	if chip := read(chromedp.Text(`#filters .chip`)); !strings.Contains(chip, source) {
+		t.Errorf("filter chip %q does not name %q", chip, source)
 	}
+	if others := eval(`[...document.querySelectorAll('#results li.hit .meta button')].filter(b => b.textContent !== ` + jsString(source) + `).length`); others != 0 {
+		t.Errorf("%d hits from sources other than %q", others, source)
+	}
+
+	// Page 2 shows other hits; the back button brings page 1 again.
+	steps(chromedp.Navigate(srv.URL + "/?q=indonesia"))
+	settled(`s === '?q=indonesia'`)
+	if n := summaryTotal(); n <= 10 {
+		t.Fatalf("%d results for indonesia; the test needs more than a page", n)
+	}
+	page1 := firstHit()
+	steps(chromedp.Click(`#next`))
+	settled(`s.includes('page=2')`)
+	if page2 := firstHit(); page2 == page1 {
+		t.Errorf("page 2 starts with the same hit as page 1: %q", page2)
+	}
+	if pageno := read(chromedp.Text(`#pageno`)); !strings.HasPrefix(pageno, "Halaman 2") {
+		t.Errorf("pager says %q on page 2", pageno)
+	}
+	steps(chromedp.NavigateBack())
+	settled(`!s.includes('page=')`)
+	if again := firstHit(); again != page1 {
+		t.Errorf("back on page 1 the first hit is %q, want %q", again, page1)
+	}
+	if pageno := read(chromedp.Text(`#pageno`)); !strings.HasPrefix(pageno, "Halaman 1") {
+		t.Errorf("pager says %q after going back", pageno)
+	}
+	screenshot("hasil.png")
+
+	// On a phone-sized screen nothing is wider than the screen.
+	steps(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait))
+	for _, target := range []string{"/?q=indonesia", "/?q=kerja+sama&source=" + url.QueryEscape(source) + "&page=1", "/?q=xyzzyplugh"} {
+		steps(chromedp.Navigate(srv.URL + target))
+		settled(`true`)
+		// A mobile browser widens its layout viewport to fit content that
+		// is too wide, so innerWidth is checked against the screen too.
+		if over := eval(`document.documentElement.scrollWidth - window.innerWidth`); over > 0 {
+			t.Errorf("%s: on a 390 px screen the page scrolls sideways by %d px", target, over)
+		}
+		if w := eval(`window.innerWidth`); w != 390 {
+			t.Errorf("%s: on a 390 px screen the page is %d px wide", target, w)
+		}
+	}
+	steps(chromedp.Navigate(srv.URL + "/?q=indonesia"))
+	settled(`true`)
+	screenshot("ponsel.png")
+	steps(chromedp.EmulateViewport(1280, 900))
+
+	// A search with no results says so and suggests what to try.
+	steps(chromedp.Navigate(srv.URL + "/?q=multipolar&source=warta-harian.com"))
+	settled(`s.includes('source=')`)
+	if visible := eval(`document.getElementById('empty').hidden ? 0 : 1`); visible != 1 {
+		t.Fatal("no empty state for a search with no results")
+	}
+	tips := read(chromedp.Text(`#empty`))
+	for _, want := range []string{"Periksa ejaan", "kata lain", "Hapus saringan"} {
+		if !strings.Contains(tips, want) {
+			t.Errorf("empty state %q lacks %q", tips, want)
+		}
+	}
+	steps(chromedp.Click(`#clear-filters`))
+	settled(`!s.includes('source=')`)
+	if n := summaryTotal(); n != 2 {
+		t.Errorf("after clearing the filters %d results, want 2", n)
+	}
+	if visible := eval(`document.getElementById('empty').hidden ? 0 : 1`); visible != 0 {
+		t.Error("the empty state stays with results on the page")
+	}
+	t.Logf("browser test took %v", time.Since(start).Round(time.Millisecond))
 }
 
 // jsString quotes s as a JavaScript string literal.

@@ -40,6 +40,15 @@
 // pattern the mux chose (a bounded label set, unlike raw paths). Metrics
 // come from prometheus/client_golang, on a registry of the server's own.
 //
+// The API is described by an OpenAPI 3 document, web/openapi.json, served
+// at /api/openapi.json for the people and programs that build on it. It
+// is written by hand, not generated, so that it says what a client needs
+// (limits, which error code each status carries) rather than what the Go
+// types happen to be; the tests keep it honest by validating real
+// requests and responses of every route and status against it with
+// kin-openapi, with additionalProperties false on every response object,
+// so a field added to a response without documenting it fails them.
+//
 // No state is global: the stemmer, metrics and options hang off the value
 // New returns, so two servers in one process (or one test) do not meet.
 // The embedded web files are the only package-level variable and are
@@ -123,6 +132,10 @@ const clientClosedRequest = 499
 //go:embed web
 var webFiles embed.FS
 
+// openapiFile, in web/, is the OpenAPI 3 document served at
+// /api/openapi.json.
+const openapiFile = "openapi.json"
+
 type server struct {
 	b        Backend
 	opts     Options
@@ -135,6 +148,8 @@ type server struct {
 	metrics  *metrics
 	web      fs.FS
 	indexDoc []byte
+	// openapiDoc is the OpenAPI 3 document of the API.
+	openapiDoc []byte
 }
 
 // New returns the HTTP handler for the API and the search page.
@@ -175,20 +190,42 @@ func New(b Backend, opts Options) http.Handler {
 		panic(err)
 	}
 
+	s.openapiDoc, err = fs.ReadFile(web, openapiFile)
+	if err != nil {
+		panic(err)
+	}
+
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/search", s.search)
-	mux.HandleFunc("GET /api/articles/{id}", s.article)
-	mux.HandleFunc("POST /api/articles", s.auth(s.upsert))
-	mux.HandleFunc("DELETE /api/articles/{id}", s.auth(s.delete))
-	mux.HandleFunc("GET /api/analyze", s.analyze)
-	mux.HandleFunc("GET /api/stats", s.stats)
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /{$}", s.page)
-	mux.HandleFunc("GET /static/{file}", s.static)
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, rt.handler)
+	}
 	s.mux = mux
 	return s
+}
+
+// route is one pattern of the mux and its handler.
+type route struct {
+	pattern string
+	handler http.Handler
+}
+
+// routes lists every route; web/openapi.json documents each of them, and
+// a test holds the two lists equal.
+func (s *server) routes() []route {
+	return []route{
+		{"GET /api/search", http.HandlerFunc(s.search)},
+		{"GET /api/articles/{id}", http.HandlerFunc(s.article)},
+		{"POST /api/articles", s.auth(s.upsert)},
+		{"DELETE /api/articles/{id}", s.auth(s.delete)},
+		{"GET /api/analyze", http.HandlerFunc(s.analyze)},
+		{"GET /api/stats", http.HandlerFunc(s.stats)},
+		{"GET /api/openapi.json", http.HandlerFunc(s.openapi)},
+		{"GET /healthz", http.HandlerFunc(s.healthz)},
+		{"GET /readyz", http.HandlerFunc(s.readyz)},
+		{"GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})},
+		{"GET /{$}", http.HandlerFunc(s.page)},
+		{"GET /static/{file}", http.HandlerFunc(s.static)},
+	}
 }
 
 // ServeHTTP measures, logs and recovers every request around the router.
@@ -241,7 +278,7 @@ func (s *server) cors(w http.ResponseWriter, r *http.Request) bool {
 	preflight := r.Method == http.MethodOptions && origin != "" && r.Header.Get("Access-Control-Request-Method") != ""
 	if len(s.origins) == 0 && !s.anyOrig {
 		if preflight {
-			writeError(w, http.StatusForbidden, "cors_denied", "cross-origin requests are not allowed; start the server with the origin allowed (--cors)")
+			writeError(w, http.StatusForbidden, "cors_denied", "cross-origin requests are not allowed; start the server with the origin allowed (--cors-origin)")
 			return true
 		}
 		return false
@@ -501,7 +538,7 @@ func (s *server) delete(w http.ResponseWriter, r *http.Request) {
 func (s *server) auth(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.opts.Token == "" {
-			writeError(w, http.StatusForbidden, "writes_disabled", "writes are disabled: start the server with a token (--token or $CARI_TOKEN) and send it as \"Authorization: Bearer TOKEN\"")
+			writeError(w, http.StatusForbidden, "writes_disabled", "writes are disabled: start the server with a token (--token-file, --token or $CARI_TOKEN) and send it as \"Authorization: Bearer TOKEN\"")
 			return
 		}
 		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
@@ -559,7 +596,7 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 func (s *server) static(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
 	data, err := fs.ReadFile(s.web, name)
-	if err != nil || name == "index.html" {
+	if err != nil || name == "index.html" || name == openapiFile {
 		writeError(w, http.StatusNotFound, "not_found", "no such file")
 		return
 	}
@@ -567,6 +604,15 @@ func (s *server) static(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-cache")
 	_, _ = w.Write(data)
+}
+
+// openapi serves the OpenAPI 3 document of the API.
+func (s *server) openapi(w http.ResponseWriter, _ *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-cache")
+	_, _ = w.Write(s.openapiDoc)
 }
 
 // page serves the search page.

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,36 +20,76 @@ import (
 
 func newServeCmd(o *options) *cobra.Command {
 	var (
-		addr    string
-		demo    bool
-		token   string
-		origins []string
+		addr      string
+		demo      bool
+		token     string
+		tokenFile string
+		origins   []string
 	)
 	cmd := &cobra.Command{
-		Use:   "serve [--index DIR] [--addr 127.0.0.1:8080] [--demo]",
+		Use:   "serve [--index DIR] [--addr 127.0.0.1:8080] [--token-file FILE] [--cors-origin ORIGIN]... [--demo]",
 		Short: "serve the search page and the JSON API",
-		Long: `Serve answers searches over HTTP: a search page at / and a JSON API.
+		Long: `Serve answers searches over HTTP: a search page at / and a JSON API,
+described by the OpenAPI 3 document it serves at /api/openapi.json.
 
   GET    /api/search?q=&page=&size=&sort=&source=&tag=&from=&to=
   GET    /api/articles/{id}
   POST   /api/articles          JSON array or JSON Lines; needs the token
   DELETE /api/articles/{id}     needs the token
   GET    /api/analyze?text=     the analyzer's tokens
-  GET    /api/stats, /healthz, /readyz
+  GET    /api/stats             what the index holds
+  GET    /api/openapi.json      the API's description
+  GET    /healthz, /readyz      liveness and readiness
+  GET    /metrics               Prometheus metrics
 
-It listens on 127.0.0.1 only, unless --addr says otherwise. Writes are
-refused unless a token is set (--token or $CARI_TOKEN); clients send it as
-"Authorization: Bearer TOKEN". The server owns its index while it runs:
-send writes to its API rather than running cari index on the same directory.
+Every error is JSON: {"error":{"code":"bad_query","message":"..."}}.
+
+It listens on 127.0.0.1 only, unless --addr says otherwise.
+
+Writes are refused (403) unless a token is set, with --token-file FILE
+(a file holding the token; white space around it is ignored), --token
+TOKEN or $CARI_TOKEN. Clients send it as "Authorization: Bearer TOKEN".
+Prefer --token-file or $CARI_TOKEN to --token, which other users of the
+machine can read in the process list. The server owns its index while it runs:
+send writes to its API rather than running cari index on the same
+directory.
+
+Browsers may call the API from other sites only for the origins given with
+--cors-origin (repeatable, or separated by commas; "*" allows any origin).
+Without it, cross-origin requests get no CORS headers and preflight
+requests are refused; the search page itself needs none.
+
+On SIGINT or SIGTERM the server stops taking connections, lets requests in
+flight finish (for up to 10 seconds) and closes the index.
 
 --demo indexes the bundled sample articles into a temporary index, so the
 search page works with no setup; the index is removed on exit.`,
 		Example: `  cari serve --demo
   cari serve --index /srv/berita --addr 127.0.0.1:9000
-  CARI_TOKEN=rahasia cari serve --cors https://redaksi.example`,
+
+  # writes with a token kept in a file, for a front end on two origins
+  head -c 32 /dev/urandom | base64 > /etc/cari/token
+  cari serve --index /srv/berita --token-file /etc/cari/token \
+      --cors-origin https://redaksi.example --cors-origin https://beta.redaksi.example
+  curl -H "Authorization: Bearer $(cat /etc/cari/token)" \
+      --data-binary @artikel.jsonl http://127.0.0.1:8080/api/articles
+
+  # the API's description, for client generators and validators
+  curl -s http://127.0.0.1:8080/api/openapi.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			switch {
+			case cmd.Flags().Changed("token-file"):
+				var err error
+				if token, err = readTokenFile(tokenFile); err != nil {
+					return err
+				}
+			case !cmd.Flags().Changed("token"):
+				// Read here rather than used as the flag's default, which
+				// --help would print.
+				token = strings.TrimSpace(o.getenv("CARI_TOKEN"))
+			}
 			log := slog.New(slog.NewTextHandler(o.stderr, nil))
 			ix, cleanup, err := openForServe(ctx, o, demo, log)
 			if err != nil {
@@ -77,13 +118,56 @@ search page works with no setup; the index is removed on exit.`,
 			return nil
 		},
 	}
-	defaultToken := o.getenv("CARI_TOKEN")
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&demo, "demo", false, "serve the bundled sample articles from a temporary index")
-	cmd.Flags().StringVar(&token, "token", defaultToken, "bearer token that allows writes ($CARI_TOKEN); none disables writes")
-	cmd.Flags().StringSliceVar(&origins, "cors", nil, "origin allowed to call the API from a browser (repeatable)")
+	cmd.Flags().StringVar(&tokenFile, "token-file", "", "read the bearer token that allows writes from `FILE`")
+	cmd.Flags().StringVar(&token, "token", "", "bearer `TOKEN` that allows writes (default $CARI_TOKEN); none disables writes")
+	cmd.MarkFlagsMutuallyExclusive("token", "token-file")
+	cmd.Flags().Var(&listFlag{dst: &origins}, "cors-origin", "let pages from `ORIGIN` call the API, e.g. https://redaksi.example (repeatable)")
+	// --cors was the flag's first name; it still works, unlisted.
+	cmd.Flags().Var(&listFlag{dst: &origins}, "cors", "same as --cors-origin")
+	_ = cmd.Flags().MarkHidden("cors")
 	return cmd
 }
+
+// readTokenFile reads a bearer token from a file: its content with
+// surrounding white space trimmed, which must be one non-empty line.
+func readTokenFile(name string) (string, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return "", fmt.Errorf("token file: %w", err)
+	}
+	token := strings.TrimSpace(string(data))
+	switch {
+	case token == "":
+		return "", fmt.Errorf("token file %s is empty", name)
+	case strings.ContainsAny(token, "\r\n"):
+		return "", fmt.Errorf("token file %s holds more than one line; put only the token in it", name)
+	}
+	return token, nil
+}
+
+// listFlag is a repeatable flag whose values may also be separated by
+// commas; several flags may share one list.
+type listFlag struct{ dst *[]string }
+
+func (f *listFlag) Set(v string) error {
+	for _, part := range strings.Split(v, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			*f.dst = append(*f.dst, part)
+		}
+	}
+	return nil
+}
+
+func (f *listFlag) String() string {
+	if f.dst == nil {
+		return ""
+	}
+	return strings.Join(*f.dst, ",")
+}
+
+func (f *listFlag) Type() string { return "origin" }
 
 func describeIndex(ix *index.Index, demo bool) string {
 	n, _ := ix.Count()

@@ -10,7 +10,7 @@
   const $ = (id) => document.getElementById(id);
   const form = $('search'), input = $('q'), sortSel = $('sort');
   const summary = $('summary'), filters = $('filters'), errorBox = $('error');
-  const results = $('results'), facets = $('facets');
+  const results = $('results'), facets = $('facets'), facetBox = $('facet-box'), empty = $('empty');
   const pager = $('pager'), prev = $('prev'), next = $('next'), pageno = $('pageno');
 
   const number = new Intl.NumberFormat('id-ID');
@@ -85,15 +85,18 @@
     if (msg) {
       results.replaceChildren();
       facets.replaceChildren();
+      facetBox.hidden = true;
       summary.textContent = '';
       pager.hidden = true;
+      empty.hidden = true;
     }
   }
 
   function draw(res) {
     const ms = number.format(Math.round(res.took_ms * 10) / 10);
     if (res.total === 0) {
-      summary.textContent = state.q ? 'Tidak ada berita yang cocok dengan “' + state.q + '”.' : 'Belum ada berita.';
+      summary.textContent = state.q ? 'Tidak ada berita yang cocok dengan “' + state.q + '”' + (filtered() ? ' pada saringan yang aktif.' : '.')
+        : filtered() ? 'Tidak ada berita yang cocok dengan saringan yang aktif.' : 'Belum ada berita.';
     } else {
       const first = (res.page - 1) * res.size + 1;
       const last = first + res.hits.length - 1;
@@ -101,6 +104,7 @@
         ' dari ' + number.format(res.total) + ' hasil (' + ms + ' md)';
     }
     results.replaceChildren(...res.hits.map(hitItem));
+    drawEmpty(res);
     drawFacets(res.facets || {});
     const lastPage = Math.max(1, Math.min(Math.ceil(res.total / res.size), Math.floor(MAX_DEPTH / res.size)));
     pager.hidden = res.total <= res.size && res.page === 1;
@@ -138,6 +142,38 @@
     return li;
   }
 
+  function filtered() {
+    return state.sources.length > 0 || state.tags.length > 0 || state.from !== '' || state.to !== '';
+  }
+
+  // drawEmpty explains a search with no hits and suggests what to try.
+  function drawEmpty(res) {
+    empty.hidden = !(res.total === 0 && (state.q || filtered()));
+    if (empty.hidden) {
+      empty.replaceChildren();
+      return;
+    }
+    const tips = el('ul');
+    const tip = (...parts) => { const li = el('li'); li.append(...parts); tips.append(li); };
+    if (state.q) {
+      tip('Periksa ejaan kata kuncinya.');
+      tip('Gunakan kata lain yang semakna, atau yang lebih umum: ', el('em', '', 'banjir'), ' alih-alih ', el('em', '', 'banjir bandang Demak'), '.');
+      if (/["+:*?~]|(^|\s)-/.test(state.q)) {
+        tip('Longgarkan sintaksnya: hapus tanda kutip, tanda + dan -, atau nama kolom seperti ', el('code', '', 'title:'), '.');
+      } else if (state.q.split(/\s+/).length > 3) {
+        tip('Gunakan lebih sedikit kata.');
+      }
+    }
+    if (filtered()) {
+      const clear = el('button', 'link', 'hapus semua saringan');
+      clear.type = 'button';
+      clear.id = 'clear-filters';
+      clear.addEventListener('click', () => go({ sources: [], tags: [], from: '', to: '' }));
+      tip('Hapus saringan sumber, topik, atau tanggal yang sedang aktif: ', clear, '.');
+    }
+    empty.replaceChildren(el('p', 'empty-title', 'Saran pencarian:'), tips);
+  }
+
   function drawFacets(f) {
     const groups = [];
     if (f.source && f.source.length) {
@@ -157,6 +193,7 @@
       }));
     }
     facets.replaceChildren(...groups);
+    facetBox.hidden = groups.length === 0;
   }
 
   function facetGroup(name, values, isOn, onClick) {
@@ -244,6 +281,13 @@
   prev.addEventListener('click', () => { go({ page: Math.max(1, state.page - 1) }); scrollTo(0, 0); });
   next.addEventListener('click', () => { go({ page: state.page + 1 }); scrollTo(0, 0); });
   window.addEventListener('popstate', () => { state = readState(); load(); });
+
+  // On a narrow screen the facets start folded, so the results come
+  // first; on a wide one they are always shown.
+  const narrow = matchMedia('(max-width: 48rem)');
+  const fold = () => { facetBox.open = !narrow.matches; };
+  narrow.addEventListener('change', fold);
+  fold();
 
   load();
 })();
