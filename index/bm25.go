@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
@@ -94,6 +96,31 @@ func (ix *Index) analyzeArticle(a *Article) (*document.Document, tokenCounts, er
 	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLens, nil, []byte(lens.String()), bleveindex.StoreField))
 	return doc, lens, nil
+}
+
+// analyzeArticles runs analyzeArticle over articles on every core.
+func (ix *Index) analyzeArticles(articles []*Article) ([]*document.Document, []tokenCounts, error) {
+	docs := make([]*document.Document, len(articles))
+	lens := make([]tokenCounts, len(articles))
+	errs := make([]error, len(articles))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(articles))
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(articles); i += workers {
+				docs[i], lens[i], errs[i] = ix.analyzeArticle(articles[i])
+			}
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, nil, fmt.Errorf("index %q: %w", articles[i].ID, err)
+		}
+	}
+	return docs, lens, nil
 }
 
 // analyzedField is a field whose analysis is done.

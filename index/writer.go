@@ -87,6 +87,7 @@ func (w *Writer) Flush(ctx context.Context) error {
 	recount := false
 	batch := ix.bleve.NewBatch()
 	var stats IngestStats
+	var toWrite []*Article
 	for i := range w.pending {
 		a := &w.pending[i]
 		old, found := existing[a.ID]
@@ -101,13 +102,16 @@ func (w *Writer) Flush(ctx context.Context) error {
 		default:
 			stats.Indexed++
 		}
-		doc, lens, err := ix.analyzeArticle(a)
-		if err != nil {
-			return fmt.Errorf("index %q: %w", a.ID, err)
-		}
-		totals.add(lens, 1)
+		toWrite = append(toWrite, a)
+	}
+	docs, lens, err := ix.analyzeArticles(toWrite)
+	if err != nil {
+		return err
+	}
+	for i, doc := range docs {
+		totals.add(lens[i], 1)
 		if err := batch.IndexAdvanced(doc); err != nil {
-			return fmt.Errorf("index %q: %w", a.ID, err)
+			return fmt.Errorf("index %q: %w", doc.ID(), err)
 		}
 	}
 	if batch.Size() > 0 {
