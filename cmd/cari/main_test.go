@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 // result is what one run of the command printed.
@@ -210,24 +208,7 @@ func (b *syncBuffer) String() string {
 }
 
 func TestServeDemo(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	var stderr syncBuffer
-	done := make(chan int)
-	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr, getenv: func(string) string { return "" }})
-	}()
-	addr := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)/`)
-	var base string
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if m := addr.FindStringSubmatch(stderr.String()); m != nil {
-			base = "http://" + m[1]
-			break
-		}
-	}
-	if base == "" {
-		cancel()
-		t.Fatalf("server did not start: %s", stderr.String())
-	}
+	base := startServe(t, nil)
 	resp, err := http.Get(base + "/api/search?q=multipolar")
 	if err != nil {
 		t.Fatal(err)
@@ -239,14 +220,5 @@ func TestServeDemo(t *testing.T) {
 	resp.Body.Close()
 	if err != nil || len(res.Hits) == 0 || res.Hits[0].ID != "kn-2023-001" || !strings.Contains(res.Hits[0].Snippet, "<mark>multipolar</mark>") {
 		t.Errorf("demo search: %+v, %v", res, err)
-	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exited %d: %s", code, stderr.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatalf("serve did not stop: %s", stderr.String())
 	}
 }
