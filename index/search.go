@@ -170,7 +170,9 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	case SortOldest:
 		req.SortBy([]string{FieldPublished, "-_score", "_id"})
 	default:
-		req.SortBy([]string{"-_score", "-" + FieldPublished, "_id"})
+		// By score alone: tie-breakers on published and _id would make
+		// bleve read those values for every matching article, not just
+		// the page shown, and cost more than the search itself.
 	}
 	if !r.NoHighlight {
 		req.Highlight = bleve.NewHighlightWithStyle(highlighterName)

@@ -1,0 +1,335 @@
+package index
+
+import (
+	"cmp"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The latency benchmark of issue 4: a fixed mix of short Indonesian news
+// queries over the 25,401 articles of ../shared/corpus/news.jsonl.gz,
+// searched with the default Request (snippets, facets, and whatever query
+// understanding Search does), reporting the per-query latency
+// distribution:
+//
+//	go test -run XXX -bench SearchLatency -benchtime 3x -cpu 1 ./index
+//
+// Each iteration (op) searches the whole mix once, so ns/op is the time
+// of len(latencyQueries) searches; p50-ms, p90-ms, p99-ms, max-ms and
+// mean-ms are per search. The sub-benchmarks switch off highlighting,
+// facets or both, to show what each costs. The index is built on disk
+// once per test process, and only when a benchmark asks for it.
+
+// latencyQueries are what people type into a news search box: one to four
+// words, acronyms, names, affixed forms, synonyms and a few typos.
+var latencyQueries = []string{
+	// One word.
+	"kpk",
+	"gempa",
+	"banjir",
+	"habibie",
+	"papua",
+	"korupsi",
+	"narkoba",
+	"jokowi",
+	"bpjs",
+	"persija",
+	"karhutla",
+	"tiongkok",
+	"barcelona",
+	"saham",
+	"stunting",
+	"motogp",
+	// Two words.
+	"banjir jakarta",
+	"timnas indonesia",
+	"pemilu 2019",
+	"korupsi bupati",
+	"kabut asap",
+	"ibu kota",
+	"harga emas",
+	"rupiah melemah",
+	"amerika serikat",
+	"liga champions",
+	"ojek online",
+	"bj habibie",
+	"imam nahrawi",
+	"bulu tangkis",
+	"marc marquez",
+	"film horor",
+	"gaji guru",
+	"tarif listrik",
+	"operasi tangkap",
+	"menteri keuangan",
+	// Three words.
+	"harga beras naik",
+	"kerja sama pertahanan",
+	"revisi uu kpk",
+	"kebakaran hutan riau",
+	"demo mahasiswa dpr",
+	"pemindahan ibu kota",
+	"kenaikan iuran bpjs",
+	"sinopsis drama korea",
+	"jalan tol trans",
+	"gubernur dki jakarta",
+	"kecelakaan bus maut",
+	"harga cabai merah",
+	"suku bunga acuan",
+	"piala presiden 2019",
+	// Four words.
+	"calon pimpinan kpk terpilih",
+	"gempa bumi maluku utara",
+	"dewan perwakilan rakyat ri",
+	"komisi pemberantasan korupsi indonesia",
+	"kerusuhan wamena papua hari",
+	"perang dagang amerika china",
+	// Affixed forms: the stemmer's work.
+	"penangkapan teroris",
+	"pemberantasan korupsi",
+	"penyelundupan narkoba",
+	"kebakaran hutan",
+	"ditangkap polisi",
+	"perekonomian indonesia",
+	"pembangunan bandara",
+	"menyerang",
+	"kemitraan strategis",
+	// Misspellings: the typo fallback's work.
+	"korupsy",
+	"presidn jokowi",
+	"kebakaran hutam",
+	"pemilhan presiden",
+	"habibe",
+	"jakrta banjir",
+	// Only stop words.
+	"siapa dia",
+}
+
+// latencyIndex is the corpus index the latency benchmarks share.
+type latencyIndex struct {
+	ix       *Index
+	dir      string // temporary directory holding the index
+	docs     uint64
+	skipped  int // records the reader rejected
+	ingest   time.Duration
+	settle   time.Duration // waiting for scorch to finish merging
+	segments interface{}   // file segments at the root once settled
+	skip     string        // why the benchmarks cannot run
+	err      error
+}
+
+var (
+	latencyOnce sync.Once
+	latencyIx   latencyIndex
+)
+
+// TestMain removes the corpus index a benchmark built, once every test
+// and benchmark of the process has run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	closeLatencyIndex()
+	os.Exit(code)
+}
+
+func closeLatencyIndex() {
+	if latencyIx.ix != nil {
+		_ = latencyIx.ix.Close()
+		latencyIx.ix = nil
+	}
+	if latencyIx.dir != "" {
+		_ = os.RemoveAll(latencyIx.dir)
+		latencyIx.dir = ""
+	}
+}
+
+func newsCorpusPath() string {
+	if dir := os.Getenv("CARI_SHARED"); dir != "" {
+		return filepath.Join(dir, "corpus", "news.jsonl.gz")
+	}
+	return filepath.Join("..", "..", "shared", "corpus", "news.jsonl.gz")
+}
+
+// corpusIndex returns the corpus index, building it on first use, and
+// skips the benchmark when the corpus is absent.
+func corpusIndex(b *testing.B) *latencyIndex {
+	b.Helper()
+	latencyOnce.Do(func() { latencyIx = buildLatencyIndex() })
+	if latencyIx.skip != "" {
+		b.Skip(latencyIx.skip)
+	}
+	if latencyIx.err != nil {
+		b.Fatal(latencyIx.err)
+	}
+	return &latencyIx
+}
+
+func buildLatencyIndex() (li latencyIndex) {
+	path := newsCorpusPath()
+	f, err := os.Open(path)
+	if err != nil {
+		li.skip = fmt.Sprintf("no corpus at %s (set CARI_SHARED): %v", path, err)
+		return li
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		li.err = fmt.Errorf("%s: %w", path, err)
+		return li
+	}
+	defer gz.Close()
+	if li.dir, err = os.MkdirTemp("", "cari-latency-"); err != nil {
+		li.err = err
+		return li
+	}
+	if li.ix, err = Create(filepath.Join(li.dir, "index"), Options{}); err != nil {
+		li.err = err
+		return li
+	}
+	// Building is not what is measured: let it use every core even
+	// under -cpu 1.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(runtime.NumCPU()))
+
+	ctx := context.Background()
+	start := time.Now()
+	w := li.ix.NewWriter(0)
+	err = ReadStream(ctx, gz, path, FormatJSONLines, Handlers{
+		Emit: func(r Record) error { return w.Add(ctx, r.Article) },
+		Bad:  func(*FieldError) { li.skipped++ },
+	})
+	if err == nil {
+		err = w.Flush(ctx)
+	}
+	if err != nil {
+		li.err = fmt.Errorf("index %s: %w", path, err)
+		return li
+	}
+	li.ingest = time.Since(start)
+
+	// Searching while scorch still persists and merges segments in the
+	// background would measure the merger; wait until it is done.
+	start = time.Now()
+	for deadline := start.Add(10 * time.Minute); ; {
+		st, _ := li.ix.bleve.StatsMap()["index"].(map[string]interface{})
+		if active, ok := st["index_bgthreads_active"].(bool); ok && !active {
+			li.segments = st["num_root_filesegments"]
+			break
+		}
+		if time.Now().After(deadline) {
+			li.err = fmt.Errorf("index %s: background merging still going after 10 minutes", path)
+			return li
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	li.settle = time.Since(start)
+	if li.docs, err = li.ix.Count(); err != nil {
+		li.err = err
+	}
+	return li
+}
+
+// BenchmarkSearchLatency measures the latency of the query mix over the
+// news corpus with the default Request and with costs switched off.
+func BenchmarkSearchLatency(b *testing.B) {
+	li := corpusIndex(b)
+	for _, v := range []struct {
+		name                  string
+		noHighlight, noFacets bool
+	}{
+		{"default", false, false},
+		{"NoHighlight", true, false},
+		{"NoFacets", false, true},
+		{"NoHighlight+NoFacets", true, true},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			if v.name == "default" {
+				// A parent benchmark's log is not printed; its first
+				// sub-benchmark's is.
+				b.Logf("corpus index: %d articles (%d records skipped), ingested in %s, merges settled %s later, %v file segments; built once per process",
+					li.docs, li.skipped, li.ingest.Round(time.Millisecond), li.settle.Round(time.Millisecond), li.segments)
+			}
+			benchQueryMix(b, li.ix, v.noHighlight, v.noFacets)
+		})
+	}
+}
+
+func benchQueryMix(b *testing.B, ix *Index, noHighlight, noFacets bool) {
+	ctx := context.Background()
+	search := func(q string) (*Result, time.Duration, error) {
+		start := time.Now()
+		res, err := ix.Search(ctx, Request{Query: q, NoHighlight: noHighlight, NoFacets: noFacets})
+		return res, time.Since(start), err
+	}
+	// One untimed pass warms the page cache and bleve's dictionaries,
+	// and checks the mix.
+	var empty []string
+	for _, q := range latencyQueries {
+		if n := len(strings.Fields(q)); n < 1 || n > 4 {
+			b.Fatalf("query %q has %d words, want 1 to 4", q, n)
+		}
+		res, _, err := search(q)
+		if err != nil {
+			b.Fatalf("search %q: %v", q, err)
+		}
+		if res.Total == 0 {
+			empty = append(empty, q)
+		}
+	}
+	if len(empty) > 0 && !noHighlight && !noFacets {
+		b.Logf("%d of %d queries find nothing: %q", len(empty), len(latencyQueries), empty)
+	}
+
+	durations := make([]time.Duration, 0, 16*len(latencyQueries))
+	slowest := make([]time.Duration, len(latencyQueries)) // each query's worst
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, q := range latencyQueries {
+			_, d, err := search(q)
+			if err != nil {
+				b.Fatalf("search %q: %v", q, err)
+			}
+			durations = append(durations, d)
+			slowest[i] = max(slowest[i], d)
+		}
+	}
+	b.StopTimer()
+
+	if !noHighlight && !noFacets {
+		order := make([]int, len(latencyQueries))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(i, j int) int { return cmp.Compare(slowest[j], slowest[i]) })
+		var worst []string
+		for _, i := range order[:5] {
+			worst = append(worst, fmt.Sprintf("%q %.1f ms", latencyQueries[i], float64(slowest[i])/float64(time.Millisecond)))
+		}
+		b.Logf("slowest queries: %s", strings.Join(worst, ", "))
+	}
+
+	slices.Sort(durations)
+	var total time.Duration
+	for _, d := range durations {
+		total += d
+	}
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	b.ReportMetric(ms(percentile(durations, 0.50)), "p50-ms")
+	b.ReportMetric(ms(percentile(durations, 0.90)), "p90-ms")
+	b.ReportMetric(ms(percentile(durations, 0.99)), "p99-ms")
+	b.ReportMetric(ms(durations[len(durations)-1]), "max-ms")
+	b.ReportMetric(ms(total)/float64(len(durations)), "mean-ms")
+}
+
+// percentile returns the nearest-rank p-quantile of sorted durations.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	i := int(math.Ceil(p*float64(len(sorted)))) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
