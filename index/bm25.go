@@ -173,6 +173,20 @@ func (ix *Index) loadTokenTotals(ctx context.Context) error {
 	return ix.recountTokenTotals(ctx)
 }
 
+// saveTotals puts the totals in a batch, to be saved with its articles.
+// When they are not known (an article stored before lengths were kept is
+// replaced or deleted, and a recount follows the batch), they are dropped
+// instead, so that an index whose process dies before the recount counts
+// them again when next opened (loadTokenTotals) rather than keeping wrong
+// ones.
+func saveTotals(batch *bleve.Batch, totals tokenCounts, unknown bool) {
+	if unknown {
+		batch.DeleteInternal(statsKey)
+		return
+	}
+	batch.SetInternal(statsKey, mustJSON(totals))
+}
+
 // recountTokenTotals recomputes the totals from every stored article.
 func (ix *Index) recountTokenTotals(ctx context.Context) error {
 	var totals tokenCounts

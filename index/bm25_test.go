@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -82,5 +83,66 @@ func TestBM25UsesTrueAverageLength(t *testing.T) {
 	// A field the index does not have must not break a search.
 	if _, err := ix.Search(ctx, Request{Query: "nosuchfield:banjir"}); err != nil {
 		t.Errorf("search on an unknown field: %v", err)
+	}
+}
+
+// TestTotalsDroppedUntilRecount: replacing an article stored before
+// lengths were kept leaves the totals unknown until the recount that
+// follows the batch, so the batch drops them; an index whose process died
+// before the recount counts them again when opened, instead of keeping
+// totals that still include the old article's length.
+func TestTotalsDroppedUntilRecount(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "idx")
+	ix, err := Create(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := Article{ID: "b", Title: "Gempa", Body: "gempa mengguncang kota pada malam hari"}
+	if _, _, err := ix.Upsert(ctx, []Article{other}); err != nil {
+		t.Fatal(err)
+	}
+	// An article as stored before lengths were kept: no lens field.
+	old := Article{ID: "a", Title: "Banjir", Body: "banjir merendam rumah warga di desa"}
+	if err := ix.bleve.Index(old.ID, articleFields(&old)); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.recountTokenTotals(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The batch Flush writes to replace it; the process dies before the
+	// recount that would follow.
+	existing, err := ix.storedState(ctx, []string{old.ID})
+	if err != nil || existing[old.ID].counted {
+		t.Fatalf("the old article has lengths stored: %+v, %v", existing, err)
+	}
+	updated := Article{ID: "a", Title: "Banjir Besar", Body: "banjir besar merendam ratusan rumah warga di tiga desa"}
+	docs, lens, err := ix.analyzeArticles([]*Article{&updated})
+	if err != nil {
+		t.Fatal(err)
+	}
+	totals := ix.totals
+	totals.add(lens[0], 1)
+	batch := ix.bleve.NewBatch()
+	if err := batch.IndexAdvanced(docs[0]); err != nil {
+		t.Fatal(err)
+	}
+	saveTotals(batch, totals, !existing[old.ID].counted)
+	if err := ix.bleve.Batch(batch); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	ix, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	want := ix.countTokens(&updated)
+	want.add(ix.countTokens(&other), 1)
+	if ix.totals != want {
+		t.Errorf("token totals after reopening %v, want %v", ix.totals, want)
 	}
 }

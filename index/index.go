@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -69,11 +70,79 @@ func Create(path string, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
+	b, err := createBleve(path, m)
 	if err != nil {
-		return nil, fmt.Errorf("create index %s: %w", path, err)
+		return nil, fmt.Errorf("create index %s: %w", path, lockError(err))
 	}
 	return &Index{bleve: b, path: path}, nil
+}
+
+// createBleve makes a new bleve index at path so that a crash cannot leave
+// a broken one. bleve writes index_meta.json, which marks a directory as
+// an index, before the mapping, without which the index does not open: a
+// process killed in between (a window of a few milliseconds) would leave a
+// directory that neither opens nor can be created again. So the index is
+// made in a hidden directory beside path and renamed into place once it
+// is on disk; a crash leaves no index (at worst a stale .NAME.new-*
+// directory) or a complete empty one. A directory at path that cannot be
+// replaced (one with files in it, or a mount point) gets the index made in
+// it directly, as bleve does.
+func createBleve(path string, m mapping.IndexMapping) (bleve.Index, error) {
+	inPlace := func() (bleve.Index, error) {
+		return bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
+	}
+	target, err := filepath.EvalSymlinks(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		target = filepath.Clean(path)
+	case err != nil:
+		return nil, err
+	default:
+		if entries, err := os.ReadDir(target); err != nil || len(entries) > 0 {
+			return inPlace()
+		}
+	}
+	parent := filepath.Dir(target)
+	if err := os.MkdirAll(parent, 0o700); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".new-")
+	if err != nil {
+		return inPlace()
+	}
+	defer os.RemoveAll(tmp) // nothing left to remove once renamed
+	b, err := bleve.NewUsing(tmp, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
+	if err != nil {
+		return nil, err
+	}
+	if err := b.Close(); err != nil {
+		return nil, err
+	}
+	// An empty directory at path is removed first: rename replaces one on
+	// Linux, but not everywhere.
+	if err := os.Remove(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return inPlace()
+	}
+	if err := os.Rename(tmp, target); err != nil {
+		return nil, err
+	}
+	if err := syncDir(parent); err != nil {
+		return nil, err
+	}
+	return bleve.OpenUsing(target, runtimeConfig())
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // OpenOrCreate opens the index at path, creating it with opts when the
@@ -163,7 +232,7 @@ func (ix *Index) Delete(ctx context.Context, id string) error {
 	totals.add(old.lens, -1)
 	batch := ix.bleve.NewBatch()
 	batch.Delete(id)
-	batch.SetInternal(statsKey, mustJSON(totals))
+	saveTotals(batch, totals, !old.counted)
 	if err := ix.bleve.Batch(batch); err != nil {
 		return fmt.Errorf("delete %q: %w", id, err)
 	}

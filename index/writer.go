@@ -115,7 +115,7 @@ func (w *Writer) Flush(ctx context.Context) error {
 		}
 	}
 	if batch.Size() > 0 {
-		batch.SetInternal(statsKey, mustJSON(totals))
+		saveTotals(batch, totals, recount)
 		if err := ix.bleve.Batch(batch); err != nil {
 			return fmt.Errorf("write batch of %d articles: %w", batch.Size(), err)
 		}
