@@ -301,7 +301,7 @@ func (ix *Index) Stats() (Stats, error) {
 	}
 	kept := fields[:0]
 	for _, f := range fields {
-		if !strings.HasPrefix(f, "_") && f != fieldHash && f != fieldLens {
+		if !strings.HasPrefix(f, "_") && f != fieldHash && f != fieldLens && f != fieldYear {
 			kept = append(kept, f)
 		}
 	}

@@ -22,6 +22,7 @@ const (
 	FieldPublished = "published"
 	FieldTags      = "tags"
 	fieldHash      = "hash"
+	fieldYear      = "year" // the publication year as a keyword, for the year facet
 )
 
 // Options choose how a new index analyzes text. They are written into the
@@ -117,6 +118,9 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(FieldBody, text())
 	doc.AddFieldMappingsAt(FieldSource, keywordField())
 	doc.AddFieldMappingsAt(FieldTags, keywordField())
+	year := keywordField()
+	year.Store = false
+	doc.AddFieldMappingsAt(fieldYear, year)
 	doc.AddFieldMappingsAt(FieldURL, stored())
 	doc.AddFieldMappingsAt(fieldHash, stored())
 	doc.AddFieldMappingsAt(fieldLens, stored())
@@ -161,6 +165,7 @@ func articleFields(a *Article) map[string]interface{} {
 	}
 	if !a.Published.IsZero() {
 		d[FieldPublished] = a.Published
+		d[fieldYear] = a.Published.Format("2006")
 	}
 	if len(a.Tags) > 0 {
 		d[FieldTags] = a.Tags

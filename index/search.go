@@ -8,7 +8,6 @@ import (
 	"math"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -404,12 +403,9 @@ func expandFields(q query.Query) (query.Query, error) {
 func addFacets(req *bleve.SearchRequest) {
 	req.AddFacet(FieldSource, bleve.NewFacetRequest(FieldSource, 10))
 	req.AddFacet(FieldTags, bleve.NewFacetRequest(FieldTags, 10))
-	years := bleve.NewFacetRequest(FieldPublished, 40)
-	last := time.Now().UTC().Year() + 1
-	for y := last - 39; y <= last; y++ {
-		years.AddDateTimeRange(strconv.Itoa(y), time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC))
-	}
-	req.AddFacet(FieldPublished, years)
+	// Years come from a keyword field: a terms facet reads one value a
+	// hit, where date ranges test every hit against every range.
+	req.AddFacet(FieldPublished, bleve.NewFacetRequest(fieldYear, 50))
 }
 
 func facetValues(name string, fr *search.FacetResult) []Facet {
