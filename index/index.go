@@ -301,7 +301,7 @@ func (ix *Index) Stats() (Stats, error) {
 	}
 	kept := fields[:0]
 	for _, f := range fields {
-		if !strings.HasPrefix(f, "_") && f != fieldHash && f != fieldLens && f != fieldYear {
+		if !strings.HasPrefix(f, "_") && f != fieldHash && f != fieldLens && f != fieldYear && f != fieldMonth {
 			kept = append(kept, f)
 		}
 	}

@@ -22,7 +22,8 @@ const (
 	FieldPublished = "published"
 	FieldTags      = "tags"
 	fieldHash      = "hash"
-	fieldYear      = "year" // the publication year as a keyword, for the year facet
+	fieldYear      = "year"  // the publication year as a keyword, for the year facet
+	fieldMonth     = "month" // the publication month (2023-08), for the month facet
 )
 
 // Options choose how a new index analyzes text. They are written into the
@@ -121,6 +122,9 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 	year := keywordField()
 	year.Store = false
 	doc.AddFieldMappingsAt(fieldYear, year)
+	month := keywordField()
+	month.Store = false
+	doc.AddFieldMappingsAt(fieldMonth, month)
 	doc.AddFieldMappingsAt(FieldURL, stored())
 	doc.AddFieldMappingsAt(fieldHash, stored())
 	doc.AddFieldMappingsAt(fieldLens, stored())
@@ -166,6 +170,7 @@ func articleFields(a *Article) map[string]interface{} {
 	if !a.Published.IsZero() {
 		d[FieldPublished] = a.Published
 		d[fieldYear] = a.Published.Format("2006")
+		d[fieldMonth] = a.Published.Format("2006-01")
 	}
 	if len(a.Tags) > 0 {
 		d[FieldTags] = a.Tags

@@ -92,6 +92,10 @@ type Hit struct {
 	Snippet   string   `json:"snippet"`
 }
 
+// FacetMonth names the facet of publication months ("2023-08"), the 24
+// months with most hits, newest first. The facet "published" counts years.
+const FacetMonth = "month"
+
 // Facet is one value of a facet and how many hits have it.
 type Facet struct {
 	Value string `json:"value"`
@@ -406,6 +410,7 @@ func addFacets(req *bleve.SearchRequest) {
 	// Years come from a keyword field: a terms facet reads one value a
 	// hit, where date ranges test every hit against every range.
 	req.AddFacet(FieldPublished, bleve.NewFacetRequest(fieldYear, 50))
+	req.AddFacet(FacetMonth, bleve.NewFacetRequest(fieldMonth, 24))
 }
 
 func facetValues(name string, fr *search.FacetResult) []Facet {
@@ -423,7 +428,7 @@ func facetValues(name string, fr *search.FacetResult) []Facet {
 			out = append(out, Facet{Value: d.Name, Count: d.Count})
 		}
 	}
-	if name == FieldPublished {
+	if name == FieldPublished || name == FacetMonth {
 		sort.Slice(out, func(i, j int) bool { return out[i].Value > out[j].Value })
 	}
 	return out

@@ -220,6 +220,23 @@ func TestSearchPageInBrowser(t *testing.T) {
 	}
 	screenshot("hasil.png")
 
+	// Narrowed to a year, the page offers that year's months; choosing one
+	// narrows the results to its count.
+	steps(chromedp.Navigate(srv.URL + "/?q=indonesia&from=2023-01-01&to=2023-12-31"))
+	settled(`s.includes('from=2023-01-01')`)
+	monthButton := eval(`(() => { const h = [...document.querySelectorAll('#facets .facet h3')].find(h => h.textContent === 'Bulan'); return h ? h.parentElement.querySelectorAll('li').length : 0 })()`)
+	if monthButton == 0 {
+		t.Fatalf("no month facet after choosing a year")
+	}
+	monthCount := eval(`(() => { const h = [...document.querySelectorAll('#facets .facet h3')].find(h => h.textContent === 'Bulan'); const li = h.parentElement.querySelector('li'); li.querySelector('button').click(); return Number(li.querySelector('.count').textContent.replace(/\./g, '')) })()`)
+	settled(`/from=2023-\d\d-01/.test(s) && !s.includes('from=2023-01-01&to=2023-12-31')`)
+	if n := summaryTotal(); n != monthCount {
+		t.Errorf("after choosing a month (%d) the summary counts %d results", monthCount, n)
+	}
+	if chip := read(chromedp.Text(`#filters .chip`)); !strings.Contains(chip, "Bulan: ") {
+		t.Errorf("filter chip %q does not name the month", chip)
+	}
+
 	// On a phone-sized screen nothing is wider than the screen.
 	steps(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait))
 	for _, target := range []string{"/?q=indonesia", "/?q=kerja+sama&source=" + url.QueryEscape(source) + "&page=1", "/?q=xyzzyplugh"} {

@@ -187,6 +187,14 @@
         go(on ? { from: '', to: '' } : { from: v + '-01-01', to: v + '-12-31' });
       }));
     }
+    // Months appear once the search is narrowed to a year or a month.
+    if (f.month && f.month.length && state.from && state.from.slice(0, 4) === state.to.slice(0, 4)) {
+      groups.push(facetGroup('Bulan', f.month, (v) => state.from === monthRange(v).from && state.to === monthRange(v).to, (v) => {
+        const r = monthRange(v);
+        const y = v.slice(0, 4);
+        go(state.from === r.from && state.to === r.to ? { from: y + '-01-01', to: y + '-12-31' } : r);
+      }, monthLabel));
+    }
     if (f.tags && f.tags.length) {
       groups.push(facetGroup('Topik', f.tags, (v) => state.tags.includes(v), (v) => {
         go({ tags: toggle(state.tags, v) });
@@ -196,13 +204,26 @@
     facetBox.hidden = groups.length === 0;
   }
 
-  function facetGroup(name, values, isOn, onClick) {
+  // monthRange is the first and last day of a month given as YYYY-MM.
+  function monthRange(v) {
+    const [y, m] = v.split('-').map(Number);
+    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    return { from: v + '-01', to: v + '-' + String(last).padStart(2, '0') };
+  }
+
+  const monthFmt = new Intl.DateTimeFormat('id-ID', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  function monthLabel(v) {
+    const [y, m] = v.split('-').map(Number);
+    return monthFmt.format(new Date(Date.UTC(y, m - 1, 1)));
+  }
+
+  function facetGroup(name, values, isOn, onClick, label) {
     const box = el('div', 'facet');
     box.append(el('h3', '', name));
     const ul = el('ul');
     values.forEach((f) => {
       const li = el('li');
-      const b = el('button', isOn(f.value) ? 'link on' : 'link', f.value);
+      const b = el('button', isOn(f.value) ? 'link on' : 'link', label ? label(f.value) : f.value);
       b.type = 'button';
       b.setAttribute('aria-pressed', String(isOn(f.value)));
       b.addEventListener('click', () => onClick(f.value));
@@ -219,7 +240,9 @@
     state.tags.forEach((v) => chips.push(chip('Topik: ' + v, { tags: state.tags.filter((x) => x !== v) })));
     if (state.from || state.to) {
       const y = state.from.slice(0, 4);
+      const month = state.from.slice(0, 7);
       const label = state.from === y + '-01-01' && state.to === y + '-12-31' ? 'Tahun: ' + y
+        : state.from && state.from === monthRange(month).from && state.to === monthRange(month).to ? 'Bulan: ' + monthLabel(month)
         : 'Tanggal: ' + (state.from || '…') + ' s.d. ' + (state.to || '…');
       chips.push(chip(label, { from: '', to: '' }));
     }
