@@ -1,20 +1,24 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari/server"
 )
 
 func newIndexCmd(o *options) *cobra.Command {
 	var batch int
-	var analyzerName string
+	var analyzerName, serverURL, tokenFile string
 	cmd := &cobra.Command{
-		Use:   "index [--index DIR] PATH...",
+		Use:   "index [--index DIR | --server URL [--token-file FILE]] PATH...",
 		Short: "add articles to the index",
 		Long: `Index reads articles from each PATH and adds them to the index, creating
 it if needed. A directory is walked; "-" reads JSON Lines from standard input.
@@ -38,14 +42,51 @@ and skipped; the rest are indexed. The exit status is 1 if anything was
 skipped.
 
 --lexicon and --protected take effect when the index is created: the index
-remembers them, so searches stem queries as the articles were stemmed.`,
+remembers them, so searches stem queries as the articles were stemmed.
+
+An index directory is open in one process at a time, so while "cari serve"
+holds it, index through the server instead: --server URL reads the files
+here exactly as above and sends the good records to the server's
+POST /api/articles, --batch articles a request. Writes need the server's
+token, read from --token-file FILE (white space around it is ignored) or
+$CARI_TOKEN. A record the server refuses is reported with its file, line
+and field like one the reader refuses, and the exit status is 1 for
+either. The summary ends with the server's article count (GET /api/stats)
+when the server gives it. --index, --analyzer, --lexicon and --protected
+belong to the server's index and are refused with --server.`,
 		Example: `  cari index testdata/articles
   cari index --index /srv/berita arsip/2023.jsonl arsip/2024.jsonl
-  zcat berita.jsonl.gz | cari index -`,
+  zcat berita.jsonl.gz | cari index -
+
+  # while "cari serve --index /srv/berita --token-file /etc/cari/token" runs
+  cari index --server http://127.0.0.1:8080 --token-file /etc/cari/token arsip/2024.jsonl
+  CARI_TOKEN=$(cat /etc/cari/token) cari index --server http://127.0.0.1:8080 -`,
 		Args:        cobra.MinimumNArgs(1),
 		Annotations: takesLexicon(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if serverURL != "" {
+				for _, name := range []string{"index", "analyzer", "lexicon", "protected"} {
+					if cmd.Flags().Changed(name) {
+						return fmt.Errorf("--%s belongs to the server's index; it cannot be given with --server", name)
+					}
+				}
+				token := strings.TrimSpace(o.getenv("CARI_TOKEN"))
+				if cmd.Flags().Changed("token-file") {
+					var err error
+					if token, err = readTokenFile(tokenFile); err != nil {
+						return err
+					}
+				}
+				if token == "" {
+					return errors.New("--server needs the server's write token: --token-file FILE or $CARI_TOKEN")
+				}
+				c := &server.Client{BaseURL: serverURL, Token: token, HTTP: &http.Client{Timeout: 10 * time.Minute}}
+				return indexRemote(o, cmd, c, args, batch)
+			}
+			if cmd.Flags().Changed("token-file") {
+				return errors.New("--token-file is for --server; writing to a local index needs no token")
+			}
 			ix, created, err := index.OpenOrCreate(o.index, index.Options{Analyzer: analyzerName, Lexicons: o.lexicons, Protected: o.protected})
 			if err != nil {
 				return err
@@ -58,27 +99,61 @@ remembers them, so searches stem queries as the articles were stemmed.`,
 			start := time.Now()
 			report, err := ix.Ingest(ctx, args, batch, progress)
 			finish()
-			for _, fe := range report.Skipped {
-				fmt.Fprintf(o.stderr, "skipped: %v\n", fe)
-			}
-			if err != nil {
-				return fmt.Errorf("indexing stopped, %d articles written before: %w", report.Total(), err)
+			if err := reportIngest(o, report, err); err != nil {
+				return err
 			}
 			count, err := ix.Count()
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(o.stdout, "%d indexed, %d updated, %d unchanged, %d skipped in %s; %s holds %d articles\n",
-				report.Indexed, report.Updated, report.Unchanged, len(report.Skipped), time.Since(start).Round(time.Millisecond), o.index, count)
-			if len(report.Skipped) > 0 {
-				return exitError{code: 1}
-			}
-			return nil
+			return summarize(o, report, start, fmt.Sprintf("%s holds %d articles", o.index, count))
 		},
 	}
-	cmd.Flags().IntVar(&batch, "batch", index.DefaultBatchSize, "articles written to the index at once")
+	cmd.Flags().IntVar(&batch, "batch", index.DefaultBatchSize, "articles written to the index, or sent to the server, at once")
 	cmd.Flags().StringVar(&analyzerName, "analyzer", "", `analyzer of a new index: "id" (default) or a bleve analyzer such as "standard"`)
+	cmd.Flags().StringVar(&serverURL, "server", "", "send the articles to the cari server at `URL` instead of opening an index")
+	cmd.Flags().StringVar(&tokenFile, "token-file", "", "with --server, read the write token from `FILE` (default $CARI_TOKEN)")
 	return cmd
+}
+
+// indexRemote sends the articles under paths to a running server.
+func indexRemote(o *options, cmd *cobra.Command, c *server.Client, paths []string, batch int) error {
+	ctx := cmd.Context()
+	progress, finish := progressReporter(o)
+	start := time.Now()
+	report, err := c.IngestPaths(ctx, paths, batch, progress)
+	finish()
+	if err := reportIngest(o, report, err); err != nil {
+		return err
+	}
+	holds := "server " + c.BaseURL
+	if st, err := c.Stats(ctx); err == nil {
+		holds = fmt.Sprintf("server %s holds %d articles", c.BaseURL, st.Documents)
+	}
+	return summarize(o, report, start, holds)
+}
+
+// reportIngest prints the skipped records and explains an error that
+// stopped the run.
+func reportIngest(o *options, report index.IngestReport, err error) error {
+	for _, fe := range report.Skipped {
+		fmt.Fprintf(o.stderr, "skipped: %v\n", fe)
+	}
+	if err != nil {
+		return fmt.Errorf("indexing stopped, %d articles written before: %w", report.Total(), err)
+	}
+	return nil
+}
+
+// summarize prints the counts line, ending with where the articles went,
+// and fails with status 1 if anything was skipped.
+func summarize(o *options, report index.IngestReport, start time.Time, holds string) error {
+	fmt.Fprintf(o.stdout, "%d indexed, %d updated, %d unchanged, %d skipped in %s; %s\n",
+		report.Indexed, report.Updated, report.Unchanged, len(report.Skipped), time.Since(start).Round(time.Millisecond), holds)
+	if len(report.Skipped) > 0 {
+		return exitError{code: 1}
+	}
+	return nil
 }
 
 // progressReporter shows a progress bar on a terminal and a plain line

@@ -1,0 +1,243 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/carisearch/cari/index"
+)
+
+// rejecting is a real index that refuses the articles whose id it names,
+// as Backend.Upsert reports problems: by position in the slice it got. It
+// counts the Upsert calls, one per request.
+type rejecting struct {
+	*index.Index
+	reject map[string]bool
+	mu     sync.Mutex
+	calls  int
+}
+
+func (r *rejecting) Upsert(ctx context.Context, articles []index.Article) (index.IngestStats, []*index.FieldError, error) {
+	r.mu.Lock()
+	r.calls++
+	r.mu.Unlock()
+	var keep []index.Article
+	var problems []*index.FieldError
+	for i, a := range articles {
+		if r.reject[a.ID] {
+			problems = append(problems, &index.FieldError{Line: i + 1, Field: "id", Err: fmt.Errorf("id %q is refused", a.ID)})
+			continue
+		}
+		keep = append(keep, a)
+	}
+	stats, more, err := r.Index.Upsert(ctx, keep)
+	return stats, append(problems, more...), err
+}
+
+// startClientServer serves a fresh in-memory index with the token
+// "rahasia"; reject names ids the index refuses.
+func startClientServer(t *testing.T, reject ...string) (*rejecting, *httptest.Server) {
+	t.Helper()
+	ix, err := index.CreateInMemory(index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	b := &rejecting{Index: ix, reject: map[string]bool{}}
+	for _, id := range reject {
+		b.reject[id] = true
+	}
+	ts := httptest.NewServer(New(b, Options{Token: "rahasia", Logger: quietLogger()}))
+	t.Cleanup(ts.Close)
+	return b, ts
+}
+
+func TestClientUpsert(t *testing.T) {
+	b, ts := startClientServer(t)
+	ctx := context.Background()
+	c := &Client{BaseURL: ts.URL + "/", Token: "rahasia"}
+	articles := []index.Article{
+		{ID: "k-1", Title: "Banjir di Demak", Body: "Banjir merendam ribuan rumah di Demak.", Tags: []string{"banjir"}},
+		{ID: "k-2", Title: "Gempa", Body: "Gempa mengguncang Cianjur <pagi> ini & warga mengungsi."},
+	}
+	res, err := c.Upsert(ctx, articles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Indexed != 2 || res.Updated != 0 || res.Unchanged != 0 || len(res.Skipped) != 0 {
+		t.Fatalf("first upsert: %+v", res)
+	}
+	got, err := b.Article(ctx, "k-2")
+	if err != nil || got.Body != articles[1].Body {
+		t.Fatalf("article k-2 on the server: %+v, %v", got, err)
+	}
+	res, err = c.Upsert(ctx, articles)
+	if err != nil || res.Unchanged != 2 || res.Indexed != 0 {
+		t.Fatalf("second upsert: %+v, %v", res, err)
+	}
+	st, err := c.Stats(ctx)
+	if err != nil || st.Documents != 2 {
+		t.Fatalf("stats: %+v, %v", st, err)
+	}
+	// Nothing to send is no request (the server refuses an empty body).
+	before := b.calls
+	if res, err := c.Upsert(ctx, nil); err != nil || res.Total() != 0 || b.calls != before {
+		t.Fatalf("empty upsert: %+v, %v, %d requests", res, err, b.calls-before)
+	}
+}
+
+func TestClientWrongToken(t *testing.T) {
+	_, ts := startClientServer(t)
+	ctx := context.Background()
+	for _, token := range []string{"salah", ""} {
+		c := &Client{BaseURL: ts.URL, Token: token}
+		_, err := c.Upsert(ctx, []index.Article{{Body: "Isi."}})
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.Status != http.StatusUnauthorized || apiErr.Code != "unauthorized" {
+			t.Fatalf("token %q: error %v, want a 401 APIError", token, err)
+		}
+		for _, want := range []string{"401", "missing or wrong token", ts.URL + "/api/articles"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("token %q: error %q does not say %q", token, err, want)
+			}
+		}
+	}
+
+	// A server with no token refuses writes and says how to allow them.
+	ro := httptest.NewServer(New(&fake{}, Options{Logger: quietLogger()}))
+	defer ro.Close()
+	_, err := (&Client{BaseURL: ro.URL, Token: "x"}).Upsert(ctx, []index.Article{{Body: "Isi."}})
+	if err == nil || !strings.Contains(err.Error(), "403") || !strings.Contains(err.Error(), "writes are disabled") {
+		t.Errorf("read-only server: %v", err)
+	}
+}
+
+func TestClientNetworkAndURLErrors(t *testing.T) {
+	ts := httptest.NewServer(http.NotFoundHandler())
+	base := ts.URL
+	ts.Close() // nothing listens there now
+	_, err := (&Client{BaseURL: base, Token: "t"}).Upsert(context.Background(), []index.Article{{Body: "Isi."}})
+	if err == nil || !strings.Contains(err.Error(), base+"/api/articles") {
+		t.Fatalf("closed server: %v, want the URL in it", err)
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		t.Errorf("closed server gave an APIError: %v", err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, live := startClientServer(t)
+	_, err = (&Client{BaseURL: live.URL, Token: "rahasia"}).Upsert(ctx, []index.Article{{Body: "Isi."}})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v, want context.Canceled wrapped", err)
+	}
+
+	for _, bad := range []string{"", "127.0.0.1:8080", "ftp://x"} {
+		_, err := (&Client{BaseURL: bad}).Stats(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "http://HOST:PORT") {
+			t.Errorf("base %q: %v", bad, err)
+		}
+	}
+}
+
+func TestClientUpsertSkipped(t *testing.T) {
+	_, ts := startClientServer(t)
+	c := &Client{BaseURL: ts.URL, Token: "rahasia"}
+	res, err := c.Upsert(context.Background(), []index.Article{
+		{ID: "baik-1", Body: "Isi berita pertama."},
+		{ID: "kosong", Title: "Tanpa isi"},
+		{ID: "baik-2", Body: "Isi berita kedua."},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Indexed != 2 || len(res.Skipped) != 1 {
+		t.Fatalf("result %+v", res)
+	}
+	if s := res.Skipped[0]; s.Line != 2 || s.Field != "body" || s.Message == "" {
+		t.Errorf("skipped %+v, want line 2, field body", s)
+	}
+}
+
+// TestClientIngestPaths sends two files in small batches: the reader's
+// bad record and the server's refusals come back with their input file
+// and line, in input order, and the rest is indexed.
+func TestClientIngestPaths(t *testing.T) {
+	b, ts := startClientServer(t, "a-3", "b-1")
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a := write("a.jsonl", `{"id":"a-1","body":"Satu."}
+{"id":"a-2","body":"Dua."}
+
+{"id":"a-3","body":"Tiga."}
+{"id":"a-4","title":"tanpa isi"}
+{"id":"a-5","body":"Lima."}
+`)
+	bf := write("b.jsonl", `{"id":"b-1","body":"Satu."}
+{"id":"b-2","body":"Dua.","published":"2024-02-09"}
+`)
+	c := &Client{BaseURL: ts.URL, Token: "rahasia"}
+	var progressed int
+	report, err := c.IngestPaths(context.Background(), []string{a, bf}, 2, func(done int) { progressed = done })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if report.Indexed != 4 || report.Updated != 0 || report.Unchanged != 0 {
+		t.Errorf("counts %+v, want 4 indexed", report.IngestStats)
+	}
+	if progressed != 7 {
+		t.Errorf("progress reached %d, want 7 records", progressed)
+	}
+	want := []string{
+		a + `:4: field "id": id "a-3" is refused`,
+		a + `:5: field "body": `,
+		bf + `:1: field "id": id "b-1" is refused`,
+	}
+	if len(report.Skipped) != len(want) {
+		t.Fatalf("skipped %v, want %d", report.Skipped, len(want))
+	}
+	for i, fe := range report.Skipped {
+		if !strings.HasPrefix(fe.Error(), want[i]) {
+			t.Errorf("skipped[%d] = %q, want it to start %q", i, fe, want[i])
+		}
+	}
+	if b.calls != 3 {
+		t.Errorf("%d requests, want 3 (batches of 2 of 6 good records)", b.calls)
+	}
+	n, err := b.Count()
+	if err != nil || n != 4 {
+		t.Errorf("server holds %d articles, %v; want 4", n, err)
+	}
+
+	// A byte budget cuts batches too; every article still arrives once.
+	b2, ts2 := startClientServer(t)
+	c2 := &Client{BaseURL: ts2.URL, Token: "rahasia", MaxBatchBytes: 60}
+	report, err = c2.IngestPaths(context.Background(), []string{a}, 100, nil)
+	if err != nil || report.Indexed != 4 || len(report.Skipped) != 1 {
+		t.Fatalf("small byte budget: %+v %v, %v", report.IngestStats, report.Skipped, err)
+	}
+	if b2.calls < 2 {
+		t.Errorf("small byte budget: %d requests, want more than one", b2.calls)
+	}
+
+	// A wrong token stops the run with the server's message.
+	bad := &Client{BaseURL: ts.URL, Token: "salah"}
+	if _, err := bad.IngestPaths(context.Background(), []string{a}, 0, nil); err == nil || !strings.Contains(err.Error(), "wrong token") {
+		t.Errorf("wrong token: %v", err)
+	}
+}
