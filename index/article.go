@@ -66,15 +66,19 @@ func (e *FieldError) Unwrap() error { return e.Err }
 var (
 	ErrMissing     = errors.New("missing or empty")
 	ErrInvalidUTF8 = errors.New("not valid UTF-8")
-	ErrBadDate     = errors.New("unknown date format (want YYYY-MM-DD or RFC 3339)")
+	ErrBadDate     = errors.New("unknown date format (want YYYY-MM-DD, RFC 3339, DD/MM/YYYY, 14 Agustus 2023 or RFC 1123)")
 	ErrTooLong     = errors.New("too long")
 )
 
 // Limits on one article, so one bad record cannot exhaust memory.
+// MaxBodyBytes is the hard ceiling Normalize enforces; readers skip (and
+// report) a body over a lower limit, DefaultMaxBodyBytes unless
+// Handlers.MaxBodyBytes says otherwise.
 const (
-	MaxIDBytes    = 512
-	MaxTitleBytes = 4 << 10
-	MaxBodyBytes  = 4 << 20
+	MaxIDBytes          = 512
+	MaxTitleBytes       = 4 << 10
+	MaxBodyBytes        = 4 << 20
+	DefaultMaxBodyBytes = 1 << 20
 )
 
 // Normalize validates a and fills what can be derived: trimmed text and an
@@ -199,16 +203,27 @@ func isShortAbbrev(before string) bool {
 	return false
 }
 
-// dateLayouts are the forms accepted for published, tried in order.
-var dateLayouts = []string{time.RFC3339Nano, "2006-01-02", "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04"}
+// dateLayouts are the forms accepted for published, tried in order. A
+// date with slashes is read day first (DD/MM/YYYY), as Indonesian sources
+// write it; 08/14/2023 is then an error, not a guess.
+var dateLayouts = []string{
+	time.RFC3339Nano, "2006-01-02", "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04",
+	"2/1/2006", time.RFC1123, time.RFC1123Z,
+}
 
-// ParseDate parses a publication date.
+// ParseDate parses a publication date: YYYY-MM-DD (with an optional
+// time), RFC 3339, DD/MM/YYYY, a day, an Indonesian month name and a year
+// ("14 Agustus 2023", optionally after a day name) or RFC 1123 (with a zone
+// name or a numeric offset).
 func ParseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), nil
 		}
+	}
+	if t, ok, err := parseIndonesianDate(s); ok {
+		return t, err
 	}
 	return time.Time{}, fmt.Errorf("%w: %q", ErrBadDate, truncate(s, 40))
 }

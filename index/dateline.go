@@ -37,6 +37,31 @@ var monthNames = map[string]time.Month{
 	"desember": time.December, "des": time.December, "dec": time.December,
 }
 
+// indonesianDatePattern is a date as a dateline writes it, on its own:
+// "14 Agustus 2023", "Senin, 14 Agt 2023".
+var indonesianDatePattern = regexp.MustCompile(`(?i)^(?:[a-z'’]+\.?\s*,?\s+)?(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})$`)
+
+// parseIndonesianDate parses a date with an Indonesian month name. ok is
+// false when s does not have that shape; err is set when it has the shape
+// but names a day that does not exist.
+func parseIndonesianDate(s string) (t time.Time, ok bool, err error) {
+	m := indonesianDatePattern.FindStringSubmatch(s)
+	if m == nil {
+		return time.Time{}, false, nil
+	}
+	month, known := monthNames[strings.ToLower(m[2])]
+	if !known {
+		return time.Time{}, false, nil
+	}
+	day, _ := strconv.Atoi(m[1])
+	year, _ := strconv.Atoi(m[3])
+	date := time.Date(year, month, day, 0, 0, 0, 0, time.UTC)
+	if date.Day() != day || date.Month() != month {
+		return time.Time{}, true, fmt.Errorf("%w: %s %s %s is a day that does not exist", ErrBadDate, m[1], m[2], m[3])
+	}
+	return date, true, nil
+}
+
 // Dateline is what a dateline says.
 type Dateline struct {
 	Source string

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -54,14 +55,43 @@ type Record struct {
 }
 
 // Handlers receive what a reader finds: Emit each good record (an error
-// from it stops the read), Bad each record that was skipped.
+// from it stops the read), Bad each record (or file) that was skipped,
+// and Warn what was read but deserves a look: an id repeated within one
+// file (the last record wins) and JSON fields or CSV columns that are
+// ignored (each named once a file). A warning never means a record was
+// lost; Warn may be nil.
+//
+// MaxBodyBytes is the largest body accepted; a record with a longer body
+// is skipped and reported, never truncated. 0 means DefaultMaxBodyBytes;
+// Normalize's MaxBodyBytes is the ceiling whatever is set here.
 type Handlers struct {
-	Emit func(Record) error
-	Bad  func(*FieldError)
+	Emit         func(Record) error
+	Bad          func(*FieldError)
+	Warn         func(*FieldError)
+	MaxBodyBytes int
 }
 
-// MaxLineBytes bounds one line of JSON Lines input.
+func (h *Handlers) maxBody() int {
+	if h.MaxBodyBytes > 0 {
+		return h.MaxBodyBytes
+	}
+	return DefaultMaxBodyBytes
+}
+
+func (h *Handlers) warn(fe *FieldError) {
+	if h.Warn != nil {
+		h.Warn(fe)
+	}
+}
+
+// MaxLineBytes bounds one line of JSON Lines input, and a text file.
 const MaxLineBytes = MaxBodyBytes + 1<<20
+
+// binarySniffBytes is how much of a walked file is looked at to tell a
+// binary file from text.
+const binarySniffBytes = 8 << 10
+
+var bom = []byte("\ufeff")
 
 // ReadPaths reads every file named, walking directories (hidden files and
 // directories, and files of no known format inside a directory, are
@@ -101,11 +131,50 @@ func ReadPaths(ctx context.Context, paths []string, h Handlers) error {
 			if _, ok := FormatOf(path); !ok {
 				return nil
 			}
+			if fe := sniffBinary(path); fe != nil {
+				h.Bad(fe)
+				return nil
+			}
 			return ReadFile(ctx, path, h)
 		})
 		if err != nil {
 			return fmt.Errorf("walk %s: %w", p, err)
 		}
+	}
+	return nil
+}
+
+// sniffBinary reports a file found by walking a directory whose first
+// 8 KB hold a NUL byte or are mostly not UTF-8 (an image or an archive
+// with a text extension), so it is skipped with one message instead of a
+// message for every line. A few invalid bytes in text are left for the
+// reader to report record by record.
+func sniffBinary(path string) *FieldError {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil // ReadFile reports it
+	}
+	defer f.Close()
+	buf := make([]byte, binarySniffBytes)
+	n, _ := io.ReadFull(f, buf)
+	buf = buf[:n]
+	lineAt := func(off int) int { return 1 + bytes.Count(buf[:off], []byte{'\n'}) }
+	if i := bytes.IndexByte(buf, 0); i >= 0 {
+		return &FieldError{File: path, Line: lineAt(i), Err: fmt.Errorf("binary file skipped: NUL byte at offset %d", i)}
+	}
+	invalid, first := 0, -1
+	for i := 0; i < len(buf); {
+		r, size := utf8.DecodeRune(buf[i:])
+		if r == utf8.RuneError && size == 1 && !(len(buf) == binarySniffBytes && len(buf)-i < utf8.UTFMax && !utf8.FullRune(buf[i:])) {
+			invalid++
+			if first < 0 {
+				first = i
+			}
+		}
+		i += size
+	}
+	if invalid > 0 && invalid*10 > len(buf) {
+		return &FieldError{File: path, Line: lineAt(first), Err: fmt.Errorf("binary file skipped: %d of its first %d bytes are not UTF-8", invalid, len(buf))}
 	}
 	return nil
 }
@@ -136,28 +205,67 @@ func ReadStream(ctx context.Context, r io.Reader, name string, format Format, h 
 	case FormatCSV:
 		return readCSV(ctx, r, name, h)
 	case FormatText:
-		return readText(r, name, h)
+		return readText(r, name, &h)
 	}
 	return fmt.Errorf("read %s: unknown format %q", name, format)
 }
 
-// deliver validates a decoded article and hands it on.
-func deliver(a Article, file string, line int, h Handlers) error {
-	if err := a.Normalize(); err != nil {
-		var fe *FieldError
-		if errors.As(err, &fe) {
-			fe.File, fe.Line = file, line
-			h.Bad(fe)
-			return nil
+// fileReader is what a reader keeps across the records of one file.
+type fileReader struct {
+	name    string
+	h       *Handlers
+	seen    map[string]int  // id → line it was last read on
+	unknown map[string]bool // unknown fields already reported
+}
+
+func newFileReader(name string, h *Handlers) *fileReader {
+	return &fileReader{name: name, h: h, seen: map[string]int{}, unknown: map[string]bool{}}
+}
+
+// bad reports a skipped record.
+func (f *fileReader) bad(fe *FieldError, line int) {
+	fe.File, fe.Line = f.name, line
+	f.h.Bad(fe)
+}
+
+// unknownFields warns, once a file, of each field that is ignored.
+func (f *fileReader) unknownFields(fields []string, line int) {
+	for _, key := range fields {
+		if f.unknown[key] {
+			continue
 		}
-		h.Bad(&FieldError{File: file, Line: line, Err: err})
+		f.unknown[key] = true
+		f.h.warn(&FieldError{File: f.name, Line: line, Field: key, Err: errors.New("unknown field ignored (reported once a file)")})
+	}
+}
+
+// deliver validates a decoded article and hands it on: a body over the
+// limit is skipped, not cut, and an id read before in the same file is
+// reported (the later record replaces the earlier).
+func (f *fileReader) deliver(a Article, line int) error {
+	if n, limit := len(strings.TrimSpace(a.Body)), f.h.maxBody(); n > limit {
+		f.bad(&FieldError{Field: "body", Err: fmt.Errorf("%w: %d bytes, over the limit of %d; record skipped, not truncated", ErrTooLong, n, limit)}, line)
 		return nil
 	}
-	return h.Emit(Record{Article: a, File: file, Line: line})
+	if err := a.Normalize(); err != nil {
+		fe, ok := err.(*FieldError)
+		if !ok {
+			fe = &FieldError{Err: err}
+		}
+		f.bad(fe, line)
+		return nil
+	}
+	if prev, dup := f.seen[a.ID]; dup {
+		f.h.warn(&FieldError{File: f.name, Line: line, Field: "id", Err: fmt.Errorf("duplicate id %q, replaces line %d", truncate(a.ID, 60), prev)})
+	}
+	f.seen[a.ID] = line
+	return f.h.Emit(Record{Article: a, File: f.name, Line: line})
 }
 
 func readJSONLines(ctx context.Context, r io.Reader, name string, h Handlers) error {
 	br := bufio.NewReaderSize(r, 64<<10)
+	skipBOM(br)
+	fr := newFileReader(name, &h)
 	line := 0
 	for {
 		if err := ctx.Err(); err != nil {
@@ -175,11 +283,11 @@ func readJSONLines(ctx context.Context, r io.Reader, name string, h Handlers) er
 			return fmt.Errorf("read %s: line %d: %w", name, line, err)
 		}
 		if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 {
-			a, ferr := decodeJSONArticle(trimmed)
+			a, unknown, ferr := decodeJSONArticle(trimmed)
+			fr.unknownFields(unknown, line)
 			if ferr != nil {
-				ferr.File, ferr.Line = name, line
-				h.Bad(ferr)
-			} else if derr := deliver(a, name, line, h); derr != nil {
+				fr.bad(ferr, line)
+			} else if derr := fr.deliver(a, line); derr != nil {
 				return derr
 			}
 		}
@@ -190,6 +298,13 @@ func readJSONLines(ctx context.Context, r io.Reader, name string, h Handlers) er
 }
 
 var errLineTooLong = errors.New("line too long")
+
+// skipBOM drops a UTF-8 byte-order mark at the start of br.
+func skipBOM(br *bufio.Reader) {
+	if b, err := br.Peek(len(bom)); err == nil && bytes.Equal(b, bom) {
+		_, _ = br.Discard(len(bom))
+	}
+}
 
 // readLine reads one line without its newline, refusing to hold more than
 // MaxLineBytes of it in memory (the rest of a long line is discarded).
@@ -219,6 +334,8 @@ func readJSONArray(ctx context.Context, r io.Reader, name string, h Handlers) er
 	if err != nil {
 		return fmt.Errorf("read %s: %w", name, err)
 	}
+	data = bytes.TrimPrefix(data, bom)
+	fr := newFileReader(name, &h)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	lineAt := func(off int64) int { return 1 + bytes.Count(data[:off], []byte{'\n'}) }
 	tok, err := dec.Token()
@@ -239,13 +356,13 @@ func readJSONArray(ctx context.Context, r io.Reader, name string, h Handlers) er
 			h.Bad(&FieldError{File: name, Line: lineAt(start), Err: fmt.Errorf("broken JSON: %w; rest of file not read", err)})
 			return nil
 		}
-		a, ferr := decodeJSONArticle(raw)
+		a, unknown, ferr := decodeJSONArticle(raw)
+		fr.unknownFields(unknown, lineAt(start))
 		if ferr != nil {
-			ferr.File, ferr.Line = name, lineAt(start)
-			h.Bad(ferr)
+			fr.bad(ferr, lineAt(start))
 			continue
 		}
-		if err := deliver(a, name, lineAt(start), h); err != nil {
+		if err := fr.deliver(a, lineAt(start)); err != nil {
 			return err
 		}
 	}
@@ -254,20 +371,25 @@ func readJSONArray(ctx context.Context, r io.Reader, name string, h Handlers) er
 
 // decodeJSONArticle decodes one JSON object, naming the field at fault.
 // encoding/json would quietly turn invalid UTF-8 into U+FFFD, so raw values
-// are checked first.
-func decodeJSONArticle(data []byte) (Article, *FieldError) {
+// are checked first. unknown lists the fields it ignored, sorted.
+func decodeJSONArticle(data []byte) (a Article, unknown []string, fe *FieldError) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(data, &fields); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
-			return Article{}, &FieldError{Err: errors.New("not a JSON object")}
+			return Article{}, nil, &FieldError{Err: errors.New("not a JSON object")}
 		}
-		return Article{}, &FieldError{Err: fmt.Errorf("broken JSON: %w", err)}
+		return Article{}, nil, &FieldError{Err: fmt.Errorf("broken JSON: %w", err)}
 	}
-	var a Article
+	for key := range fields {
+		if !knownFields[strings.ToLower(key)] {
+			unknown = append(unknown, key)
+		}
+	}
+	slices.Sort(unknown)
 	for key, raw := range fields {
 		if !utf8.Valid(raw) {
-			return Article{}, &FieldError{Field: key, Err: ErrInvalidUTF8}
+			return Article{}, unknown, &FieldError{Field: key, Err: ErrInvalidUTF8}
 		}
 		var err error
 		switch strings.ToLower(key) {
@@ -292,10 +414,16 @@ func decodeJSONArticle(data []byte) (Article, *FieldError) {
 			a.Tags, err = jsonTags(raw)
 		}
 		if err != nil {
-			return Article{}, &FieldError{Field: key, Err: err}
+			return Article{}, unknown, &FieldError{Field: key, Err: err}
 		}
 	}
-	return a, nil
+	return a, unknown, nil
+}
+
+// knownFields are the JSON fields and CSV columns an article is read from.
+var knownFields = map[string]bool{
+	"id": true, "title": true, "body": true, "text": true, "content": true,
+	"source": true, "url": true, "published": true, "date": true, "tags": true,
 }
 
 func jsonString(raw json.RawMessage, dst *string) error {
@@ -337,7 +465,10 @@ func splitTags(s string) []string {
 }
 
 func readCSV(ctx context.Context, r io.Reader, name string, h Handlers) error {
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	skipBOM(br)
+	fr := newFileReader(name, &h)
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = false
 	header, err := cr.Read()
@@ -346,8 +477,12 @@ func readCSV(ctx context.Context, r io.Reader, name string, h Handlers) error {
 		return nil
 	}
 	columns := map[string]int{}
+	var unknown []string
 	for i, col := range header {
 		col = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(col, "\ufeff")))
+		if !knownFields[col] {
+			unknown = append(unknown, col)
+		}
 		switch col {
 		case "text", "content":
 			col = "body"
@@ -362,6 +497,7 @@ func readCSV(ctx context.Context, r io.Reader, name string, h Handlers) error {
 		h.Bad(&FieldError{File: name, Line: 1, Field: "body", Err: errors.New("header has no body (or text) column; file not read")})
 		return nil
 	}
+	fr.unknownFields(unknown, 1)
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -402,16 +538,20 @@ func readCSV(ctx context.Context, r io.Reader, name string, h Handlers) error {
 				continue
 			}
 		}
-		if err := deliver(a, name, line, h); err != nil {
+		if err := fr.deliver(a, line); err != nil {
 			return err
 		}
 	}
 }
 
-func readText(r io.Reader, name string, h Handlers) error {
-	data, err := io.ReadAll(io.LimitReader(r, MaxBodyBytes+1))
+func readText(r io.Reader, name string, h *Handlers) error {
+	data, err := io.ReadAll(io.LimitReader(r, MaxLineBytes+1))
 	if err != nil {
 		return fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(data) > MaxLineBytes {
+		h.Bad(&FieldError{File: name, Line: 1, Field: "body", Err: fmt.Errorf("%w: file larger than %d bytes; skipped, not truncated", ErrTooLong, MaxLineBytes)})
+		return nil
 	}
 	if !utf8.Valid(data) {
 		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte{'\n'})
@@ -431,7 +571,7 @@ func readText(r io.Reader, name string, h Handlers) error {
 	if name != "-" {
 		a.ID = textID(name)
 	}
-	return deliver(a, name, 1, h)
+	return newFileReader(name, h).deliver(a, 1)
 }
 
 func firstInvalid(b []byte) int {

@@ -61,6 +61,21 @@ func TestReadersGoodRecords(t *testing.T) {
 			[]Article{{ID: "judul", Title: "Judul Berita", Source: "kabarnusantara.id", Published: date, Body: "Kalimat pertama.\nKedua."}}},
 		{"text, no dateline", "biasa.txt", "Judul Saja\n\nIsi tanpa dateline.\n",
 			[]Article{{ID: "biasa", Title: "Judul Saja", Body: "Isi tanpa dateline."}}},
+		{"jsonl with a byte-order mark", "bom.jsonl", "\ufeff{\"id\":\"b1\",\"body\":\"Isi.\"}\n{\"id\":\"b2\",\"body\":\"Dua.\"}\n",
+			[]Article{{ID: "b1", Body: "Isi."}, {ID: "b2", Body: "Dua."}}},
+		{"json array with a byte-order mark and CRLF", "bom.json", "\ufeff[\r\n{\"id\":\"j1\",\"body\":\"Satu.\"},\r\n{\"id\":\"j2\",\"body\":\"Dua.\"}\r\n]\r\n",
+			[]Article{{ID: "j1", Body: "Satu."}, {ID: "j2", Body: "Dua."}}},
+		{"csv with a byte-order mark before a quoted header, CRLF", "bom.csv", "\ufeff\"id\",\"body\"\r\nc1,Isi satu.\r\nc2,\"Isi dua.\"\r\n",
+			[]Article{{ID: "c1", Body: "Isi satu."}, {ID: "c2", Body: "Isi dua."}}},
+		{"text with a byte-order mark and CRLF", "bom.txt", "\ufeffslawifm.com – Senin, 14 Agustus 2023 Kalimat.\r\nParagraf kedua.\r\n",
+			[]Article{{ID: "bom", Source: "slawifm.com", Published: date, Body: "Kalimat.\nParagraf kedua."}}},
+		{"dates in other formats", "dates.jsonl", `{"id":"d1","body":"a","published":"14/08/2023"}` + "\n" +
+			`{"id":"d2","body":"b","date":"14 Agustus 2023"}` + "\n" +
+			`{"id":"d3","body":"c","date":"Senin, 14 Agt 2023"}` + "\n" +
+			`{"id":"d4","body":"d","date":"Mon, 14 Aug 2023 00:00:00 GMT"}` + "\n" +
+			`{"id":"d5","body":"e","date":"Mon, 14 Aug 2023 07:00:00 +0700"}` + "\n",
+			[]Article{{ID: "d1", Body: "a", Published: date}, {ID: "d2", Body: "b", Published: date}, {ID: "d3", Body: "c", Published: date},
+				{ID: "d4", Body: "d", Published: date}, {ID: "d5", Body: "e", Published: date}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := readString(t, tc.file, tc.content)
@@ -98,7 +113,7 @@ func TestReadersBadRecords(t *testing.T) {
 		{"missing body", "a.jsonl", good + "\n" + `{"id":"x","title":"Tanpa isi"}` + "\n", 2, "body", ErrMissing, ""},
 		{"empty body", "a.jsonl", good + "\n" + `{"id":"x","body":"   "}` + "\n", 2, "body", ErrMissing, ""},
 		{"invalid UTF-8", "a.jsonl", good + "\n{\"id\":\"x\",\"title\":\"ab\xffcd\",\"body\":\"isi\"}\n", 2, "title", ErrInvalidUTF8, ""},
-		{"unknown date format", "a.jsonl", good + "\n" + `{"id":"x","body":"isi","published":"14/08/2023"}` + "\n", 2, "published", ErrBadDate, ""},
+		{"unknown date format", "a.jsonl", good + "\n" + `{"id":"x","body":"isi","published":"14.08.2023"}` + "\n", 2, "published", ErrBadDate, ""},
 		{"wrong type", "a.jsonl", good + "\n" + `{"id":"x","body":["isi"]}` + "\n", 2, "body", nil, "want a string"},
 		{"json array element", "a.json", "[\n" + good + ",\n" + `{"id":"x"}` + "\n]", 3, "body", ErrMissing, ""},
 		{"csv bad date", "a.csv", "id,body,published\nok,Baik.,2023-01-01\nx,isi,kemarin\n", 3, "published", ErrBadDate, ""},
@@ -166,6 +181,67 @@ func TestReadPathsWalksDirectories(t *testing.T) {
 	}
 	if err := ReadPaths(context.Background(), []string{filepath.Join(dir, "nope")}, Handlers{}); err == nil {
 		t.Error("a missing path is not an error")
+	}
+}
+
+func TestParseDateFormats(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"2023-08-14", "2023-08-14T00:00:00Z"},
+		{"14/08/2023", "2023-08-14T00:00:00Z"},
+		{"4/8/2023", "2023-08-04T00:00:00Z"},
+		{"14 Agustus 2023", "2023-08-14T00:00:00Z"},
+		{"1 Des 2023", "2023-12-01T00:00:00Z"},
+		{"Jumat, 3 Mei 2024", "2024-05-03T00:00:00Z"},
+		{"Mon, 14 Aug 2023 10:00:00 GMT", "2023-08-14T10:00:00Z"},
+		{"Mon, 14 Aug 2023 10:00:00 +0700", "2023-08-14T03:00:00Z"},
+	} {
+		got, err := ParseDate(tc.in)
+		if err != nil || got.Format(time.RFC3339) != tc.want {
+			t.Errorf("ParseDate(%q) = %v, %v; want %s", tc.in, got, err, tc.want)
+		}
+	}
+	for _, in := range []string{"08/14/2023", "31/02/2023", "31 Februari 2023", "14 Smarch 2023", "kemarin", "14.08.2023", "Agustus 2023"} {
+		if got, err := ParseDate(in); !errors.Is(err, ErrBadDate) {
+			t.Errorf("ParseDate(%q) = %v, %v; want ErrBadDate", in, got, err)
+		}
+	}
+}
+
+func TestReadPathsSkipsBinaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	noise := make([]byte, 4096)
+	for i := range noise {
+		noise[i] = byte(0x80 + i%0x40) // continuation bytes: never valid UTF-8, never NUL
+	}
+	for name, content := range map[string]string{
+		"a.jsonl":      `{"id":"a","body":"A."}`,
+		"image.txt":    "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+		"noise.jsonl":  string(noise),
+		"latin1.jsonl": `{"id":"l1","body":"caf` + "\xe9" + `"}` + "\n" + `{"id":"l2","body":"Baik."}`,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ids []string
+	var bad []*FieldError
+	err := ReadPaths(context.Background(), []string{dir}, Handlers{
+		Emit: func(r Record) error { ids = append(ids, r.Article.ID); return nil },
+		Bad:  func(fe *FieldError) { bad = append(bad, fe) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(ids, ",") != "a,l2" {
+		t.Errorf("read %v, want a and l2", ids)
+	}
+	got := map[string]string{}
+	for _, fe := range bad {
+		got[filepath.Base(fe.File)] = fe.Error()
+	}
+	if len(bad) != 3 || !strings.Contains(got["image.txt"], "binary file skipped: NUL byte") ||
+		!strings.Contains(got["noise.jsonl"], "binary file skipped") || !strings.Contains(got["latin1.jsonl"], "not valid UTF-8") {
+		t.Errorf("want image.txt and noise.jsonl skipped as binary and one bad record in latin1.jsonl, got %v", bad)
 	}
 }
 
