@@ -31,15 +31,19 @@ Formats, by extension:
                   2023") opening the first line, or a title line and then the
                   dateline; with no dateline, a title line and the body
 
-Fields: id, title, body (or text), source, url, published (or date: YYYY-MM-DD
-or RFC 3339), tags. Only body is required. An article without an id gets one
-from its url, else from its content; a text file's id is its file name.
+Fields: id, title, body (or text), source, url, published (or date:
+YYYY-MM-DD, RFC 3339, DD/MM/YYYY, "14 Agustus 2023" or RFC 1123), tags. Only
+body is required; a body over 1 MiB is skipped, never cut. An article without
+an id gets one from its url, else from its content; a text file's id is its
+file name.
 
 Indexing is an upsert: an article whose id is already indexed is replaced,
 and one that has not changed is left alone, so running index twice on the
 same files changes nothing. A bad record is reported with file, line and field
 and skipped; the rest are indexed. The exit status is 1 if anything was
-skipped.
+skipped. Warnings (an id twice in one file, where the later record wins;
+fields cari does not know, which are ignored) are printed but do not change
+the exit status.
 
 --lexicon and --protected take effect when the index is created: the index
 remembers them, so searches stem queries as the articles were stemmed.
@@ -136,6 +140,9 @@ func indexRemote(o *options, cmd *cobra.Command, c *server.Client, paths []strin
 // reportIngest prints the skipped records and explains an error that
 // stopped the run.
 func reportIngest(o *options, report index.IngestReport, err error) error {
+	for _, fe := range report.Warnings {
+		fmt.Fprintf(o.stderr, "warning: %v\n", fe)
+	}
 	for _, fe := range report.Skipped {
 		fmt.Fprintf(o.stderr, "skipped: %v\n", fe)
 	}

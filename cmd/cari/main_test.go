@@ -222,3 +222,23 @@ func TestServeDemo(t *testing.T) {
 		t.Errorf("demo search: %+v, %v", res, err)
 	}
 }
+
+func TestIndexWarnsButSucceeds(t *testing.T) {
+	dir := t.TempDir()
+	input := filepath.Join(dir, "berita.jsonl")
+	content := `{"id":"a","body":"Isi pertama.","penulis":"Budi"}
+{"id":"a","body":"Isi kedua menggantikan yang pertama."}
+`
+	if err := os.WriteFile(input, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCari(t, "", nil, "index", "--index", filepath.Join(dir, "idx"), input)
+	if r.code != 0 {
+		t.Fatalf("exit %d, want 0 for warnings only: %+v", r.code, r)
+	}
+	for _, want := range []string{"warning: " + input + `:2: field "id"`, `"penulis"`, "1 indexed"} {
+		if !strings.Contains(r.stdout+r.stderr, want) {
+			t.Errorf("output lacks %q:\n%s%s", want, r.stdout, r.stderr)
+		}
+	}
+}
