@@ -40,6 +40,11 @@ var ErrLocked = errors.New("index is in use by another process (a running `cari 
 // ErrNoIndex is returned by Open for a directory that holds no index.
 var ErrNoIndex = errors.New("no index here")
 
+// ErrNotCariIndex is returned for a directory that holds something else:
+// files that are no index, or a bleve index with another mapping. cari
+// refuses it and changes nothing in it.
+var ErrNotCariIndex = errors.New("not a cari index")
+
 // lockWait is how long opening waits for another process to let go.
 const lockWait = 2 * time.Second
 
@@ -56,6 +61,10 @@ func Open(path string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", path, lockError(err))
 	}
+	if !isCariMapping(b.Mapping()) {
+		_ = b.Close()
+		return nil, fmt.Errorf("open index %s: %w: it is a bleve index with another mapping", path, ErrNotCariIndex)
+	}
 	ix := &Index{bleve: b, path: path}
 	if err := ix.loadTokenTotals(context.Background()); err != nil {
 		_ = b.Close()
@@ -64,8 +73,31 @@ func Open(path string) (*Index, error) {
 	return ix, nil
 }
 
-// Create makes a new index at path, which must not hold one yet.
+// isCariMapping reports whether a bleve mapping is one NewMapping made.
+func isCariMapping(m mapping.IndexMapping) bool {
+	impl, ok := m.(*mapping.IndexMappingImpl)
+	if !ok || impl.DefaultMapping == nil {
+		return false
+	}
+	for _, f := range []string{FieldBody, fieldHash} {
+		if _, ok := impl.DefaultMapping.Properties[f]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// Create makes a new index at path, which must not exist or be an empty
+// directory: cari never writes into a directory that holds other files.
 func Create(path string, opts Options) (*Index, error) {
+	if entries, err := os.ReadDir(path); err == nil && len(entries) > 0 {
+		return nil, fmt.Errorf("create index %s: %w: the directory holds other files; choose a new or empty directory", path, ErrNotCariIndex)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if info, serr := os.Stat(path); serr == nil && !info.IsDir() {
+			return nil, fmt.Errorf("create index %s: %w: it is a file", path, ErrNotCariIndex)
+		}
+		return nil, fmt.Errorf("create index %s: %w", path, err)
+	}
 	m, err := NewMapping(opts)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
 )
 
 func TestIngestIsAnUpsert(t *testing.T) {
@@ -170,4 +172,55 @@ func checkRecord(t *testing.T, r Record) error {
 		}
 	}
 	return nil
+}
+
+func TestRefusesWhatIsNotACariIndex(t *testing.T) {
+	dir := t.TempDir()
+	// A directory with files of its own.
+	notes := filepath.Join(dir, "catatan")
+	if err := os.MkdirAll(notes, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(notes, "penting.txt"), []byte("jangan dihapus"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := OpenOrCreate(notes, Options{}); !errors.Is(err, ErrNotCariIndex) {
+		t.Fatalf("a directory with other files: %v, want ErrNotCariIndex", err)
+	}
+	if entries, _ := os.ReadDir(notes); len(entries) != 1 {
+		t.Fatalf("the directory was changed: %v", entries)
+	}
+	// A file.
+	file := filepath.Join(dir, "berkas")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := OpenOrCreate(file, Options{}); !errors.Is(err, ErrNotCariIndex) {
+		t.Fatalf("a file: %v, want ErrNotCariIndex", err)
+	}
+	// A bleve index that another program made.
+	other := filepath.Join(dir, "lain")
+	b, err := bleve.New(other, bleve.NewIndexMapping())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Index("x", map[string]interface{}{"teks": "halo"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(other); !errors.Is(err, ErrNotCariIndex) {
+		t.Fatalf("a bleve index with another mapping: %v, want ErrNotCariIndex", err)
+	}
+	// An empty directory is fine.
+	empty := filepath.Join(dir, "kosong")
+	if err := os.MkdirAll(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ix, created, err := OpenOrCreate(empty, Options{})
+	if err != nil || !created {
+		t.Fatalf("an empty directory: created %v, %v", created, err)
+	}
+	ix.Close()
 }
