@@ -242,6 +242,11 @@ func (ix *Index) bm25Stats(fields map[string]bool) (*search.BM25Stats, error) {
 	for f := range fields {
 		st.FieldCardinality[f] = 0
 	}
+	// Searchers bleve builds itself (for filters and exclusions) may ask
+	// for these pseudo-fields.
+	for _, f := range []string{"*", "_all", "_id"} {
+		st.FieldCardinality[f] = 0
+	}
 	for i, f := range scoredFields {
 		st.FieldCardinality[f] = int(totals[i])
 	}

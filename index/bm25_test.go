@@ -43,7 +43,7 @@ func explainAvgBody(t *testing.T, ix *Index) string {
 // deletes, where bleve on its own would use vocabulary size / documents.
 func TestBM25UsesTrueAverageLength(t *testing.T) {
 	ctx := context.Background()
-	ix, err := CreateInMemory(Options{})
+	ix, err := CreateTemp(Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,8 @@ type Index struct {
 	writeMu sync.Mutex
 	statsMu sync.RWMutex
 	totals  tokenCounts // true token totals of scoredFields (bm25.go)
+
+	tempDir string // removed on Close (CreateTemp)
 }
 
 // ErrNotFound is returned for an id with no article.
@@ -188,18 +190,23 @@ func OpenOrCreate(path string, opts Options) (ix *Index, created bool, err error
 	return ix, err == nil, err
 }
 
-// CreateInMemory makes an index that lives in memory only, for tests and
-// evaluation runs.
-func CreateInMemory(opts Options) (*Index, error) {
-	m, err := NewMapping(opts)
+// CreateTemp makes an index in a new temporary directory that Close
+// removes, for tests, demos and evaluation runs. It is the same scorch
+// engine as a real index (bleve's memory-only index is another one, without
+// the dictionary lookups typo tolerance needs), so what is measured on it
+// holds for real indexes.
+func CreateTemp(opts Options) (*Index, error) {
+	dir, err := os.MkdirTemp("", "cari-index-")
 	if err != nil {
+		return nil, fmt.Errorf("create temporary index: %w", err)
+	}
+	ix, err := Create(filepath.Join(dir, "index"), opts)
+	if err != nil {
+		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	b, err := bleve.NewMemOnly(m)
-	if err != nil {
-		return nil, fmt.Errorf("create in-memory index: %w", err)
-	}
-	return &Index{bleve: b}, nil
+	ix.tempDir = dir
+	return ix, nil
 }
 
 func lockError(err error) error {
@@ -214,10 +221,15 @@ func (ix *Index) Close() error {
 	if err := ix.bleve.Close(); err != nil {
 		return fmt.Errorf("close index %s: %w", ix.path, err)
 	}
+	if ix.tempDir != "" {
+		if err := os.RemoveAll(ix.tempDir); err != nil {
+			return fmt.Errorf("remove temporary index: %w", err)
+		}
+	}
 	return nil
 }
 
-// Path is the index directory ("" for an in-memory index).
+// Path is the index directory.
 func (ix *Index) Path() string { return ix.path }
 
 // Count returns the number of articles.

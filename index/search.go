@@ -77,6 +77,9 @@ type Result struct {
 	Size   int                `json:"size"`
 	Hits   []Hit              `json:"hits"`
 	Facets map[string][]Facet `json:"facets"`
+	// Suggestion is the query with each word the index does not know
+	// replaced by the closest word it does ("multipolr" → "multipolar").
+	Suggestion string `json:"suggestion,omitempty"`
 }
 
 // Hit is one article in a result. Title and Snippet are HTML: text is
@@ -154,7 +157,14 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := r.normalize(); err != nil {
 		return nil, err
 	}
-	q, err := buildQuery(r)
+	var unknown []unknownWord
+	if r.Query != "" && (r.Plain || !strings.ContainsAny(r.Query, syntaxChars)) {
+		var err error
+		if unknown, err = ix.unknownWords(r.Query); err != nil {
+			return nil, err
+		}
+	}
+	q, err := buildQuery(r, fuzzyClauses(unknown))
 	if err != nil {
 		return nil, err
 	}
@@ -194,13 +204,14 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
 	}
 	out := &Result{
-		Query:  r.Query,
-		Total:  res.Total,
-		TookMS: float64(res.Took.Microseconds()) / 1000,
-		Page:   r.Page,
-		Size:   r.Size,
-		Hits:   make([]Hit, 0, len(res.Hits)),
-		Facets: map[string][]Facet{},
+		Suggestion: suggestion(r.Query, unknown),
+		Query:      r.Query,
+		Total:      res.Total,
+		TookMS:     float64(res.Took.Microseconds()) / 1000,
+		Page:       r.Page,
+		Size:       r.Size,
+		Hits:       make([]Hit, 0, len(res.Hits)),
+		Facets:     map[string][]Facet{},
 	}
 	for _, h := range res.Hits {
 		a := articleFromFields(h.ID, h.Fields)
@@ -247,7 +258,7 @@ func isQueryError(err error) bool {
 
 // buildQuery turns a request into a bleve query: the text over title and
 // body, with filters that narrow without changing scores.
-func buildQuery(r Request) (query.Query, error) {
+func buildQuery(r Request, fuzzy []query.Query) (query.Query, error) {
 	var text query.Query
 	switch {
 	case r.Query == "":
@@ -262,6 +273,11 @@ func buildQuery(r Request) (query.Query, error) {
 		if text, err = expandFields(parsed); err != nil {
 			return nil, err
 		}
+	}
+	if len(fuzzy) > 0 {
+		// Unknown words match their near spellings; known words keep
+		// their exact matches and so their rank.
+		text = query.NewDisjunctionQuery(append([]query.Query{text}, fuzzy...))
 	}
 	if isPlainWords(r) {
 		// Articles that hold the words as a phrase ("kerja sama") rank
@@ -440,5 +456,8 @@ func isPlainWords(r Request) bool {
 	if len(strings.Fields(r.Query)) < 2 {
 		return false
 	}
-	return r.Plain || !strings.ContainsAny(r.Query, `+-"':*?~/()^\`)
+	return r.Plain || !strings.ContainsAny(r.Query, syntaxChars)
 }
+
+// syntaxChars are the characters that make a query more than plain words.
+const syntaxChars = `+-"':*?~/()^\`

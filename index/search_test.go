@@ -14,10 +14,10 @@ import (
 	"github.com/carisearch/cari"
 )
 
-// sampleIndex is an in-memory index of the bundled sample articles, built
+// sampleIndex is an temporary index of the bundled sample articles, built
 // once for the package's tests (which only read it).
 var sampleIndex = sync.OnceValues(func() (*Index, error) {
-	ix, err := CreateInMemory(Options{})
+	ix, err := CreateTemp(Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func TestSearchResults(t *testing.T) {
 }
 
 func TestUntitledArticleShowsItsLead(t *testing.T) {
-	ix, err := CreateInMemory(Options{})
+	ix, err := CreateTemp(Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

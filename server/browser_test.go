@@ -47,7 +47,7 @@ func chromePath(t *testing.T) string {
 func TestSearchPageInBrowser(t *testing.T) {
 	chrome := chromePath(t)
 	start := time.Now()
-	ix, err := index.CreateInMemory(index.Options{})
+	ix, err := index.CreateTemp(index.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,6 +275,22 @@ func TestSearchPageInBrowser(t *testing.T) {
 	}
 	if visible := eval(`document.getElementById('empty').hidden ? 0 : 1`); visible != 0 {
 		t.Error("the empty state stays with results on the page")
+	}
+
+	// A misspelt word still finds the article, and the page offers the
+	// spelling the index knows.
+	steps(chromedp.Navigate(srv.URL + "/?q=multipolr"))
+	settled(`s === '?q=multipolr'`)
+	if title := firstHit(); !strings.Contains(title, "Moskow") {
+		t.Errorf("misspelt query: first hit %q, want the Moscow article", title)
+	}
+	if suggest := read(chromedp.Text(`#suggest`)); !strings.Contains(suggest, "Mungkin maksud Anda: multipolar") {
+		t.Errorf("suggestion %q, want multipolar", suggest)
+	}
+	steps(chromedp.Click(`#suggest a`))
+	settled(`s === '?q=multipolar'`)
+	if visible := eval(`document.getElementById('suggest').hidden ? 0 : 1`); visible != 0 {
+		t.Error("a suggestion is shown for a correctly spelt query")
 	}
 	t.Logf("browser test took %v", time.Since(start).Round(time.Millisecond))
 }

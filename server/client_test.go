@@ -42,11 +42,11 @@ func (r *rejecting) Upsert(ctx context.Context, articles []index.Article) (index
 	return stats, append(problems, more...), err
 }
 
-// startClientServer serves a fresh in-memory index with the token
+// startClientServer serves a fresh temporary index with the token
 // "rahasia"; reject names ids the index refuses.
 func startClientServer(t *testing.T, reject ...string) (*rejecting, *httptest.Server) {
 	t.Helper()
-	ix, err := index.CreateInMemory(index.Options{})
+	ix, err := index.CreateTemp(index.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // FuzzSearchParams sends arbitrary query strings to /api/search over a
-// real in-memory index: whatever a client sends, the answer is never a
+// real temporary index: whatever a client sends, the answer is never a
 // 5xx and is always JSON.
 func FuzzSearchParams(f *testing.F) {
 	for _, seed := range []string{

@@ -5,7 +5,7 @@
 //
 // The handler talks to a Backend interface rather than to *index.Index so
 // that every status code, header and error body can be tested with a fake
-// in microseconds, while one real in-memory index checks that the pieces
+// in microseconds, while one real temporary index checks that the pieces
 // fit. The interface holds only what the routes call; it grows with them.
 //
 // Every error leaves as JSON of one shape ({"error":{"code","message"}}),

@@ -547,10 +547,10 @@ type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
-// realIndex is an in-memory index holding a few short articles.
+// realIndex is an temporary index holding a few short articles.
 func realIndex(t testing.TB) *index.Index {
 	t.Helper()
-	ix, err := index.CreateInMemory(index.Options{})
+	ix, err := index.CreateTemp(index.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,8 +20,7 @@ func newEvalCmd(o *options) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "eval --docs FILE --queries FILE --qrels FILE [flags]",
 		Short: "measure retrieval quality on a known-item set",
-		Long: `Eval indexes the documents of a retrieval set into a temporary in-memory
-index, runs every question as plain text (never as query syntax), and prints
+		Long: `Eval indexes the documents of a retrieval set into a temporary index, runs every question as plain text (never as query syntax), and prints
 MRR@10, Recall@10, Recall@100 and nDCG@10 over the questions that have a
 relevant document.
 
@@ -52,7 +52,14 @@ Given --index DIR, eval evaluates that existing index instead of --docs.
 			if useIndex {
 				ix, err = index.Open(o.index)
 			} else {
-				ix, err = index.CreateInMemory(index.Options{Analyzer: analyzerName, Lexicons: o.lexicons, Protected: o.protected})
+				// A scorch index in a temporary directory, the same engine
+				// as a real index (bleve's memory-only index is another).
+				tmp, terr := os.MkdirTemp("", "cari-eval-")
+				if terr != nil {
+					return fmt.Errorf("eval index: %w", terr)
+				}
+				defer os.RemoveAll(tmp)
+				ix, err = index.Create(filepath.Join(tmp, "index"), index.Options{Analyzer: analyzerName, Lexicons: o.lexicons, Protected: o.protected})
 			}
 			if err != nil {
 				return err

@@ -592,7 +592,14 @@ func (c *crashCorpus) checkSearches(ctx context.Context, ix *index.Index, prev, 
 	}
 	var problems []string
 	search := func(words []string) (map[string]bool, error) {
-		res, err := ix.Search(ctx, index.Request{Query: strings.Join(words, " "), Size: index.MaxSize, NoHighlight: true, NoFacets: true})
+		// body:word is an exact term: plain words that the index does not
+		// know would be matched fuzzily (typo tolerance), and the markers
+		// of two versions are one edit apart.
+		fielded := make([]string, len(words))
+		for k, w := range words {
+			fielded[k] = "body:" + w
+		}
+		res, err := ix.Search(ctx, index.Request{Query: strings.Join(fielded, " "), Size: index.MaxSize, NoHighlight: true, NoFacets: true})
 		if err != nil {
 			return nil, err
 		}
@@ -642,7 +649,7 @@ func (c *crashCorpus) compareWithFreshIndex(t *testing.T, dir string, versions [
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	fresh, err := index.CreateInMemory(index.Options{})
+	fresh, err := index.CreateTemp(index.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -104,6 +104,7 @@
         ' dari ' + number.format(res.total) + ' hasil (' + ms + ' md)';
     }
     results.replaceChildren(...res.hits.map(hitItem));
+    drawSuggestion(res.suggestion);
     drawEmpty(res);
     drawFacets(res.facets || {});
     const lastPage = Math.max(1, Math.min(Math.ceil(res.total / res.size), Math.floor(MAX_DEPTH / res.size)));
@@ -172,6 +173,20 @@
       tip('Hapus saringan sumber, topik, atau tanggal yang sedang aktif: ', clear, '.');
     }
     empty.replaceChildren(el('p', 'empty-title', 'Saran pencarian:'), tips);
+  }
+
+  // drawSuggestion offers the query with misspelt words corrected.
+  function drawSuggestion(text) {
+    const box = $('suggest');
+    box.hidden = !text;
+    if (!text) {
+      box.replaceChildren();
+      return;
+    }
+    const a = el('a', '', text);
+    a.href = '?' + params(Object.assign({}, state, { q: text, page: 1 })).toString();
+    a.addEventListener('click', (e) => { e.preventDefault(); go({ q: text }); });
+    box.replaceChildren('Mungkin maksud Anda: ', a);
   }
 
   function drawFacets(f) {
