@@ -14,7 +14,7 @@ import (
 	"github.com/carisearch/cari"
 )
 
-// sampleIndex is an temporary index of the bundled sample articles, built
+// sampleIndex is a temporary index of the bundled sample articles, built
 // once for the package's tests (which only read it).
 var sampleIndex = sync.OnceValues(func() (*Index, error) {
 	ix, err := CreateTemp(Options{})

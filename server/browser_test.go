@@ -17,9 +17,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-
-	"github.com/carisearch/cari"
-	"github.com/carisearch/cari/index"
 )
 
 // chromePath finds a Chromium to drive. CI installs one (.ci/run), so
@@ -47,15 +44,7 @@ func chromePath(t *testing.T) string {
 func TestSearchPageInBrowser(t *testing.T) {
 	chrome := chromePath(t)
 	start := time.Now()
-	ix, err := index.CreateTemp(index.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if _, err := ix.IngestFS(context.Background(), cari.SampleArticles, cari.SampleDir, nil); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(New(ix, Options{Logger: quietLogger()}))
+	srv := httptest.NewServer(New(sampleIndex(t), Options{Logger: quietLogger()}))
 	defer srv.Close()
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],

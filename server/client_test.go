@@ -46,11 +46,7 @@ func (r *rejecting) Upsert(ctx context.Context, articles []index.Article) (index
 // "rahasia"; reject names ids the index refuses.
 func startClientServer(t *testing.T, reject ...string) (*rejecting, *httptest.Server) {
 	t.Helper()
-	ix, err := index.CreateTemp(index.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	ix := tempIndex(t)
 	b := &rejecting{Index: ix, reject: map[string]bool{}}
 	for _, id := range reject {
 		b.reject[id] = true

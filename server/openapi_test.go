@@ -262,14 +262,10 @@ func matchTemplate(tmpl, path string) bool {
 	return true
 }
 
-// sampleIndex is an temporary index of the bundled sample articles.
+// sampleIndex is a temporary index of the bundled sample articles.
 func sampleIndex(t testing.TB) *index.Index {
 	t.Helper()
-	ix, err := index.CreateTemp(index.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ix.Close() })
+	ix := tempIndex(t)
 	if _, err := ix.IngestFS(context.Background(), cari.SampleArticles, cari.SampleDir, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -547,14 +547,22 @@ type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
-// realIndex is an temporary index holding a few short articles.
-func realIndex(t testing.TB) *index.Index {
+// tempIndex is a real, empty index in a temporary directory, closed and
+// removed when the test ends.
+func tempIndex(t testing.TB) *index.Index {
 	t.Helper()
 	ix, err := index.CreateTemp(index.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = ix.Close() })
+	return ix
+}
+
+// realIndex is a temporary index holding a few short articles.
+func realIndex(t testing.TB) *index.Index {
+	t.Helper()
+	ix := tempIndex(t)
 	day := func(s string) time.Time { d, _ := index.ParseDate(s); return d }
 	articles := []index.Article{
 		{ID: "multipolar-1", Title: "Tiongkok dan Rusia Dorong Dunia Multipolar", Source: "kabarnusa.id", Published: day("2023-08-14"), Tags: []string{"politik"},
