@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -31,6 +32,11 @@ type Index struct {
 	totals  tokenCounts // true token totals of scoredFields (bm25.go)
 
 	tempDir string // removed on Close (CreateTemp)
+
+	// synonyms is built from the built-in list on first use.
+	synonymsOnce sync.Once
+	synonymsErr  error
+	synonyms     atomic.Pointer[Synonyms]
 }
 
 // ErrNotFound is returned for an id with no article.

@@ -157,14 +157,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := r.normalize(); err != nil {
 		return nil, err
 	}
-	var unknown []unknownWord
-	if r.Query != "" && (r.Plain || !strings.ContainsAny(r.Query, syntaxChars)) {
-		var err error
-		if unknown, err = ix.unknownWords(r.Query); err != nil {
-			return nil, err
-		}
-	}
-	q, err := buildQuery(r, fuzzyClauses(unknown))
+	q, unknown, expanded, err := ix.buildQuery(r)
 	if err != nil {
 		return nil, err
 	}
@@ -176,6 +169,14 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	req.PreSearchData = map[string]interface{}{search.BM25PreSearchDataKey: stats}
+	if !expanded && !hasPhrase(q) {
+		// See synonyms.go for why only these queries.
+		if syn, err := ix.synonymList(); err != nil {
+			return nil, err
+		} else if m := syn.termMap(); m != nil {
+			req.PreSearchData[search.SynonymPreSearchDataKey] = m
+		}
+	}
 	req.Fields = []string{FieldTitle, FieldSource, FieldURL, FieldPublished, FieldTags}
 	switch r.Sort {
 	case SortDate:
@@ -199,6 +200,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		if ctx.Err() == nil && isQueryError(err) {
+			if !r.Plain {
+				// Syntax that parsed but cannot run: search the words.
+				r.Plain = true
+				return ix.Search(ctx, r)
+			}
 			return nil, fmt.Errorf("%w: %v", ErrBadRequest, err)
 		}
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
@@ -257,34 +263,50 @@ func isQueryError(err error) bool {
 }
 
 // buildQuery turns a request into a bleve query: the text over title and
-// body, with filters that narrow without changing scores.
-func buildQuery(r Request, fuzzy []query.Query) (query.Query, error) {
+// body, with filters that narrow without changing scores. Text that is not
+// valid query syntax is searched as plain words. It also returns the query
+// words the index does not know, for the suggestion.
+func (ix *Index) buildQuery(r Request) (q query.Query, unknown []unknownWord, expanded bool, err error) {
 	var text query.Query
-	switch {
-	case r.Query == "":
+	plain := r.Plain || !strings.ContainsAny(r.Query, syntaxChars)
+	if r.Query == "" {
 		text = query.NewMatchAllQuery()
-	case r.Plain:
-		text = overTextFields(query.NewMatchQuery(r.Query))
-	default:
+	} else if !plain {
 		parsed, err := query.NewQueryStringQuery(r.Query).Parse()
+		if err == nil {
+			text, err = expandFields(parsed)
+		}
+		// Not valid syntax (a lone quote, "C++", a bad regular
+		// expression): people meant the words.
+		plain = err != nil
+	}
+	if r.Query != "" && plain {
+		expanded = true
+		if unknown, err = ix.unknownWords(r.Query); err != nil {
+			return nil, nil, false, err
+		}
+		syn, err := ix.synonymList()
 		if err != nil {
-			return nil, fmt.Errorf("%w: cannot parse query %q: %v", ErrBadRequest, r.Query, err)
+			return nil, nil, false, err
 		}
-		if text, err = expandFields(parsed); err != nil {
-			return nil, err
+		// Unknown words also match their near spellings, and names match
+		// their other names; known words keep their exact matches and so
+		// their rank.
+		clauses := []query.Query{overTextFields(query.NewMatchQuery(r.Query))}
+		clauses = append(clauses, fuzzyClauses(unknown)...)
+		clauses = append(clauses, syn.expansions(ix.queryTerms(r.Query))...)
+		text = clauses[0]
+		if len(clauses) > 1 {
+			text = query.NewDisjunctionQuery(clauses)
 		}
-	}
-	if len(fuzzy) > 0 {
-		// Unknown words match their near spellings; known words keep
-		// their exact matches and so their rank.
-		text = query.NewDisjunctionQuery(append([]query.Query{text}, fuzzy...))
-	}
-	if isPlainWords(r) {
-		// Articles that hold the words as a phrase ("kerja sama") rank
-		// above those that scatter them (pekerjaan … bersamaan).
-		phrase := query.NewMatchPhraseQuery(r.Query)
-		phrase.SetBoost(PhraseBoost)
-		text = query.NewBooleanQuery([]query.Query{text}, []query.Query{overTextFields(phrase)}, nil)
+		if len(strings.Fields(r.Query)) > 1 {
+			// Articles that hold the words as a phrase ("kerja sama")
+			// rank above those that scatter them (pekerjaan …
+			// bersamaan).
+			phrase := query.NewMatchPhraseQuery(r.Query)
+			phrase.SetBoost(PhraseBoost)
+			text = query.NewBooleanQuery([]query.Query{text}, []query.Query{overTextFields(phrase)}, nil)
+		}
 	}
 	var filters []query.Query
 	if f := anyTerm(FieldSource, r.Sources); f != nil {
@@ -304,11 +326,51 @@ func buildQuery(r Request, fuzzy []query.Query) (query.Query, error) {
 		filters = append(filters, dr)
 	}
 	if len(filters) == 0 {
-		return text, nil
+		return text, unknown, expanded, nil
 	}
 	b := query.NewBooleanQuery([]query.Query{text}, nil, nil)
 	b.AddFilter(query.NewConjunctionQuery(filters))
-	return b, nil
+	return b, unknown, expanded, nil
+}
+
+// hasPhrase reports whether a query holds a phrase.
+func hasPhrase(q query.Query) bool {
+	switch v := q.(type) {
+	case *query.MatchPhraseQuery, *query.PhraseQuery, *query.MultiPhraseQuery:
+		return true
+	case *query.BooleanQuery:
+		for _, part := range []query.Query{v.Must, v.Should, v.MustNot, v.Filter} {
+			if part != nil && hasPhrase(part) {
+				return true
+			}
+		}
+	case *query.ConjunctionQuery:
+		for _, c := range v.Conjuncts {
+			if hasPhrase(c) {
+				return true
+			}
+		}
+	case *query.DisjunctionQuery:
+		for _, c := range v.Disjuncts {
+			if hasPhrase(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// queryTerms is text analyzed like the index's text.
+func (ix *Index) queryTerms(text string) []string {
+	an := ix.textAnalyzer()
+	if an == nil {
+		return nil
+	}
+	var terms []string
+	for _, t := range an.Analyze([]byte(text)) {
+		terms = append(terms, string(t.Term))
+	}
+	return terms
 }
 
 func anyTerm(field string, values []string) query.Query {
@@ -448,15 +510,6 @@ func facetValues(name string, fr *search.FacetResult) []Facet {
 		sort.Slice(out, func(i, j int) bool { return out[i].Value > out[j].Value })
 	}
 	return out
-}
-
-// isPlainWords reports a query of several words and no syntax, the kind a
-// phrase clause can help.
-func isPlainWords(r Request) bool {
-	if len(strings.Fields(r.Query)) < 2 {
-		return false
-	}
-	return r.Plain || !strings.ContainsAny(r.Query, syntaxChars)
 }
 
 // syntaxChars are the characters that make a query more than plain words.

@@ -200,11 +200,6 @@ func TestSearchFiltersSortAndPaging(t *testing.T) {
 func TestSearchBadRequests(t *testing.T) {
 	ix := samples(t)
 	for _, r := range []Request{
-		{Query: "title:"},
-		{Query: `"unclosed`},
-		{Query: "/[/"},
-		{Query: "kata~5"},
-		{Query: "body:*ba^0"},
 		{Query: "x", Page: -1},
 		{Query: "x", Size: 1000},
 		{Query: "x", Page: 5000, Size: 100},
@@ -215,6 +210,34 @@ func TestSearchBadRequests(t *testing.T) {
 	} {
 		if _, err := ix.Search(context.Background(), r); !errors.Is(err, ErrBadRequest) {
 			t.Errorf("Search(%+v): error %v, want ErrBadRequest", r, err)
+		}
+	}
+}
+
+// TestInvalidSyntaxIsPlainWords checks that text which is not valid query
+// syntax is searched as the words it holds, never refused.
+func TestInvalidSyntaxIsPlainWords(t *testing.T) {
+	ix := samples(t)
+	ctx := context.Background()
+	for _, q := range []string{
+		`"kerja sama pertahanan`, // unclosed quote
+		"multipolar title:",      // a field with nothing after it
+		"/[/ multipolar",         // an invalid regular expression
+		"multipolar~5",           // more fuzziness than allowed
+		"body:multipolar^0",      // a boost that would divide by zero
+		"multipolar (dunia",      // an unclosed group
+	} {
+		got, err := ix.Search(ctx, Request{Query: q, NoFacets: true})
+		if err != nil {
+			t.Errorf("Search(%q): %v, want the words searched", q, err)
+			continue
+		}
+		want, err := ix.Search(ctx, Request{Query: q, Plain: true, NoFacets: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Total == 0 || got.Total != want.Total || got.Hits[0].ID != want.Hits[0].ID {
+			t.Errorf("Search(%q): %d hits, first %v; as plain words %d, first %v", q, got.Total, got.Hits, want.Total, want.Hits)
 		}
 	}
 }

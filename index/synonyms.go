@@ -1,0 +1,334 @@
+package index
+
+// Synonyms. News calls one thing by several names: Tiongkok, China and
+// RRT; AS and Amerika Serikat; KPK and Komisi Pemberantasan Korupsi. A
+// search for one name should find the others.
+//
+// Expansion happens at query time, so a synonym list can change without
+// reindexing and statistics count only articles. Each form is analyzed
+// like the index's text, so "Perserikatan Bangsa-Bangsa" is the term
+// sequence [serikat bangsa]. Two mechanisms share the work:
+//
+//   - Plain words are expanded here, when the query is built: each word
+//     or run of words that is a form gets a clause for every other form
+//     of its group, a term for a one-word form, a phrase for a longer one
+//     ("AS" → "Amerika Serikat", "Amerika Serikat" → AS), at half the
+//     weight of the words typed.
+//   - Query syntax (title:tiongkok, +rusia -ukraina) goes through bleve's
+//     own synonym search: the one-term map rides in the request as
+//     search.SynonymPreSearchDataKey and bleve's term searcher adds each
+//     synonym. bleve (2.6.3) cannot do the rest: it drops forms of more
+//     than one word, and a phrase query that holds a word with synonyms
+//     matches nothing (PhraseSearcher.expandFuzzyMatches keeps the
+//     positions of only the words that have synonyms). So a query with a
+//     phrase, and every plain query, which carries a phrase clause, is
+//     expanded here instead.
+
+import (
+	_ "embed"
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+//go:embed synonyms/id.txt
+var builtinSynonyms []byte
+
+// Synonyms is a parsed synonym list, analyzed for one index.
+type Synonyms struct {
+	// terms maps a one-term form to the one-term forms it reaches.
+	terms map[string][]string
+	// forms maps a form's term sequence ("amerika serikat") to the
+	// forms it reaches that bleve's term expansion cannot: several-word
+	// forms, or any form when the key has several words.
+	forms map[string][]synonymForm
+	// longest is the most terms in a form.
+	longest int
+}
+
+// synonymForm is one written form with its analyzed terms.
+type synonymForm struct {
+	text  string
+	terms []string
+}
+
+func (f synonymForm) key() string { return strings.Join(f.terms, " ") }
+
+// ParseSynonyms reads a synonym list: one group a line, "a, b, c" for
+// forms that are all equal, "a => b, c" for a that also finds b and c
+// (not the reverse); "#" starts a comment. name is used in errors, which
+// give the line. Forms are analyzed with an; a form that analyzes to
+// nothing (only stop words) is an error, since it could never match.
+func ParseSynonyms(r io.Reader, name string, an analysis.Analyzer) (*Synonyms, error) {
+	s := &Synonyms{terms: map[string][]string{}, forms: map[string][]synonymForm{}}
+	if err := s.add(r, name, an); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// LoadSynonymFile parses a user's synonym file.
+func LoadSynonymFile(path string, an analysis.Analyzer) (*Synonyms, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("synonyms: %w", err)
+	}
+	defer f.Close()
+	return ParseSynonyms(f, path, an)
+}
+
+// Merge adds the groups of other to s.
+func (s *Synonyms) Merge(other *Synonyms) {
+	for k, v := range other.terms {
+		s.terms[k] = appendNew(s.terms[k], v...)
+	}
+	for k, v := range other.forms {
+		for _, f := range v {
+			s.forms[k] = appendForm(s.forms[k], f)
+		}
+	}
+	s.longest = max(s.longest, other.longest)
+}
+
+func (s *Synonyms) add(r io.Reader, name string, an analysis.Analyzer) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		from, to, oneWay := strings.Cut(text, "=>")
+		if oneWay && strings.Contains(to, "=>") {
+			return fmt.Errorf("%s:%d: more than one \"=>\"", name, line)
+		}
+		left, err := parseForms(from, an)
+		if err != nil {
+			return fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		if !oneWay {
+			if len(left) < 2 {
+				return fmt.Errorf("%s:%d: a group needs at least two forms separated by commas, or \"a => b\"", name, line)
+			}
+			for i, f := range left {
+				for j, g := range left {
+					if i != j {
+						s.link(f, g)
+					}
+				}
+			}
+			continue
+		}
+		right, err := parseForms(to, an)
+		if err != nil {
+			return fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		for _, f := range left {
+			for _, g := range right {
+				s.link(f, g)
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("%s:%d: %w", name, line+1, err)
+	}
+	return nil
+}
+
+// link records that a query for from also finds to.
+func (s *Synonyms) link(from, to synonymForm) {
+	if from.key() == to.key() {
+		return
+	}
+	s.longest = max(s.longest, len(from.terms))
+	if len(from.terms) == 1 && len(to.terms) == 1 {
+		s.terms[from.terms[0]] = appendNew(s.terms[from.terms[0]], to.terms[0])
+		return
+	}
+	s.forms[from.key()] = appendForm(s.forms[from.key()], to)
+}
+
+func appendForm(list []synonymForm, f synonymForm) []synonymForm {
+	for _, have := range list {
+		if have.key() == f.key() {
+			return list
+		}
+	}
+	return append(list, f)
+}
+
+func parseForms(list string, an analysis.Analyzer) ([]synonymForm, error) {
+	var out []synonymForm
+	for _, text := range strings.Split(list, ",") {
+		text = strings.TrimSpace(text)
+		if text == "" {
+			return nil, fmt.Errorf("an empty form (two commas, or a comma at an end)")
+		}
+		var terms []string
+		for _, t := range an.Analyze([]byte(text)) {
+			terms = append(terms, string(t.Term))
+		}
+		if len(terms) == 0 {
+			return nil, fmt.Errorf("%q is only stop words and can never match", text)
+		}
+		out = append(out, synonymForm{text: text, terms: terms})
+	}
+	return out, nil
+}
+
+func appendNew(list []string, values ...string) []string {
+	for _, v := range values {
+		found := false
+		for _, have := range list {
+			if have == v {
+				found = true
+				break
+			}
+		}
+		if !found {
+			list = append(list, v)
+		}
+	}
+	return list
+}
+
+// Groups is the number of forms that reach other forms.
+func (s *Synonyms) Groups() int { return len(s.terms) + len(s.forms) }
+
+// termMap is the one-term expansion in the shape bleve's synonym search
+// takes, for each text field.
+func (s *Synonyms) termMap() search.FieldTermSynonymMap {
+	if s == nil || len(s.terms) == 0 {
+		return nil
+	}
+	return search.FieldTermSynonymMap{FieldTitle: s.terms, FieldBody: s.terms}
+}
+
+// SynonymBoost weighs a match of another name against one of the word
+// typed, as bleve's own synonym search does.
+const SynonymBoost = 0.5
+
+// expansions finds the forms in a query's analyzed terms and returns a
+// clause, over title and body, for each other form they reach: a term
+// query for a one-term form, a phrase for a longer one. Longer runs of
+// words are tried first.
+func (s *Synonyms) expansions(terms []string) []query.Query {
+	if s == nil {
+		return nil
+	}
+	var out []query.Query
+	seen := map[string]bool{}
+	add := func(f synonymForm) {
+		if seen[f.key()] {
+			return
+		}
+		seen[f.key()] = true
+		var q query.FieldableQuery
+		if len(f.terms) == 1 {
+			// The term as analyzed: analyzing it again could stem a
+			// stem.
+			q = query.NewTermQuery(f.terms[0])
+		} else {
+			q = query.NewMatchPhraseQuery(f.text)
+		}
+		q.(query.BoostableQuery).SetBoost(SynonymBoost)
+		out = append(out, overTextFields(q))
+	}
+	for i := 0; i < len(terms); {
+		n := min(s.longest, len(terms)-i)
+		for ; n > 1; n-- {
+			if _, ok := s.forms[strings.Join(terms[i:i+n], " ")]; ok {
+				break
+			}
+		}
+		if n < 1 {
+			n = 1
+		}
+		key := strings.Join(terms[i:i+n], " ")
+		if n == 1 {
+			for _, t := range s.terms[key] {
+				add(synonymForm{text: t, terms: []string{t}})
+			}
+		}
+		for _, f := range s.forms[key] {
+			add(f)
+		}
+		i += n
+	}
+	return out
+}
+
+// describe lists what a word reaches, for `cari analyze` and tests.
+func (s *Synonyms) describe(term string) []string {
+	if s == nil {
+		return nil
+	}
+	out := append([]string(nil), s.terms[term]...)
+	for _, f := range s.forms[term] {
+		out = append(out, f.text)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// builtinSynonymsFor parses the built-in list with an index's analyzer.
+func builtinSynonymsFor(an analysis.Analyzer) (*Synonyms, error) {
+	return ParseSynonyms(bytes.NewReader(builtinSynonyms), "built-in synonyms (index/synonyms/id.txt)", an)
+}
+
+// textAnalyzer is the analyzer of the body field, which synonym forms and
+// query words go through.
+func (ix *Index) textAnalyzer() analysis.Analyzer {
+	m := ix.bleve.Mapping()
+	return m.AnalyzerNamed(m.AnalyzerNameForPath(FieldBody))
+}
+
+// synonymList returns the synonyms searches use: the built-in list,
+// analyzed on first use, plus any added with AddSynonymFile.
+func (ix *Index) synonymList() (*Synonyms, error) {
+	ix.synonymsOnce.Do(func() {
+		an := ix.textAnalyzer()
+		if an == nil {
+			ix.synonymsErr = fmt.Errorf("synonyms: the index has no analyzer for %s", FieldBody)
+			return
+		}
+		s, err := builtinSynonymsFor(an)
+		if err != nil {
+			ix.synonymsErr = err
+			return
+		}
+		ix.synonyms.Store(s)
+	})
+	if ix.synonymsErr != nil {
+		return nil, ix.synonymsErr
+	}
+	return ix.synonyms.Load(), nil
+}
+
+// AddSynonymFile adds a user's synonym file (see ParseSynonyms) to the
+// built-in list for every later search.
+func (ix *Index) AddSynonymFile(path string) error {
+	base, err := ix.synonymList()
+	if err != nil {
+		return err
+	}
+	user, err := LoadSynonymFile(path, ix.textAnalyzer())
+	if err != nil {
+		return err
+	}
+	merged := &Synonyms{terms: map[string][]string{}, forms: map[string][]synonymForm{}}
+	merged.Merge(base)
+	merged.Merge(user)
+	ix.synonyms.Store(merged)
+	return nil
+}
