@@ -7,6 +7,7 @@ import (
 	"html"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -36,6 +37,10 @@ type Request struct {
 	NoHighlight bool
 	// NoFacets skips facet counts.
 	NoFacets bool
+	// After is the Next cursor of the previous page: the page that
+	// follows it, however deep (Page must then be 1). Paging by cursor
+	// neither repeats nor skips an article, and has no depth limit.
+	After string
 }
 
 // Sort orders.
@@ -80,6 +85,9 @@ type Result struct {
 	// Suggestion is the query with each word the index does not know
 	// replaced by the closest word it does ("multipolr" → "multipolar").
 	Suggestion string `json:"suggestion,omitempty"`
+	// Next is the cursor of the following page (Request.After), empty
+	// on the last page.
+	Next string `json:"next,omitempty"`
 }
 
 // Hit is one article in a result. Title and Snippet are HTML: text is
@@ -129,6 +137,8 @@ func (r *Request) normalize() error {
 		return badRequest("page must be 1 or more, not %d", r.Page)
 	case r.Size < 1 || r.Size > MaxSize:
 		return badRequest("size must be between 1 and %d, not %d", MaxSize, r.Size)
+	case r.After != "" && r.Page != 1:
+		return badRequest("page and a cursor (after) cannot go together")
 	case r.Page > MaxResultDepth/r.Size:
 		return badRequest("page %d of size %d goes past the first %d results", r.Page, r.Size, MaxResultDepth)
 	}
@@ -178,15 +188,14 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 	}
 	req.Fields = []string{FieldTitle, FieldSource, FieldURL, FieldPublished, FieldTags}
-	switch r.Sort {
-	case SortDate:
-		req.SortBy([]string{"-" + FieldPublished, "-_score", "_id"})
-	case SortOldest:
-		req.SortBy([]string{FieldPublished, "-_score", "_id"})
-	default:
-		// By score alone: tie-breakers on published and _id would make
-		// bleve read those values for every matching article, not just
-		// the page shown, and cost more than the search itself.
+	sortOrder := sortKeys(r.Sort)
+	req.SortBy(sortOrder)
+	if r.After != "" {
+		after, err := decodeCursor(r.After, r.Sort, len(sortOrder))
+		if err != nil {
+			return nil, err
+		}
+		req.SearchAfter = after
 	}
 	if !r.NoHighlight {
 		req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
@@ -244,6 +253,9 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 		out.Hits = append(out.Hits, hit)
 	}
+	if len(res.Hits) == r.Size && uint64(r.Page*r.Size) < res.Total {
+		out.Next = encodeCursor(r.Sort, sortOrder, res.Hits[len(res.Hits)-1])
+	}
 	for name, fr := range res.Facets {
 		out.Facets[name] = facetValues(name, fr)
 	}
@@ -268,7 +280,7 @@ func isQueryError(err error) bool {
 // words the index does not know, for the suggestion.
 func (ix *Index) buildQuery(r Request) (q query.Query, unknown []unknownWord, expanded bool, err error) {
 	var text query.Query
-	plain := r.Plain || !strings.ContainsAny(r.Query, syntaxChars)
+	plain := r.Plain || !hasSyntax(r.Query)
 	if r.Query == "" {
 		text = query.NewMatchAllQuery()
 	} else if !plain {
@@ -292,9 +304,18 @@ func (ix *Index) buildQuery(r Request) (q query.Query, unknown []unknownWord, ex
 		// Unknown words also match their near spellings, and names match
 		// their other names; known words keep their exact matches and so
 		// their rank.
-		clauses := []query.Query{overTextFields(query.NewMatchQuery(r.Query))}
+		x := syn.expand(ix.queryTerms(r.Query))
+		unknown = slices.DeleteFunc(unknown, func(u unknownWord) bool { return x.inNames[u.term] })
+		var clauses []query.Query
+		switch {
+		case len(x.names) == 0:
+			clauses = append(clauses, overTextFields(query.NewMatchQuery(r.Query)))
+		case len(x.loose) > 0:
+			clauses = append(clauses, termsOverTextFields(x.loose))
+		}
+		clauses = append(clauses, x.names...)
+		clauses = append(clauses, x.others...)
 		clauses = append(clauses, fuzzyClauses(unknown)...)
-		clauses = append(clauses, syn.expansions(ix.queryTerms(r.Query))...)
 		text = clauses[0]
 		if len(clauses) > 1 {
 			text = query.NewDisjunctionQuery(clauses)
@@ -397,6 +418,25 @@ func overTextFields(q query.FieldableQuery) query.Query {
 	inBody := cloneFieldable(q)
 	inBody.SetField(FieldBody)
 	return query.NewDisjunctionQuery([]query.Query{inTitle, inBody})
+}
+
+// termsOverTextFields matches any of terms, already analyzed, as a match
+// query over title and body would.
+func termsOverTextFields(terms []string) query.Query {
+	var fields []query.Query
+	for _, f := range []string{FieldTitle, FieldBody} {
+		var any []query.Query
+		for _, t := range terms {
+			q := query.NewTermQuery(t)
+			q.SetField(f)
+			if f == FieldTitle {
+				q.SetBoost(TitleBoost)
+			}
+			any = append(any, q)
+		}
+		fields = append(fields, query.NewDisjunctionQuery(any))
+	}
+	return query.NewDisjunctionQuery(fields)
 }
 
 func cloneFieldable(q query.FieldableQuery) query.FieldableQuery {
@@ -512,5 +552,21 @@ func facetValues(name string, fr *search.FacetResult) []Facet {
 	return out
 }
 
-// syntaxChars are the characters that make a query more than plain words.
-const syntaxChars = `+-"':*?~/()^\`
+// hasSyntax reports whether a query is more than plain words: it holds
+// one of syntaxChars, or a word that begins with + or - (a hyphen inside a
+// word, as in Bangsa-Bangsa, is part of the word).
+func hasSyntax(q string) bool {
+	if strings.ContainsAny(q, syntaxChars) {
+		return true
+	}
+	for _, w := range strings.Fields(q) {
+		if w[0] == '+' || w[0] == '-' {
+			return true
+		}
+	}
+	return false
+}
+
+// syntaxChars are the characters that make a query more than plain words
+// wherever they stand.
+const syntaxChars = `"':*?~/()^\`

@@ -50,6 +50,8 @@ type Synonyms struct {
 	// forms it reaches that bleve's term expansion cannot: several-word
 	// forms, or any form when the key has several words.
 	forms map[string][]synonymForm
+	// named holds every form of several terms, by its term sequence.
+	named map[string]synonymForm
 	// longest is the most terms in a form.
 	longest int
 }
@@ -68,11 +70,15 @@ func (f synonymForm) key() string { return strings.Join(f.terms, " ") }
 // give the line. Forms are analyzed with an; a form that analyzes to
 // nothing (only stop words) is an error, since it could never match.
 func ParseSynonyms(r io.Reader, name string, an analysis.Analyzer) (*Synonyms, error) {
-	s := &Synonyms{terms: map[string][]string{}, forms: map[string][]synonymForm{}}
+	s := newSynonyms()
 	if err := s.add(r, name, an); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+func newSynonyms() *Synonyms {
+	return &Synonyms{terms: map[string][]string{}, forms: map[string][]synonymForm{}, named: map[string]synonymForm{}}
 }
 
 // LoadSynonymFile parses a user's synonym file.
@@ -94,6 +100,9 @@ func (s *Synonyms) Merge(other *Synonyms) {
 		for _, f := range v {
 			s.forms[k] = appendForm(s.forms[k], f)
 		}
+	}
+	for k, v := range other.named {
+		s.named[k] = v
 	}
 	s.longest = max(s.longest, other.longest)
 }
@@ -151,6 +160,9 @@ func (s *Synonyms) link(from, to synonymForm) {
 		return
 	}
 	s.longest = max(s.longest, len(from.terms))
+	if len(from.terms) > 1 {
+		s.named[from.key()] = from
+	}
 	if len(from.terms) == 1 && len(to.terms) == 1 {
 		s.terms[from.terms[0]] = appendNew(s.terms[from.terms[0]], to.terms[0])
 		return
@@ -218,54 +230,88 @@ func (s *Synonyms) termMap() search.FieldTermSynonymMap {
 // typed, as bleve's own synonym search does.
 const SynonymBoost = 0.5
 
-// expansions finds the forms in a query's analyzed terms and returns a
-// clause, over title and body, for each other form they reach: a term
-// query for a one-term form, a phrase for a longer one. Longer runs of
-// words are tried first.
-func (s *Synonyms) expansions(terms []string) []query.Query {
+// expansion is how the words of a query reach other names.
+type expansion struct {
+	// names are clauses for runs of words that are several-word forms
+	// ("amerika serikat"): the run as a phrase, or any other form of its
+	// group. A name is one thing, not two loose words.
+	names []query.Query
+	// loose are the terms outside such runs.
+	loose []string
+	// others are clauses for the other forms of the loose terms.
+	others []query.Query
+	// inNames are the terms of the runs in names: a word of a known name
+	// is no typo.
+	inNames map[string]bool
+}
+
+// expand finds the forms in a query's analyzed terms, longer runs of
+// words first.
+func (s *Synonyms) expand(terms []string) expansion {
+	var x expansion
 	if s == nil {
-		return nil
+		x.loose = terms
+		return x
 	}
-	var out []query.Query
 	seen := map[string]bool{}
-	add := func(f synonymForm) {
+	other := func(f synonymForm) query.Query {
 		if seen[f.key()] {
-			return
+			return nil
 		}
 		seen[f.key()] = true
-		var q query.FieldableQuery
-		if len(f.terms) == 1 {
-			// The term as analyzed: analyzing it again could stem a
-			// stem.
-			q = query.NewTermQuery(f.terms[0])
-		} else {
-			q = query.NewMatchPhraseQuery(f.text)
-		}
+		q := formQuery(f)
 		q.(query.BoostableQuery).SetBoost(SynonymBoost)
-		out = append(out, overTextFields(q))
+		return overTextFields(q)
 	}
 	for i := 0; i < len(terms); {
 		n := min(s.longest, len(terms)-i)
 		for ; n > 1; n-- {
-			if _, ok := s.forms[strings.Join(terms[i:i+n], " ")]; ok {
+			if _, ok := s.named[strings.Join(terms[i:i+n], " ")]; ok {
 				break
 			}
 		}
-		if n < 1 {
-			n = 1
+		if n > 1 {
+			key := strings.Join(terms[i:i+n], " ")
+			clauses := []query.Query{overTextFields(formQuery(s.named[key]))}
+			for _, f := range s.forms[key] {
+				if q := other(f); q != nil {
+					clauses = append(clauses, q)
+				}
+			}
+			x.names = append(x.names, query.NewDisjunctionQuery(clauses))
+			if x.inNames == nil {
+				x.inNames = map[string]bool{}
+			}
+			for _, t := range terms[i : i+n] {
+				x.inNames[t] = true
+			}
+			i += n
+			continue
 		}
-		key := strings.Join(terms[i:i+n], " ")
-		if n == 1 {
-			for _, t := range s.terms[key] {
-				add(synonymForm{text: t, terms: []string{t}})
+		t := terms[i]
+		x.loose = append(x.loose, t)
+		for _, alt := range s.terms[t] {
+			if q := other(synonymForm{text: alt, terms: []string{alt}}); q != nil {
+				x.others = append(x.others, q)
 			}
 		}
-		for _, f := range s.forms[key] {
-			add(f)
+		for _, f := range s.forms[t] {
+			if q := other(f); q != nil {
+				x.others = append(x.others, q)
+			}
 		}
-		i += n
+		i++
 	}
-	return out
+	return x
+}
+
+// formQuery matches a form: its term as analyzed (analyzing it again
+// could stem a stem), or its text as a phrase.
+func formQuery(f synonymForm) query.FieldableQuery {
+	if len(f.terms) == 1 {
+		return query.NewTermQuery(f.terms[0])
+	}
+	return query.NewMatchPhraseQuery(f.text)
 }
 
 // describe lists what a word reaches, for `cari analyze` and tests.
@@ -326,7 +372,7 @@ func (ix *Index) AddSynonymFile(path string) error {
 	if err != nil {
 		return err
 	}
-	merged := &Synonyms{terms: map[string][]string{}, forms: map[string][]synonymForm{}}
+	merged := newSynonyms()
 	merged.Merge(base)
 	merged.Merge(user)
 	ix.synonyms.Store(merged)

@@ -33,7 +33,7 @@ Given --index DIR, eval evaluates that existing index instead of --docs.
             --qrels ../shared/eval/facqa/qrels.txt
   cari eval ... --analyzer standard --json`,
 		Args:        cobra.NoArgs,
-		Annotations: takesLexicon(),
+		Annotations: map[string]string{"lexicon": "yes", "synonyms": "yes"},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			useIndex := cmd.Flags().Changed("index")
@@ -65,6 +65,9 @@ Given --index DIR, eval evaluates that existing index instead of --docs.
 				return err
 			}
 			defer ix.Close()
+			if err := o.addSynonyms(ix); err != nil {
+				return err
+			}
 			start := time.Now()
 			if !useIndex {
 				report, err := ix.Ingest(ctx, []string{docs}, 0, nil)

@@ -18,8 +18,9 @@ func newSearchCmd(o *options) *cobra.Command {
 		plain    bool
 	)
 	cmd := &cobra.Command{
-		Use:   "search [flags] QUERY...",
-		Short: "search the index",
+		Annotations: takesSynonyms(),
+		Use:         "search [flags] QUERY...",
+		Short:       "search the index",
 		Long: `Search finds the articles that match QUERY, best first (BM25), and prints
 each with its title, source, date, score and a snippet with the matched words
 marked. Words are analyzed like the articles, so "serangan" also finds
@@ -31,7 +32,15 @@ Query syntax (bleve's query string):
   +rusia -ukraina       must have rusia, must not have ukraina
   title:multipolar      only in the title
   pertahan*             any word starting so (matched against stems)
-Use --plain to search the words as they are, with no syntax.
+Use --plain to search the words as they are, with no syntax; text that is
+not valid syntax (a quote left open) is searched as plain words anyway.
+
+Names find their other names: Tiongkok finds China and RRT, "Amerika
+Serikat" finds AS, KPK finds "Komisi Pemberantasan Korupsi" (a built-in
+list; --synonyms FILE adds yours, one group a line: "a, b, c" for equal
+forms, "a => b" for a that also finds b). A word the index has never seen
+is matched within one or two typing errors, and the result suggests the
+word meant.
 
 --json prints the result object of the HTTP API: query, total, took_ms,
 page, size, hits (id, score, title, source, url, published, snippet) and
@@ -56,6 +65,9 @@ facets; title and snippet are HTML with <mark> around matched words.`,
 				return err
 			}
 			defer ix.Close()
+			if err := o.addSynonyms(ix); err != nil {
+				return err
+			}
 			res, err := ix.Search(cmd.Context(), r)
 			if err != nil {
 				return err

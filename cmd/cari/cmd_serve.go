@@ -27,8 +27,9 @@ func newServeCmd(o *options) *cobra.Command {
 		origins   []string
 	)
 	cmd := &cobra.Command{
-		Use:   "serve [--index DIR] [--addr 127.0.0.1:8080] [--token-file FILE] [--cors-origin ORIGIN]... [--demo]",
-		Short: "serve the search page and the JSON API",
+		Annotations: takesSynonyms(),
+		Use:         "serve [--index DIR] [--addr 127.0.0.1:8080] [--token-file FILE] [--cors-origin ORIGIN]... [--demo]",
+		Short:       "serve the search page and the JSON API",
 		Long: `Serve answers searches over HTTP: a search page at / and a JSON API,
 described by the OpenAPI 3 document it serves at /api/openapi.json.
 
@@ -96,6 +97,9 @@ search page works with no setup; the index is removed on exit.`,
 				return err
 			}
 			defer cleanup()
+			if err := o.addSynonyms(ix); err != nil {
+				return err
+			}
 			handler := server.New(ix, server.Options{Token: token, CORSOrigins: origins, Logger: log})
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {

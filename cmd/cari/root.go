@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/carisearch/cari/analyzer"
+	"github.com/carisearch/cari/index"
 )
 
 // env is the world a command runs in; tests give it buffers.
@@ -55,6 +56,7 @@ type options struct {
 	index     string
 	lexicons  []string
 	protected []string
+	synonyms  []string
 }
 
 func newRootCmd(e env) *cobra.Command {
@@ -96,7 +98,14 @@ $CARI_INDEX, else ./cari-index.`,
 		newStemCmd(o),
 		newEvalCmd(o),
 	)
+	var synonyms []string
+	if v := e.getenv("CARI_SYNONYMS"); v != "" {
+		synonyms = filepath.SplitList(v)
+	}
 	for _, c := range root.Commands() {
+		if c.Annotations["synonyms"] == "yes" {
+			c.Flags().StringSliceVar(&o.synonyms, "synonyms", synonyms, "synonym file added to the built-in list: lines \"a, b, c\" or \"a => b\" ($CARI_SYNONYMS)")
+		}
 		if c.Annotations["lexicon"] == "yes" {
 			c.Flags().StringSliceVar(&o.lexicons, "lexicon", lexicons, "extra root word list: one word a line, or a hunspell .dic ($CARI_LEXICON, "+string(filepath.ListSeparator)+"-separated)")
 			c.Flags().StringSliceVar(&o.protected, "protected", nil, "list of words never to stem, one a line")
@@ -112,6 +121,19 @@ func (o *options) stemmer() (*analyzer.Stemmer, error) {
 
 // takesLexicon marks a command as taking --lexicon and --protected.
 func takesLexicon() map[string]string { return map[string]string{"lexicon": "yes"} }
+
+// takesSynonyms marks a command as taking --synonyms.
+func takesSynonyms() map[string]string { return map[string]string{"synonyms": "yes"} }
+
+// addSynonyms loads the --synonyms files into an open index.
+func (o *options) addSynonyms(ix *index.Index) error {
+	for _, path := range o.synonyms {
+		if err := ix.AddSynonymFile(path); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // highlight turns the API's <mark> HTML into terminal text: bold on a
 // terminal, «guillemets» elsewhere.
