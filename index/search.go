@@ -37,6 +37,11 @@ type Request struct {
 	NoHighlight bool
 	// NoFacets skips facet counts.
 	NoFacets bool
+	// Recent weighs newer articles more (see recency.go), with a score
+	// that halves towards RecencyFloor every HalfLife (0 means
+	// DefaultHalfLife).
+	Recent   bool
+	HalfLife time.Duration
 	// After is the Next cursor of the previous page: the page that
 	// follows it, however deep (Page must then be 1). Paging by cursor
 	// neither repeats nor skips an article, and has no depth limit.
@@ -156,6 +161,9 @@ func (r *Request) normalize() error {
 	default:
 		return badRequest("sort must be %q, %q or %q, not %q", SortRelevance, SortDate, SortOldest, r.Sort)
 	}
+	if r.HalfLife < 0 {
+		return badRequest("half-life must be positive, not %s", r.HalfLife)
+	}
 	if !r.From.IsZero() && !r.To.IsZero() && r.To.Before(r.From) {
 		return badRequest("to (%s) is before from (%s)", r.To.Format("2006-01-02"), r.From.Format("2006-01-02"))
 	}
@@ -167,7 +175,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := r.normalize(); err != nil {
 		return nil, err
 	}
-	q, unknown, expanded, err := ix.buildQuery(r)
+	q, unknown, err := ix.buildQuery(r)
 	if err != nil {
 		return nil, err
 	}
@@ -178,12 +186,19 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	req.PreSearchData = map[string]interface{}{search.BM25PreSearchDataKey: stats}
-	if !expanded && !hasPhrase(q) {
-		// See synonyms.go for why only these queries.
-		if syn, err := ix.synonymList(); err != nil {
+	if r.Recent && r.Query != "" {
+		if q, err = ix.recencyQuery(ctx, q, r.HalfLife); err != nil {
 			return nil, err
-		} else if m := syn.termMap(); m != nil {
+		}
+		req.Query = q
+	}
+	req.PreSearchData = map[string]interface{}{search.BM25PreSearchDataKey: stats}
+	if r.Query != "" {
+		syn, err := ix.synonymList()
+		if err != nil {
+			return nil, err
+		}
+		if m := syn.termMap(ix.queryTerms(r.Query)); m != nil {
 			req.PreSearchData[search.SynonymPreSearchDataKey] = m
 		}
 	}
@@ -278,7 +293,7 @@ func isQueryError(err error) bool {
 // body, with filters that narrow without changing scores. Text that is not
 // valid query syntax is searched as plain words. It also returns the query
 // words the index does not know, for the suggestion.
-func (ix *Index) buildQuery(r Request) (q query.Query, unknown []unknownWord, expanded bool, err error) {
+func (ix *Index) buildQuery(r Request) (q query.Query, unknown []unknownWord, err error) {
 	var text query.Query
 	plain := r.Plain || !hasSyntax(r.Query)
 	if r.Query == "" {
@@ -293,28 +308,20 @@ func (ix *Index) buildQuery(r Request) (q query.Query, unknown []unknownWord, ex
 		plain = err != nil
 	}
 	if r.Query != "" && plain {
-		expanded = true
 		if unknown, err = ix.unknownWords(r.Query); err != nil {
-			return nil, nil, false, err
+			return nil, nil, err
 		}
 		syn, err := ix.synonymList()
 		if err != nil {
-			return nil, nil, false, err
+			return nil, nil, err
 		}
 		// Unknown words also match their near spellings, and names match
 		// their other names; known words keep their exact matches and so
 		// their rank.
 		x := syn.expand(ix.queryTerms(r.Query))
 		unknown = slices.DeleteFunc(unknown, func(u unknownWord) bool { return x.inNames[u.term] })
-		var clauses []query.Query
-		switch {
-		case len(x.names) == 0:
-			clauses = append(clauses, overTextFields(query.NewMatchQuery(r.Query)))
-		case len(x.loose) > 0:
-			clauses = append(clauses, termsOverTextFields(x.loose))
-		}
-		clauses = append(clauses, x.names...)
-		clauses = append(clauses, x.others...)
+		clauses := []query.Query{overTextFields(query.NewMatchQuery(r.Query))}
+		clauses = append(clauses, x.clauses...)
 		clauses = append(clauses, fuzzyClauses(unknown)...)
 		text = clauses[0]
 		if len(clauses) > 1 {
@@ -347,38 +354,11 @@ func (ix *Index) buildQuery(r Request) (q query.Query, unknown []unknownWord, ex
 		filters = append(filters, dr)
 	}
 	if len(filters) == 0 {
-		return text, unknown, expanded, nil
+		return text, unknown, nil
 	}
 	b := query.NewBooleanQuery([]query.Query{text}, nil, nil)
 	b.AddFilter(query.NewConjunctionQuery(filters))
-	return b, unknown, expanded, nil
-}
-
-// hasPhrase reports whether a query holds a phrase.
-func hasPhrase(q query.Query) bool {
-	switch v := q.(type) {
-	case *query.MatchPhraseQuery, *query.PhraseQuery, *query.MultiPhraseQuery:
-		return true
-	case *query.BooleanQuery:
-		for _, part := range []query.Query{v.Must, v.Should, v.MustNot, v.Filter} {
-			if part != nil && hasPhrase(part) {
-				return true
-			}
-		}
-	case *query.ConjunctionQuery:
-		for _, c := range v.Conjuncts {
-			if hasPhrase(c) {
-				return true
-			}
-		}
-	case *query.DisjunctionQuery:
-		for _, c := range v.Disjuncts {
-			if hasPhrase(c) {
-				return true
-			}
-		}
-	}
-	return false
+	return b, unknown, nil
 }
 
 // queryTerms is text analyzed like the index's text.
@@ -418,25 +398,6 @@ func overTextFields(q query.FieldableQuery) query.Query {
 	inBody := cloneFieldable(q)
 	inBody.SetField(FieldBody)
 	return query.NewDisjunctionQuery([]query.Query{inTitle, inBody})
-}
-
-// termsOverTextFields matches any of terms, already analyzed, as a match
-// query over title and body would.
-func termsOverTextFields(terms []string) query.Query {
-	var fields []query.Query
-	for _, f := range []string{FieldTitle, FieldBody} {
-		var any []query.Query
-		for _, t := range terms {
-			q := query.NewTermQuery(t)
-			q.SetField(f)
-			if f == FieldTitle {
-				q.SetBoost(TitleBoost)
-			}
-			any = append(any, q)
-		}
-		fields = append(fields, query.NewDisjunctionQuery(any))
-	}
-	return query.NewDisjunctionQuery(fields)
 }
 
 func cloneFieldable(q query.FieldableQuery) query.FieldableQuery {

@@ -329,6 +329,10 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
+// maxCursorBytes bounds the after parameter: a cursor holds a few sort
+// values and an id.
+const maxCursorBytes = 2048
+
 // parseSearch turns the query string of /api/search into a request,
 // checking what the URL alone can tell; the index checks the rest.
 func parseSearch(raw string) (index.Request, error) {
@@ -339,6 +343,24 @@ func parseSearch(raw string) (index.Request, error) {
 	}
 	req.Query = v.Get("q")
 	req.Sort = v.Get("sort")
+	req.After = v.Get("after")
+	switch r := strings.TrimSpace(v.Get("recent")); r {
+	case "", "false", "0":
+	case "true", "1":
+		req.Recent = true
+	default:
+		return req, fmt.Errorf("recent must be true or false, not %q", truncate(r, 40))
+	}
+	if s := strings.TrimSpace(v.Get("half_life")); s != "" {
+		days, err := strconv.Atoi(s)
+		if err != nil || days < 1 || days > 36500 {
+			return req, fmt.Errorf("half_life must be a number of days from 1 to 36500, not %q", truncate(s, 40))
+		}
+		req.HalfLife = time.Duration(days) * 24 * time.Hour
+	}
+	if len(req.After) > maxCursorBytes {
+		return req, fmt.Errorf("after is %d bytes long, not a cursor this server made", len(req.After))
+	}
 	for _, p := range []struct {
 		name string
 		dst  *int
