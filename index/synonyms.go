@@ -22,9 +22,9 @@ package index
 //     ("KPK" → "Komisi Pemberantasan Korupsi"), at the same half weight.
 
 import (
-	_ "embed"
 	"bufio"
 	"bytes"
+	_ "embed"
 	"fmt"
 	"io"
 	"os"
