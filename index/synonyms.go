@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -288,7 +289,12 @@ func (s *Synonyms) expand(terms []string) expansion {
 		n = max(n, 1)
 		key := strings.Join(terms[i:i+n], " ")
 		for _, f := range s.forms[key] {
-			add(f)
+			// A form that holds all the words of the run ("Republik
+			// Indonesia" for "Indonesia") finds nothing they do not,
+			// and would only favour the articles that use it.
+			if !containsAll(f.terms, terms[i:i+n]) {
+				add(f)
+			}
 		}
 		if n > 1 {
 			if x.inNames == nil {
@@ -301,6 +307,15 @@ func (s *Synonyms) expand(terms []string) expansion {
 		i += n
 	}
 	return x
+}
+
+func containsAll(have, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // formQuery matches a form: its term as analyzed (analyzing it again
