@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -31,6 +32,11 @@ type Index struct {
 	totals  tokenCounts // true token totals of scoredFields (bm25.go)
 
 	tempDir string // removed on Close (CreateTemp)
+
+	// gen counts writes, so that what is derived from the articles (the
+	// autocomplete vocabulary, suggest.go) knows when it is stale.
+	gen     atomic.Uint64
+	suggest suggestState
 }
 
 // ErrNotFound is returned for an id with no article.
@@ -218,6 +224,7 @@ func lockError(err error) error {
 
 // Close releases the index.
 func (ix *Index) Close() error {
+	ix.closeSuggest()
 	if err := ix.bleve.Close(); err != nil {
 		return fmt.Errorf("close index %s: %w", ix.path, err)
 	}
@@ -291,6 +298,7 @@ func (ix *Index) setTotals(t tokenCounts) {
 	ix.statsMu.Lock()
 	ix.totals = t
 	ix.statsMu.Unlock()
+	ix.gen.Add(1) // every write that changes articles passes here
 }
 
 func articleFromFields(id string, fields map[string]interface{}) Article {
