@@ -25,7 +25,7 @@ func BenchmarkSuggest(b *testing.B) {
 	}
 	build := time.Since(start)
 	v := li.ix.suggest.vocab.Load()
-	b.Logf("vocabulary of %d words and %d word pairs built in %s (PrepareSuggest, on every core) over %d articles",
+	b.Logf("vocabulary of %d words and %d word pairs built in %s (PrepareSuggest) over %d articles",
 		len(v.words), len(v.pairs), build.Round(time.Millisecond), li.docs)
 	var empty []string
 	for _, q := range suggestPrefixes {
