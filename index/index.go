@@ -37,6 +37,11 @@ type Index struct {
 	synonymsOnce sync.Once
 	synonymsErr  error
 	synonyms     atomic.Pointer[Synonyms]
+
+	// gen counts writes, so that what is derived from the articles (the
+	// autocomplete vocabulary, suggest.go) knows when it is stale.
+	gen     atomic.Uint64
+	suggest suggestState
 }
 
 // ErrNotFound is returned for an id with no article.
@@ -224,6 +229,7 @@ func lockError(err error) error {
 
 // Close releases the index.
 func (ix *Index) Close() error {
+	ix.closeSuggest()
 	if err := ix.bleve.Close(); err != nil {
 		return fmt.Errorf("close index %s: %w", ix.path, err)
 	}
@@ -297,6 +303,7 @@ func (ix *Index) setTotals(t tokenCounts) {
 	ix.statsMu.Lock()
 	ix.totals = t
 	ix.statsMu.Unlock()
+	ix.gen.Add(1) // every write that changes articles passes here
 }
 
 func articleFromFields(id string, fields map[string]interface{}) Article {

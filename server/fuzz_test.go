@@ -51,3 +51,59 @@ func FuzzSearchParams(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSuggestSimilarParams does the same for /api/suggest and for
+// /api/articles/{id}/similar, whose id is fuzzed too: any query string,
+// any id, never a 5xx, always JSON.
+func FuzzSuggestSimilarParams(f *testing.F) {
+	for _, seed := range []struct {
+		similar bool
+		id, raw string
+	}{
+		{false, "", "q=multip"},
+		{false, "", "q=kerja+sa&size=20"},
+		{false, "", "q=%22unclosed"},
+		{false, "", "q=title:(&size=3"},
+		{false, "", "q=*&size=1"},
+		{false, "", "q=%ff%fe"},
+		{false, "", "q=%zz"},
+		{false, "", "q=++-+&size=0"},
+		{false, "", "size=21"},
+		{false, "", "size=-1"},
+		{false, "", "size=abc"},
+		{false, "", ""},
+		{true, "multipolar-1", ""},
+		{true, "multipolar-1", "size=100"},
+		{true, "multipolar-1", "size=0"},
+		{true, "multipolar-1", "size=9223372036854775807"},
+		{true, "tidak-ada", "size=3"},
+		{true, "%2F..%2F", ""},
+		{true, "%ff", "size=abc"},
+	} {
+		f.Add(seed.similar, seed.id, seed.raw)
+	}
+	ix := realIndex(f)
+	h := newTest(ix, Options{})
+	f.Fuzz(func(t *testing.T, similar bool, id, raw string) {
+		req := httptest.NewRequest("GET", "/api/suggest", nil)
+		if similar {
+			if id == "" || strings.ContainsAny(id, "/?#") {
+				t.Skip("not one path segment")
+			}
+			req.URL.Path = "/api/articles/" + id + "/similar"
+			req.URL.RawPath = ""
+		}
+		req.URL.RawQuery = raw
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code >= 500 {
+			t.Fatalf("%s?%s: status %d: %s", req.URL.Path, raw, w.Code, w.Body)
+		}
+		if !json.Valid(w.Body.Bytes()) {
+			t.Fatalf("%s?%s: status %d: body is not JSON: %q", req.URL.Path, raw, w.Code, w.Body)
+		}
+		if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+			t.Fatalf("%s?%s: Content-Type %q", req.URL.Path, raw, ct)
+		}
+	})
+}

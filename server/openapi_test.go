@@ -335,6 +335,11 @@ func TestOpenAPIConformance(t *testing.T) {
 	slow := newTest(&fake{
 		searchFn:  func(ctx context.Context, _ index.Request) (*index.Result, error) { <-ctx.Done(); return nil, ctx.Err() },
 		articleFn: func(ctx context.Context, _ string) (*index.Article, error) { <-ctx.Done(); return nil, ctx.Err() },
+		similarFn: func(ctx context.Context, _ string, _ int) (*index.Result, error) { <-ctx.Done(); return nil, ctx.Err() },
+		suggestFn: func(ctx context.Context, _ string, _ int) ([]index.Completion, error) {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		},
 	}, Options{SearchTimeout: 5 * time.Millisecond})
 	broken := errors.New("disk on fire")
 	failing := newTest(&fake{
@@ -343,8 +348,10 @@ func TestOpenAPIConformance(t *testing.T) {
 		upsertFn: func(context.Context, []index.Article) (index.IngestStats, []*index.FieldError, error) {
 			return index.IngestStats{}, nil, broken
 		},
-		deleteFn: func(context.Context, string) error { return broken },
-		statsErr: broken,
+		deleteFn:  func(context.Context, string) error { return broken },
+		similarFn: func(context.Context, string, int) (*index.Result, error) { return nil, broken },
+		suggestFn: func(context.Context, string, int) ([]index.Completion, error) { return nil, broken },
+		statsErr:  broken,
 	}, Options{Token: token})
 	faked := newTest(&fake{}, Options{})
 
@@ -376,6 +383,31 @@ func TestOpenAPIConformance(t *testing.T) {
 		{name: "article unknown", h: h, method: "GET", target: "/api/articles/tidak-ada", status: 404, code: "not_found"},
 		{name: "article internal", h: failing, method: "GET", target: "/api/articles/ada", status: 500, code: "internal"},
 		{name: "article deadline", h: slow, method: "GET", target: "/api/articles/ada", status: 504, code: "timeout"},
+
+		// GET /api/articles/{id}/similar
+		{name: "similar", h: h, method: "GET", target: "/api/articles/kn-2023-002/similar", status: 200},
+		{name: "similar size", h: h, method: "GET", target: "/api/articles/kn-2023-002/similar?size=100", status: 200},
+		{name: "similar fake", h: faked, method: "GET", target: "/api/articles/ada/similar", status: 200},
+		{name: "similar unknown", h: h, method: "GET", target: "/api/articles/tidak-ada/similar", status: 404, code: "not_found"},
+		{name: "similar size not a number", h: h, method: "GET", target: "/api/articles/kn-2023-002/similar?size=abc", request: reqInvalid, status: 400, code: "bad_request"},
+		{name: "similar size zero", h: h, method: "GET", target: "/api/articles/kn-2023-002/similar?size=0", request: reqInvalid, status: 400, code: "bad_request"},
+		{name: "similar size too big", h: h, method: "GET", target: "/api/articles/kn-2023-002/similar?size=101", request: reqInvalid, status: 400, code: "bad_request"},
+		{name: "similar internal", h: failing, method: "GET", target: "/api/articles/ada/similar", status: 500, code: "internal"},
+		{name: "similar deadline", h: slow, method: "GET", target: "/api/articles/ada/similar", status: 504, code: "timeout"},
+
+		// GET /api/suggest
+		{name: "suggest", h: h, method: "GET", target: "/api/suggest?q=multip", status: 200},
+		{name: "suggest after words", h: h, method: "GET", target: "/api/suggest?q=kerja+sa&size=20", status: 200},
+		{name: "suggest one", h: h, method: "GET", target: "/api/suggest?q=pertah&size=1", status: 200},
+		{name: "suggest nothing typed", h: h, method: "GET", target: "/api/suggest", status: 200},
+		{name: "suggest no match", h: h, method: "GET", target: "/api/suggest?q=xyzzyplugh", status: 200},
+		{name: "suggest fake", h: faked, method: "GET", target: "/api/suggest?q=x", status: 200},
+		{name: "suggest size not a number", h: h, method: "GET", target: "/api/suggest?q=a&size=abc", request: reqInvalid, status: 400, code: "bad_query"},
+		{name: "suggest size too big", h: h, method: "GET", target: "/api/suggest?q=a&size=21", request: reqInvalid, status: 400, code: "bad_query"},
+		{name: "suggest query too long", h: h, method: "GET", target: "/api/suggest?q=" + longQuery, request: reqInvalid, status: 400, code: "bad_query"},
+		{name: "suggest malformed", h: h, method: "GET", target: "/api/suggest?q=%zz", request: reqAny, status: 400, code: "bad_query"},
+		{name: "suggest internal", h: failing, method: "GET", target: "/api/suggest?q=x", status: 500, code: "internal"},
+		{name: "suggest deadline", h: slow, method: "GET", target: "/api/suggest?q=x", status: 504, code: "timeout"},
 
 		// POST /api/articles
 		{name: "post array", h: h, method: "POST", target: "/api/articles", body: "[" + article + "]",
@@ -438,6 +470,8 @@ func TestOpenAPIConformance(t *testing.T) {
 		{name: "put article", h: h, method: "PUT", target: "/api/articles/kn-2023-001", body: article, header: []string{auth}, status: 405, code: "method_not_allowed", component: "MethodNotAllowed"},
 		{name: "get articles", h: h, method: "GET", target: "/api/articles", status: 405, code: "method_not_allowed", component: "MethodNotAllowed"},
 		{name: "delete healthz", h: h, method: "DELETE", target: "/healthz", status: 405, code: "method_not_allowed", component: "MethodNotAllowed"},
+		{name: "post similar", h: h, method: "POST", target: "/api/articles/kn-2023-002/similar", status: 405, code: "method_not_allowed", component: "MethodNotAllowed"},
+		{name: "delete suggest", h: h, method: "DELETE", target: "/api/suggest", status: 405, code: "method_not_allowed", component: "MethodNotAllowed"},
 		{name: "preflight refused", h: h, method: "OPTIONS", target: "/api/search",
 			header: []string{"Origin: https://jahat.example", "Access-Control-Request-Method: GET"}, status: 403, code: "cors_denied", component: "CORSDenied"},
 	} {

@@ -90,6 +90,8 @@ type Backend interface {
 	Upsert(ctx context.Context, articles []index.Article) (index.IngestStats, []*index.FieldError, error)
 	Delete(ctx context.Context, id string) error
 	Stats() (index.Stats, error)
+	Similar(ctx context.Context, id string, size int) (*index.Result, error)
+	Suggest(ctx context.Context, q string, size int) ([]index.Completion, error)
 }
 
 var _ Backend = (*index.Index)(nil)
@@ -215,6 +217,8 @@ func (s *server) routes() []route {
 	return []route{
 		{"GET /api/search", http.HandlerFunc(s.search)},
 		{"GET /api/articles/{id}", http.HandlerFunc(s.article)},
+		{"GET /api/articles/{id}/similar", http.HandlerFunc(s.similar)},
+		{"GET /api/suggest", http.HandlerFunc(s.suggest)},
 		{"POST /api/articles", s.auth(s.upsert)},
 		{"DELETE /api/articles/{id}", s.auth(s.delete)},
 		{"GET /api/analyze", http.HandlerFunc(s.analyze)},
@@ -433,6 +437,72 @@ func (s *server) article(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, a)
+}
+
+// similar answers GET /api/articles/{id}/similar: the related articles,
+// in the shape of a search result.
+func (s *server) similar(w http.ResponseWriter, r *http.Request) {
+	size, err := sizeParam(r.URL.Query(), index.MaxSize)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
+	defer cancel()
+	res, err := s.b.Similar(ctx, r.PathValue("id"), size)
+	if err != nil {
+		s.fail(w, r, ctx, err, "bad_request")
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// suggestResponse is the answer of /api/suggest.
+type suggestResponse struct {
+	Query       string             `json:"query"`
+	Completions []index.Completion `json:"completions"`
+}
+
+// suggest answers GET /api/suggest: completions of what is being typed.
+// Its 400s carry "bad_query", like /api/search's, since q is the same
+// text on its way to becoming a search.
+func (s *server) suggest(w http.ResponseWriter, r *http.Request) {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_query", "malformed query string: "+err.Error())
+		return
+	}
+	size, err := sizeParam(v, index.MaxSuggestSize)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_query", err.Error())
+		return
+	}
+	q := v.Get("q")
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
+	defer cancel()
+	c, err := s.b.Suggest(ctx, q, size)
+	if err != nil {
+		s.fail(w, r, ctx, err, "bad_query")
+		return
+	}
+	writeJSON(w, http.StatusOK, suggestResponse{Query: q, Completions: c})
+}
+
+// sizeParam reads an optional size from 1 to most; absent is 0, which
+// the index reads as its default.
+func sizeParam(v url.Values, most int) (int, error) {
+	s := strings.TrimSpace(v.Get("size"))
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, fmt.Errorf("size must be an integer, not %q", truncate(s, 40))
+	}
+	if n < 1 || n > most {
+		return 0, fmt.Errorf("size must be between 1 and %d, not %d", most, n)
+	}
+	return n, nil
 }
 
 // skipped is a record the API did not index, and why.

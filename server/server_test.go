@@ -31,6 +31,8 @@ type fake struct {
 	articleFn func(ctx context.Context, id string) (*index.Article, error)
 	upsertFn  func(ctx context.Context, a []index.Article) (index.IngestStats, []*index.FieldError, error)
 	deleteFn  func(ctx context.Context, id string) error
+	similarFn func(ctx context.Context, id string, size int) (*index.Result, error)
+	suggestFn func(ctx context.Context, q string, size int) ([]index.Completion, error)
 	statsErr  error
 }
 
@@ -72,6 +74,23 @@ func (f *fake) Delete(ctx context.Context, id string) error {
 		return nil
 	}
 	return fmt.Errorf("article %q: %w", id, index.ErrNotFound)
+}
+
+func (f *fake) Similar(ctx context.Context, id string, size int) (*index.Result, error) {
+	if f.similarFn != nil {
+		return f.similarFn(ctx, id, size)
+	}
+	if id == "ada" {
+		return &index.Result{Page: 1, Size: max(size, 1), Hits: []index.Hit{}, Facets: map[string][]index.Facet{}}, nil
+	}
+	return nil, fmt.Errorf("article %q: %w", id, index.ErrNotFound)
+}
+
+func (f *fake) Suggest(ctx context.Context, q string, size int) ([]index.Completion, error) {
+	if f.suggestFn != nil {
+		return f.suggestFn(ctx, q, size)
+	}
+	return []index.Completion{}, nil
 }
 
 func (f *fake) Stats() (index.Stats, error) {

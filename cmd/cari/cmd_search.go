@@ -107,13 +107,19 @@ func optionalDate(flag, s string) (t time.Time, err error) {
 }
 
 func printResult(o *options, res *index.Result) {
-	tty := isTerminal(o.stdout)
 	last := (res.Page-1)*res.Size + len(res.Hits)
 	if len(res.Hits) == 0 {
 		fmt.Fprintf(o.stdout, "no articles match %q (%d in all)\n", res.Query, res.Total)
 		return
 	}
 	fmt.Fprintf(o.stdout, "%d articles match %q; %d–%d (%.1f ms)\n\n", res.Total, res.Query, (res.Page-1)*res.Size+1, last, res.TookMS)
+	printHits(o, res)
+}
+
+// printHits prints each hit of a page: rank, title, source, date, score,
+// id and snippet.
+func printHits(o *options, res *index.Result) {
+	tty := isTerminal(o.stdout)
 	for i, h := range res.Hits {
 		fmt.Fprintf(o.stdout, "%d. %s\n", (res.Page-1)*res.Size+i+1, highlight(h.Title, tty))
 		meta := []string{}

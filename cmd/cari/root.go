@@ -92,6 +92,8 @@ $CARI_INDEX, else ./cari-index.`,
 	root.AddCommand(
 		newIndexCmd(o),
 		newSearchCmd(o),
+		newSimilarCmd(o),
+		newSuggestCmd(o),
 		newServeCmd(o),
 		newAnalyzeCmd(o),
 		newStatsCmd(o),

@@ -1,0 +1,542 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Autocomplete. As someone types into the search box, Suggest offers two
+// kinds of completion of the last word: words, the most frequent first,
+// and the titles of articles that hold such a word.
+//
+// Words cannot come from the index's dictionaries alone: they hold
+// stems, so "pertah" would never reach "pertahanan" (indexed as "tahan"),
+// and an Indonesian user types affixed words all the time (pendidikan,
+// kebakaran, pemerintah). So the index keeps a vocabulary of surface
+// forms in memory: every word of every title and body as written (lower
+// case, normalized by the analyzer's tokenizer), with the number of
+// articles that use it, the vocabularyMax most frequent kept so that it
+// stays small whatever the corpus (the 25,401-article corpus has 114,820
+// words, all kept). It is built in the background, on PrepareSuggest or
+// the first Suggest (about 10 s of one busy core for that corpus, most of
+// it tokenizing and counting words and word pairs), and again when
+// articles have changed, at most every vocabularyRefresh; requests never
+// wait for it, and use the previous vocabulary, or before the first the
+// body dictionary alone. Words the vocabulary dropped are still offered
+// from the body dictionary when the vocabulary has too few: those
+// terms are real words too, since the stemmer only
+// ever reduces a word to a root of its lexicon or leaves it as written.
+//
+// After other words, the word that follows the previous one most often in
+// the articles comes first ("kerja sa" → "kerja sama" before "kerja
+// satu", though "satu" is the commoner word): the vocabulary also counts
+// the pairs of adjacent words seen at least twice, keyed by a 64-bit hash
+// of the pair to keep them small.
+//
+// Titles are found by a prefix query on the title field and by the stems
+// of the vocabulary's completions (which is how "pertah" finds "Kerja Sama
+// Pertahanan"), ranked by BM25, and kept only when the title does have a
+// word that starts with what was typed.
+
+// Completion kinds.
+const (
+	CompletionTerm  = "term"
+	CompletionTitle = "title"
+)
+
+// Limits of Suggest.
+const (
+	DefaultSuggestSize = 8
+	MaxSuggestSize     = 20
+	// vocabularyMax bounds the vocabulary: about 10 MB of words.
+	vocabularyMax = 200_000
+	// vocabularyRefresh is the longest the vocabulary lags behind writes.
+	vocabularyRefresh = 5 * time.Minute
+	// titlePrefixMin is the shortest prefix titles are looked for with:
+	// one or two letters say too little to pick an article, and their
+	// searches (prefix queries expanding to thousands of terms, stems of
+	// the commonest words) cost ten times a longer prefix's.
+	titlePrefixMin = 3
+	// titleStems is how many of the vocabulary's completions are searched
+	// in titles by their stems.
+	titleStems = 10
+)
+
+// Completion is one way to complete what was typed. Text is plain text:
+// the whole query with its last word completed (kind "term"), or an
+// article's title (kind "title", with the article's ID).
+type Completion struct {
+	Text  string `json:"text"`
+	Kind  string `json:"kind"`
+	ID    string `json:"id,omitempty"`
+	Count int    `json:"count,omitempty"` // articles using the word, for terms
+}
+
+// Suggest completes the last word of q: words first (up to half of size,
+// more when titles are few), then titles. Earlier words are kept as typed
+// in word completions ("kerja sa" → "kerja sama") and must be in the
+// titles offered. An empty q has no completions. size 0 means
+// DefaultSuggestSize.
+func (ix *Index) Suggest(ctx context.Context, q string, size int) ([]Completion, error) {
+	if !utf8.ValidString(q) {
+		return nil, badRequest("query is not valid UTF-8")
+	}
+	if len(q) > MaxQueryBytes {
+		return nil, badRequest("query is %d bytes long, at most %d", len(q), MaxQueryBytes)
+	}
+	if size == 0 {
+		size = DefaultSuggestSize
+	}
+	if size < 1 || size > MaxSuggestSize {
+		return nil, badRequest("size must be between 1 and %d, not %d", MaxSuggestSize, size)
+	}
+	out := []Completion{}
+	words := strings.Fields(q)
+	if len(words) == 0 {
+		return out, nil
+	}
+	head := strings.Join(words[:len(words)-1], " ")
+	tok := ix.tokenizer()
+	prefix := normalizeWord(tok, words[len(words)-1])
+	if prefix == "" {
+		return out, nil // punctuation: nothing to complete
+	}
+	var terms []wordCount
+	switch v := ix.vocabulary(); {
+	case v == nil:
+	case head == "":
+		terms = v.complete(prefix, size)
+	default:
+		prev := normalizeWord(tok, words[len(words)-2])
+		terms = v.completeAfter(prev, prefix, size)
+	}
+	if len(terms) < size {
+		var err error
+		if terms, err = ix.dictionaryCompletions(prefix, size, terms); err != nil {
+			return nil, err
+		}
+	}
+	titles, err := ix.titleCompletions(ctx, tok, head, prefix, terms, size)
+	if err != nil {
+		return nil, err
+	}
+	nTerms := min(len(terms), max((size+1)/2, size-len(titles)))
+	for _, t := range terms[:nTerms] {
+		text := t.word
+		if head != "" {
+			text = head + " " + t.word
+		}
+		out = append(out, Completion{Text: text, Kind: CompletionTerm, Count: t.count})
+	}
+	for _, c := range titles {
+		if len(out) == size {
+			break
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// tokenizer is the tokenizer of the body field's analyzer, which splits
+// and normalizes words as the index does, without stemming them.
+func (ix *Index) tokenizer() analysis.Tokenizer {
+	m := ix.bleve.Mapping()
+	if a, ok := m.AnalyzerNamed(m.AnalyzerNameForPath(FieldBody)).(*analysis.DefaultAnalyzer); ok && a.Tokenizer != nil {
+		return a.Tokenizer
+	}
+	return nil
+}
+
+// normalizeWord is a typed word as the vocabulary holds words: its last
+// token, lower case.
+func normalizeWord(tok analysis.Tokenizer, w string) string {
+	if tok == nil {
+		return strings.ToLower(w)
+	}
+	tokens := tok.Tokenize([]byte(w))
+	if len(tokens) == 0 {
+		return ""
+	}
+	return strings.ToLower(string(tokens[len(tokens)-1].Term))
+}
+
+// isVocabularyWord tells words worth completing to from numbers and
+// single letters.
+func isVocabularyWord(w string) bool {
+	if utf8.RuneCountInString(w) < 2 {
+		return false
+	}
+	for _, r := range w {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// wordCount is a word and the number of articles using it.
+type wordCount struct {
+	word  string
+	count int
+}
+
+// vocabulary is the surface words of the articles, sorted, with their
+// document frequencies, as of write generation gen.
+type vocabulary struct {
+	words  []string
+	counts []int
+	pairs  map[uint64]uint32 // pairHash(a, b) → times b follows a
+	gen    uint64
+	built  time.Time
+}
+
+// pairHash is the key of two adjacent words (FNV-1a of "a b").
+func pairHash(a, b string) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for _, s := range []string{a, " ", b} {
+		for i := 0; i < len(s); i++ {
+			h ^= uint64(s[i])
+			h *= prime
+		}
+	}
+	return h
+}
+
+// afterCandidates is how many of the most frequent words with a prefix
+// are ranked by how often they follow the previous word.
+const afterCandidates = 200
+
+// completeAfter is complete, with the words that most often follow prev
+// first.
+func (v *vocabulary) completeAfter(prev, prefix string, n int) []wordCount {
+	cands := v.complete(prefix, afterCandidates)
+	follows := make([]uint32, len(cands))
+	for i, c := range cands {
+		follows[i] = v.pairs[pairHash(prev, c.word)]
+	}
+	idx := make([]int, len(cands))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return follows[idx[i]] > follows[idx[j]] })
+	out := make([]wordCount, 0, min(n, len(cands)))
+	for _, i := range idx[:min(n, len(idx))] {
+		out = append(out, cands[i])
+	}
+	return out
+}
+
+// complete returns up to n words that start with prefix, most frequent
+// first (then alphabetical).
+func (v *vocabulary) complete(prefix string, n int) []wordCount {
+	var best []wordCount
+	for i := sort.SearchStrings(v.words, prefix); i < len(v.words) && strings.HasPrefix(v.words[i], prefix); i++ {
+		c := wordCount{v.words[i], v.counts[i]}
+		if len(best) == n && c.count <= best[n-1].count {
+			continue
+		}
+		// Insert in order; n is small (at most afterCandidates).
+		j := sort.Search(len(best), func(k int) bool { return best[k].count < c.count })
+		if len(best) < n {
+			best = append(best, wordCount{})
+		}
+		copy(best[j+1:], best[j:])
+		best[j] = c
+	}
+	return best
+}
+
+// suggestState holds the vocabulary of an Index and the build of the
+// next one, which runs in the background so that no request waits for it.
+type suggestState struct {
+	vocab atomic.Pointer[vocabulary]
+	mu    sync.Mutex // guards the fields below
+	// building is set while a build runs; closed once the index closes.
+	building, closed bool
+	cancel           context.CancelFunc
+	done             chan struct{} // closed when the running build ends
+}
+
+// vocabulary returns the current vocabulary, nil before the first is
+// built, and starts a build in the background when there is none or when
+// articles changed more than vocabularyRefresh after it was built.
+func (ix *Index) vocabulary() *vocabulary {
+	v := ix.suggest.vocab.Load()
+	if v == nil || v.gen != ix.gen.Load() && time.Since(v.built) >= vocabularyRefresh {
+		ix.startVocabulary()
+	}
+	return v
+}
+
+// startVocabulary starts a build unless one is running, and returns a
+// channel closed when the running build ends.
+func (ix *Index) startVocabulary() <-chan struct{} {
+	s := &ix.suggest
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.building || s.closed {
+		if s.done == nil {
+			done := make(chan struct{})
+			close(done)
+			return done
+		}
+		return s.done
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.building, s.cancel, s.done = true, cancel, make(chan struct{})
+	done := s.done
+	go func() {
+		defer close(done)
+		defer cancel()
+		v, err := ix.buildVocabulary(ctx)
+		if err == nil {
+			s.vocab.Store(v)
+		}
+		// On failure the previous vocabulary (or the dictionary alone)
+		// serves, and the next request tries again.
+		s.mu.Lock()
+		s.building = false
+		s.mu.Unlock()
+	}()
+	return done
+}
+
+// PrepareSuggest builds the autocomplete vocabulary now and waits for it
+// (about 10 s for 25,000 articles), so that the first completions
+// already have it; without it, Suggest starts the build in the
+// background and completes from the index's dictionary until it is done.
+func (ix *Index) PrepareSuggest(ctx context.Context) error {
+	select {
+	case <-ix.startVocabulary():
+	case <-ctx.Done():
+		return fmt.Errorf("autocomplete vocabulary: %w", ctx.Err())
+	}
+	if ix.suggest.vocab.Load() == nil {
+		return fmt.Errorf("autocomplete vocabulary: the build failed")
+	}
+	return nil
+}
+
+// closeSuggest stops a running build and waits for it, before the index
+// closes under it.
+func (ix *Index) closeSuggest() {
+	s := &ix.suggest
+	s.mu.Lock()
+	s.closed = true
+	done, cancel := s.done, s.cancel
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+}
+
+// buildVocabulary reads every stored title and body, a page at a time in
+// id order, and counts the articles that use each word.
+func (ix *Index) buildVocabulary(ctx context.Context) (*vocabulary, error) {
+	gen := ix.gen.Load() // read first: a write during the build makes it stale
+	tok := ix.tokenizer()
+	n, err := ix.bleve.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	// Sized for news (about 5 distinct words and 25 pairs an article
+	// beyond the first thousand): growing these maps is most of the cost.
+	df := make(map[string]int, 20_000+5*n)
+	seen := map[string]bool{}
+	pairs := make(map[uint64]uint32, 50_000+25*n)
+	count := func(text string) {
+		var words []string
+		if tok == nil {
+			words = strings.Fields(strings.ToLower(text))
+		} else {
+			for _, t := range tok.Tokenize([]byte(text)) {
+				words = append(words, strings.ToLower(string(t.Term)))
+			}
+		}
+		for i, w := range words {
+			seen[w] = true
+			if i > 0 {
+				pairs[pairHash(words[i-1], w)]++
+			}
+		}
+	}
+	const page = 1000
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), page, 0, false)
+		req.Fields = []string{FieldTitle, FieldBody}
+		req.SortBy([]string{"_id"})
+		if after != nil {
+			req.SetSearchAfter(after)
+		}
+		res, err := ix.bleve.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("read articles: %w", err)
+		}
+		for _, h := range res.Hits {
+			clear(seen)
+			count(stringField(h.Fields, FieldTitle))
+			count(stringField(h.Fields, FieldBody))
+			for w := range seen {
+				if isVocabularyWord(w) {
+					df[w]++
+				}
+			}
+		}
+		if len(res.Hits) < page {
+			break
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+	all := make([]wordCount, 0, len(df))
+	for w, c := range df {
+		all = append(all, wordCount{w, c})
+	}
+	if len(all) > vocabularyMax {
+		sort.Slice(all, func(i, j int) bool {
+			if all[i].count != all[j].count {
+				return all[i].count > all[j].count
+			}
+			return all[i].word < all[j].word
+		})
+		all = all[:vocabularyMax]
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].word < all[j].word })
+	// A pair seen once says nothing about what people will type.
+	for k, c := range pairs {
+		if c < 2 {
+			delete(pairs, k)
+		}
+	}
+	v := &vocabulary{words: make([]string, len(all)), counts: make([]int, len(all)), pairs: pairs, gen: gen, built: time.Now()}
+	for i, wc := range all {
+		v.words[i], v.counts[i] = wc.word, wc.count
+	}
+	return v, nil
+}
+
+// dictionaryCompletions adds to have, up to n, the body dictionary's
+// terms that start with prefix, most frequent first.
+func (ix *Index) dictionaryCompletions(prefix string, n int, have []wordCount) ([]wordCount, error) {
+	dict, err := ix.bleve.FieldDictPrefix(FieldBody, []byte(prefix))
+	if err != nil {
+		return nil, fmt.Errorf("autocomplete from the dictionary: %w", err)
+	}
+	defer dict.Close()
+	known := map[string]bool{}
+	for _, t := range have {
+		known[t.word] = true
+	}
+	var extra []wordCount
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("autocomplete from the dictionary: %w", err)
+		}
+		if e == nil {
+			break
+		}
+		if !known[e.Term] && isVocabularyWord(e.Term) {
+			extra = append(extra, wordCount{e.Term, int(e.Count)})
+		}
+	}
+	sort.SliceStable(extra, func(i, j int) bool { return extra[i].count > extra[j].count })
+	return append(have, extra[:min(len(extra), n-len(have))]...), nil
+}
+
+// titleCompletions returns up to n articles whose title has a word
+// starting with prefix and every word of head, best first.
+func (ix *Index) titleCompletions(ctx context.Context, tok analysis.Tokenizer, head, prefix string, words []wordCount, n int) ([]Completion, error) {
+	m := ix.bleve.Mapping()
+	an := m.AnalyzerNamed(m.AnalyzerNameForPath(FieldTitle))
+	if utf8.RuneCountInString(prefix) < titlePrefixMin {
+		return nil, nil
+	}
+	p := query.NewPrefixQuery(prefix)
+	p.SetField(FieldTitle)
+	alts := []query.Query{p}
+	stems := map[string]bool{}
+	for _, w := range words[:min(len(words), titleStems)] {
+		if an == nil {
+			break
+		}
+		for _, t := range an.Analyze([]byte(w.word)) {
+			if s := string(t.Term); !stems[s] {
+				stems[s] = true
+				tq := query.NewTermQuery(s)
+				tq.SetField(FieldTitle)
+				alts = append(alts, tq)
+			}
+		}
+	}
+	var q query.Query = query.NewDisjunctionQuery(alts)
+	if head != "" && an != nil && len(an.Analyze([]byte(head))) > 0 {
+		h := query.NewMatchQuery(head)
+		h.SetField(FieldTitle)
+		h.SetOperator(query.MatchQueryOperatorAnd)
+		q = query.NewConjunctionQuery([]query.Query{h, q})
+	}
+	// Stems also match words that do not start with the prefix
+	// ("bertahan" for "pertah"); ask for more than needed and keep those
+	// that do.
+	req := bleve.NewSearchRequestOptions(q, 4*n, 0, false)
+	req.Fields = []string{FieldTitle}
+	fields := map[string]bool{}
+	queriedFields(q, fields)
+	stats, err := ix.bm25Stats(fields)
+	if err != nil {
+		return nil, err
+	}
+	req.PreSearchData = map[string]interface{}{search.BM25PreSearchDataKey: stats}
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("autocomplete titles for %q: %w", prefix, err)
+	}
+	var out []Completion
+	shown := map[string]bool{}
+	for _, h := range res.Hits {
+		title := stringField(h.Fields, FieldTitle)
+		if title == "" || shown[title] || !hasWordWithPrefix(tok, title, prefix) {
+			continue
+		}
+		shown[title] = true
+		out = append(out, Completion{Text: title, Kind: CompletionTitle, ID: h.ID})
+		if len(out) == n {
+			break
+		}
+	}
+	return out, nil
+}
+
+// hasWordWithPrefix reports whether a word of text, normalized as the
+// vocabulary's are, starts with prefix.
+func hasWordWithPrefix(tok analysis.Tokenizer, text, prefix string) bool {
+	if tok == nil {
+		for _, w := range strings.Fields(strings.ToLower(text)) {
+			if strings.HasPrefix(w, prefix) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, t := range tok.Tokenize([]byte(text)) {
+		if strings.HasPrefix(strings.ToLower(string(t.Term)), prefix) {
+			return true
+		}
+	}
+	return false
+}

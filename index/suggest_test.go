@@ -1,0 +1,168 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func suggest(t *testing.T, ix *Index, q string, size int) []Completion {
+	t.Helper()
+	c, err := ix.Suggest(context.Background(), q, size)
+	if err != nil {
+		t.Fatalf("suggest %q: %v", q, err)
+	}
+	return c
+}
+
+// checkCompletions checks what holds for every completion of q: words
+// continue what was typed, titles hold a word starting with the last
+// word, words come before titles, and there are at most size.
+func checkCompletions(t *testing.T, q string, size int, cs []Completion) {
+	t.Helper()
+	if len(cs) > size {
+		t.Errorf("%q: %d completions, asked for %d", q, len(cs), size)
+	}
+	words := strings.Fields(strings.ToLower(q))
+	last := words[len(words)-1]
+	sawTitle := false
+	for _, c := range cs {
+		switch c.Kind {
+		case CompletionTerm:
+			if sawTitle {
+				t.Errorf("%q: word %q after a title", q, c.Text)
+			}
+			if !strings.HasPrefix(c.Text, strings.Join(words, " ")) || c.Count < 1 || c.ID != "" {
+				t.Errorf("%q: word completion %+v", q, c)
+			}
+		case CompletionTitle:
+			sawTitle = true
+			if c.ID == "" || c.Count != 0 || !hasWordWithPrefix(nil, c.Text, last) {
+				t.Errorf("%q: title completion %+v has no word starting with %q", q, c, last)
+			}
+		default:
+			t.Errorf("%q: kind %q", q, c.Kind)
+		}
+	}
+}
+
+func TestSuggestSamples(t *testing.T) {
+	ix := samples(t)
+	if err := ix.PrepareSuggest(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		q         string
+		firstWord string // the first completion
+		titleID   string // an article whose title must be offered
+	}{
+		{"multip", "multipolar", "kn-2023-001"},
+		{"Multip", "multipolar", "kn-2023-001"},
+		// An affixed word the index holds only as its root ("tahan").
+		{"pertah", "pertahanan", "kn-2023-002"},
+		// Earlier words are kept, and the word that follows them in the
+		// articles comes first, though "satu" and "salah" are commoner.
+		// Titles wait for a third letter.
+		{"kerja sa", "kerja sama", ""},
+		{"kerja sam", "kerja sama", "kn-2023-002"},
+		{"gem", "gempa", "gempa-cianjur"},
+	} {
+		cs := suggest(t, ix, tc.q, DefaultSuggestSize)
+		checkCompletions(t, tc.q, DefaultSuggestSize, cs)
+		if len(cs) == 0 || cs[0].Kind != CompletionTerm || cs[0].Text != tc.firstWord {
+			t.Errorf("%q: completions %+v, want %q first", tc.q, cs, tc.firstWord)
+		}
+		found := tc.titleID == ""
+		for _, c := range cs {
+			found = found || c.Kind == CompletionTitle && c.ID == tc.titleID
+		}
+		if !found {
+			t.Errorf("%q: completions %+v lack the title of %s", tc.q, cs, tc.titleID)
+		}
+	}
+	// Titles must hold the earlier words too.
+	for _, c := range suggest(t, ix, "tiongkok mul", MaxSuggestSize) {
+		if c.Kind == CompletionTitle && !strings.Contains(strings.ToLower(c.Text), "tiongkok") {
+			t.Errorf("tiongkok mul: title %q lacks tiongkok", c.Text)
+		}
+	}
+	// Short prefixes: many words, the most used first.
+	cs := suggest(t, ix, "m", 20)
+	checkCompletions(t, "m", 20, cs)
+	if len(cs) != 20 {
+		t.Errorf("m: %d completions, want 20", len(cs))
+	}
+	for i := 1; i < len(cs) && cs[i].Kind == CompletionTerm; i++ {
+		if cs[i].Count > cs[i-1].Count {
+			t.Errorf("m: %+v ranks after %+v", cs[i], cs[i-1])
+		}
+	}
+	for _, q := range []string{"", "   ", "!!", "xyzzyplugh"} {
+		if cs := suggest(t, ix, q, 0); cs == nil || len(cs) != 0 {
+			t.Errorf("%q: %+v, want an empty list", q, cs)
+		}
+	}
+}
+
+func TestSuggestErrors(t *testing.T) {
+	ix := samples(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		q    string
+		size int
+	}{
+		{"a", -1},
+		{"a", MaxSuggestSize + 1},
+		{strings.Repeat("a", MaxQueryBytes+1), 0},
+		{"\xff\xfe", 0},
+	} {
+		if _, err := ix.Suggest(ctx, tc.q, tc.size); !errors.Is(err, ErrBadRequest) {
+			t.Errorf("%.20q size %d: %v, want ErrBadRequest", tc.q, tc.size, err)
+		}
+	}
+}
+
+// TestSuggestFollowsWrites: a new article's words are offered at once
+// from the index's dictionary and its title from the title search, and
+// the vocabulary counts them once it is rebuilt after the refresh
+// interval.
+func TestSuggestFollowsWrites(t *testing.T) {
+	ix, err := CreateTemp(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	add := func(id, title, body string) {
+		t.Helper()
+		if _, problems, err := ix.Upsert(ctx, []Article{{ID: id, Title: title, Body: body}}); err != nil || len(problems) > 0 {
+			t.Fatalf("upsert: %v %v", err, problems)
+		}
+	}
+	add("a", "Banjir di Demak", "Banjir merendam rumah warga Demak.")
+	if cs := suggest(t, ix, "zebrak", 0); len(cs) != 0 {
+		t.Fatalf("zebrak before the article: %+v", cs)
+	}
+	add("b", "Zebrakuda Lahir di Kebun Binatang", "Seekor zebrakuda lahir di kebun binatang Surabaya.")
+	cs := suggest(t, ix, "zebrak", 0)
+	if len(cs) != 2 || cs[0].Text != "zebrakuda" || cs[1].ID != "b" {
+		t.Fatalf("zebrak after the article: %+v, want the word and the title", cs)
+	}
+	// Once the refresh interval has passed, the vocabulary is rebuilt
+	// and holds the word as written.
+	if err := ix.PrepareSuggest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ix.suggest.vocab.Load().built = time.Now().Add(-2 * vocabularyRefresh)
+	add("c", "Zebrakuda Kedua", "Zebrakuda kedua lahir.")
+	suggest(t, ix, "zebrak", 0) // starts the rebuild
+	if err := ix.PrepareSuggest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v := ix.suggest.vocab.Load()
+	if got := v.complete("zebrak", 1); len(got) != 1 || got[0].word != "zebrakuda" || got[0].count != 2 {
+		t.Errorf("vocabulary after the refresh: %+v", got)
+	}
+}
