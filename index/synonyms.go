@@ -249,13 +249,30 @@ const SynonymBoost = 0.5
 // expansion is how the words of a query reach other forms that bleve's
 // term synonyms cannot.
 type expansion struct {
-	// clauses match the other forms of runs of words that are
-	// several-word forms ("amerika serikat" → AS), and the several-word
-	// forms of single words (AS → "Amerika Serikat").
-	clauses []query.Query
-	// inNames are the terms of the runs: a word of a known name is no
+	// units are the query's terms in order, a run of words that is a
+	// several-word form ("amerika serikat") as one unit.
+	units []unit
+	// inNames are the terms of such runs: a word of a known name is no
 	// typo.
 	inNames map[string]bool
+}
+
+// unit is one word of a query, or a run of words that is a name, with
+// clauses for the other forms it reaches that bleve's term synonyms
+// cannot: the other forms of a run ("amerika serikat" → AS), and the
+// several-word forms of a word (AS → "Amerika Serikat").
+type unit struct {
+	terms  []string
+	others []query.Query
+}
+
+// clauses are the other-form clauses of every unit.
+func (x expansion) clauses() []query.Query {
+	var out []query.Query
+	for _, u := range x.units {
+		out = append(out, u.others...)
+	}
+	return out
 }
 
 // expand finds the forms in a query's analyzed terms, longer runs of
@@ -266,44 +283,41 @@ type expansion struct {
 // place.
 func (s *Synonyms) expand(terms []string) expansion {
 	var x expansion
-	if s == nil {
-		return x
-	}
 	seen := map[string]bool{}
-	add := func(f synonymForm) {
-		if seen[f.key()] {
-			return
-		}
-		seen[f.key()] = true
-		q := formQuery(f)
-		q.(query.BoostableQuery).SetBoost(SynonymBoost)
-		x.clauses = append(x.clauses, overTextFields(q))
-	}
 	for i := 0; i < len(terms); {
-		n := min(s.longest, len(terms)-i)
-		for ; n > 1; n-- {
-			if _, ok := s.named[strings.Join(terms[i:i+n], " ")]; ok {
-				break
+		n := 1
+		if s != nil {
+			for n = min(s.longest, len(terms)-i); n > 1; n-- {
+				if _, ok := s.named[strings.Join(terms[i:i+n], " ")]; ok {
+					break
+				}
 			}
+			n = max(n, 1)
 		}
-		n = max(n, 1)
-		key := strings.Join(terms[i:i+n], " ")
-		for _, f := range s.forms[key] {
-			// A form that holds all the words of the run ("Republik
-			// Indonesia" for "Indonesia") finds nothing they do not,
-			// and would only favour the articles that use it.
-			if !containsAll(f.terms, terms[i:i+n]) {
-				add(f)
+		u := unit{terms: terms[i : i+n]}
+		if s != nil {
+			for _, f := range s.forms[strings.Join(u.terms, " ")] {
+				// A form that holds all the words of the run ("Republik
+				// Indonesia" for "Indonesia") finds nothing they do
+				// not, and would only favour the articles that use it.
+				if seen[f.key()] || containsAll(f.terms, u.terms) {
+					continue
+				}
+				seen[f.key()] = true
+				q := formQuery(f)
+				q.(query.BoostableQuery).SetBoost(SynonymBoost)
+				u.others = append(u.others, overTextFields(q))
 			}
 		}
 		if n > 1 {
 			if x.inNames == nil {
 				x.inNames = map[string]bool{}
 			}
-			for _, t := range terms[i : i+n] {
+			for _, t := range u.terms {
 				x.inNames[t] = true
 			}
 		}
+		x.units = append(x.units, u)
 		i += n
 	}
 	return x

@@ -100,6 +100,16 @@ search page works with no setup; the index is removed on exit.`,
 			if err := o.addSynonyms(ix); err != nil {
 				return err
 			}
+			// Autocomplete learns the written words in the background;
+			// until then it completes from the index's dictionary.
+			go func() {
+				start := time.Now()
+				if err := ix.PrepareSuggest(ctx); err != nil {
+					log.Warn("autocomplete vocabulary", "err", err)
+					return
+				}
+				log.Info("autocomplete vocabulary ready", "took", time.Since(start).Round(time.Millisecond))
+			}()
 			handler := server.New(ix, server.Options{Token: token, CORSOrigins: origins, Logger: log})
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
