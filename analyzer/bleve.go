@@ -125,7 +125,7 @@ func init() {
 	}))
 	must(registry.RegisterTokenMap(ProtectedName, func(map[string]interface{}, *registry.Cache) (analysis.TokenMap, error) {
 		words := analysis.NewTokenMap()
-		for _, w := range BuiltinProtected() {
+		for _, w := range append(BuiltinProtected(), BuiltinKeepWhole()...) {
 			words.AddToken(w)
 		}
 		return words, nil

@@ -26,6 +26,10 @@ func Explain(text string, s *Stemmer) ([]Explained, error) {
 	if err != nil {
 		return nil, err
 	}
+	keepWhole := map[string]bool{}
+	for _, w := range BuiltinKeepWhole() {
+		keepWhole[w] = true
+	}
 	input := []byte(text)
 	tokens := ReduplicationFilter{}.Filter(Tokenizer{}.Tokenize(input))
 	out := make([]Explained, 0, len(tokens))
@@ -38,20 +42,14 @@ func Explain(text string, s *Stemmer) ([]Explained, error) {
 			Token:    string(tok.Term),
 		}
 		_, e.Stop = stops[e.Token]
-		e.Protected = s.IsProtected(e.Token)
+		e.Protected = s.IsProtected(e.Token) || keepWhole[e.Token]
 		e.Root = s.IsRoot(e.Token)
 		if !e.Stop {
-			e.Stem = stemToken(s, tok)
+			tok.KeyWord = e.Protected
+			StemFilter{Stemmer: s}.Filter(analysis.TokenStream{tok})
+			e.Stem = string(tok.Term)
 		}
 		out = append(out, e)
 	}
 	return out, nil
-}
-
-func stemToken(s *Stemmer, tok *analysis.Token) string {
-	if s.IsProtected(string(tok.Term)) {
-		tok.KeyWord = true
-	}
-	StemFilter{Stemmer: s}.Filter(analysis.TokenStream{tok})
-	return string(tok.Term)
 }

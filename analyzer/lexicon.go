@@ -15,14 +15,15 @@ import (
 )
 
 // The lexicon directory holds word lists written by the project: roots*.txt
-// are root words, protected.txt words that are never stemmed, stopwords.txt
-// changes to bleve's Indonesian stop list.
+// are root words, protected.txt words that are never stemmed, keepwhole.txt
+// words the analyzer keeps whole although the stemmer can reduce them,
+// stopwords.txt changes to bleve's Indonesian stop list.
 //
 //go:embed lexicon/*.txt
 var lexiconFS embed.FS
 
 // builtinLists reads the embedded lists once; they never change after that.
-var builtinLists = sync.OnceValues(func() (roots, protected []string) {
+var builtinLists = sync.OnceValue(func() (lists struct{ roots, protected, keepWhole []string }) {
 	entries, err := fs.Glob(lexiconFS, "lexicon/*.txt")
 	if err != nil {
 		panic(err) // the pattern is a constant
@@ -39,24 +40,31 @@ var builtinLists = sync.OnceValues(func() (roots, protected []string) {
 		}
 		switch base := filepath.Base(name); {
 		case base == "protected.txt":
-			protected = append(protected, words...)
+			lists.protected = append(lists.protected, words...)
+		case base == "keepwhole.txt":
+			lists.keepWhole = append(lists.keepWhole, words...)
 		case strings.HasPrefix(base, "roots"):
-			roots = append(roots, words...)
+			lists.roots = append(lists.roots, words...)
 		}
 	}
-	return roots, protected
+	return lists
 })
 
 // BuiltinRoots returns the root lexicon embedded in the binary.
 func BuiltinRoots() []string {
-	roots, _ := builtinLists()
-	return roots
+	return builtinLists().roots
 }
 
 // BuiltinProtected returns the embedded list of words never stemmed.
 func BuiltinProtected() []string {
-	_, protected := builtinLists()
-	return protected
+	return builtinLists().protected
+}
+
+// BuiltinKeepWhole returns the embedded list of words the id analyzer
+// keeps whole: the stemmer reduces them correctly, but their meaning
+// drifted from their root (pertahanan, defence, is not tahan, to hold).
+func BuiltinKeepWhole() []string {
+	return builtinLists().keepWhole
 }
 
 // ReadWordList reads a word list: either plain text with one word a line

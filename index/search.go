@@ -322,7 +322,7 @@ func (ix *Index) buildQuery(r Request) (q query.Query, unknown []unknownWord, er
 		x := syn.expand(terms)
 		unknown = slices.DeleteFunc(unknown, func(u unknownWord) bool { return x.inNames[u.term] })
 		clauses := []query.Query{overTextFields(query.NewMatchQuery(r.Query))}
-		if len(terms) <= AllWordsMax {
+		if len(x.units) <= AllWordsMax {
 			// Several-word forms only for what people type into a
 			// search box: in a longer query, a question, they measured
 			// worse (FacQA MRR@10 .8131 → .8029), since each extra
@@ -378,7 +378,8 @@ func (ix *Index) buildQuery(r Request) (q query.Query, unknown []unknownWord, er
 // words, 0 (no clause), 1 and 3 gave MRR@10 .8029, .8033 and .8033.
 const AllWordsBoost = 1.0
 
-// AllWordsMax is the most words a query may have for AllWordsBoost: what
+// AllWordsMax is the most words (a name counting as one) a query may have
+// for AllWordsBoost and for several-word synonyms: what
 // people type into a search box. A longer query is a question or a
 // passage, whose words an article seldom holds all of; there BM25 and the
 // share of words matched decide.
@@ -388,13 +389,9 @@ const AllWordsMax = 4
 // the query: each word, or a synonym of it, in title or body; a name
 // ("Amerika Serikat") as its words or another of its forms; a misspelt
 // word as the word the index knows nearest to it. It is nil for a query
-// of fewer than two units, or more than AllWordsMax terms.
+// of fewer than two units or more than AllWordsMax.
 func allWords(units []unit, unknown []unknownWord) query.Query {
-	n := 0
-	for _, u := range units {
-		n += len(u.terms)
-	}
-	if len(units) < 2 || n > AllWordsMax {
+	if len(units) < 2 || len(units) > AllWordsMax {
 		return nil
 	}
 	term := func(t string) query.Query {

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -41,7 +43,14 @@ func samples(t testing.TB) *Index {
 }
 
 // TestRankingGoldens checks, for every query in testdata/ranking/goldens.tsv,
-// which article ranks first.
+// which article ranks first, and what the line's options ask of the result:
+//
+//	sort=date|oldest  source=S  tag=T  from=DAY  to=DAY  recent=true
+//	size=N page=N     the first hit of that page
+//	size=N cursor=N   the first hit of page N reached by Next cursors
+//	mark=TEXT         the first hit's title or snippet has <mark>TEXT</mark>
+//	not=ID            ID is nowhere in the hits
+//	suggest=TEXT      the result suggests TEXT
 func TestRankingGoldens(t *testing.T) {
 	ix := samples(t)
 	f, err := os.Open(filepath.Join("..", "testdata", "ranking", "goldens.tsv"))
@@ -56,14 +65,64 @@ func TestRankingGoldens(t *testing.T) {
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
-		q, want, ok := strings.Cut(text, "\t")
-		if !ok {
-			t.Fatalf("goldens.tsv:%d: want query<TAB>id", line)
+		fields := strings.Split(text, "\t")
+		if len(fields) < 2 {
+			t.Fatalf("goldens.tsv:%d: want query<TAB>id[<TAB>options]", line)
 		}
+		q, want := fields[0], fields[1]
 		n++
-		res, err := ix.Search(context.Background(), Request{Query: q, Size: 3, NoFacets: true})
+		where := fmt.Sprintf("goldens.tsv:%d: %s", line, text)
+		r := Request{Query: q, Size: 3, NoFacets: true}
+		var marks, nots []string
+		var suggest string
+		cursorPage := 0
+		if len(fields) > 2 {
+			for _, opt := range strings.Fields(fields[2]) {
+				k, v, _ := strings.Cut(opt, "=")
+				var err error
+				switch k {
+				case "sort":
+					r.Sort = v
+				case "source":
+					r.Sources = append(r.Sources, v)
+				case "tag":
+					r.Tags = append(r.Tags, strings.ReplaceAll(v, "_", " "))
+				case "from":
+					r.From, err = ParseDate(v)
+				case "to":
+					r.To, err = ParseDate(v)
+				case "recent":
+					r.Recent = v == "true"
+				case "size":
+					r.Size, err = strconv.Atoi(v)
+				case "page":
+					r.Page, err = strconv.Atoi(v)
+				case "cursor":
+					cursorPage, err = strconv.Atoi(v)
+				case "mark":
+					marks = append(marks, "<mark>"+strings.ReplaceAll(v, "_", " ")+"</mark>")
+				case "not":
+					nots = append(nots, v)
+				case "suggest":
+					suggest = strings.ReplaceAll(v, "_", " ")
+				default:
+					err = fmt.Errorf("unknown option %q", k)
+				}
+				if err != nil {
+					t.Fatalf("%s: %v", where, err)
+				}
+			}
+		}
+		res, err := ix.Search(context.Background(), r)
+		for page := 2; err == nil && page <= cursorPage; page++ {
+			if res.Next == "" {
+				t.Fatalf("%s: no cursor after page %d", where, page-1)
+			}
+			r.After = res.Next
+			res, err = ix.Search(context.Background(), r)
+		}
 		if err != nil {
-			t.Errorf("goldens.tsv:%d: %s: %v", line, q, err)
+			t.Errorf("%s: %v", where, err)
 			continue
 		}
 		if len(res.Hits) == 0 || res.Hits[0].ID != want {
@@ -71,11 +130,31 @@ func TestRankingGoldens(t *testing.T) {
 			for _, h := range res.Hits {
 				got = append(got, h.ID)
 			}
-			t.Errorf("goldens.tsv:%d: %s: top hits %v, want %s first", line, q, got, want)
+			t.Errorf("%s: top hits %v, want %s first", where, got, want)
+			continue
+		}
+		for _, m := range marks {
+			if !strings.Contains(res.Hits[0].Title+res.Hits[0].Snippet, m) {
+				t.Errorf("%s: %s in neither title %q nor snippet %q", where, m, res.Hits[0].Title, res.Hits[0].Snippet)
+			}
+		}
+		for _, id := range nots {
+			all, err := ix.Search(context.Background(), Request{Query: r.Query, Sort: r.Sort, Sources: r.Sources, Tags: r.Tags, From: r.From, To: r.To, Size: MaxSize, NoHighlight: true, NoFacets: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range all.Hits {
+				if h.ID == id {
+					t.Errorf("%s: %s is among the hits", where, id)
+				}
+			}
+		}
+		if suggest != "" && res.Suggestion != suggest {
+			t.Errorf("%s: suggestion %q, want %q", where, res.Suggestion, suggest)
 		}
 	}
-	if n < 20 {
-		t.Errorf("only %d ranking goldens; want at least 20", n)
+	if n < 50 {
+		t.Errorf("only %d ranking goldens; want at least 50", n)
 	}
 }
 
