@@ -19,7 +19,10 @@
 # server's article count is the corpus plus the new articles.
 #
 # Options: --duration 30s (wrk's -d and the writer's), --batch 100,
-# --keep (leave the temporary directory, with the server's log).
+# --keep (leave the temporary directory, with the server's log), --race
+# (serve with a binary built with the race detector, whose report fails
+# the run; far slower, so wrk keeps 8 connections, not 64, and its
+# figures are no measure).
 # Environment: CARI_LOAD_CORPUS (default ../shared/corpus/news.jsonl.gz).
 # It takes about a minute and a half (indexing takes 20-30 s); it is not
 # part of CI. wrk comes from Debian: apt-get install -y wrk.
@@ -32,6 +35,8 @@ writes=0
 duration=30s
 batch=100
 keep=0
+race=
+conns=64
 while [ $# -gt 0 ]; do
   case $1 in
     --with-writes) writes=1 ;;
@@ -40,6 +45,7 @@ while [ $# -gt 0 ]; do
     --batch) batch=${2:?--batch needs a number}; shift ;;
     --batch=*) batch=${1#*=} ;;
     --keep) keep=1 ;;
+    --race) race=-race; conns=8 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -96,6 +102,9 @@ field() {
 
 step "build"
 go build -o "$tmp/cari" ./cmd/cari
+if [ -n "$race" ]; then
+  go build -race -o "$tmp/cari-race" ./cmd/cari
+fi
 if [ "$writes" = 1 ]; then
   go build -o "$tmp/writer" ./scripts/load/writer
 fi
@@ -114,7 +123,7 @@ echo "($(($(date +%s) - start)) s)"
 step "serve"
 head -c 24 /dev/urandom | base64 >"$tmp/token"
 chmod 600 "$tmp/token"
-"$tmp/cari" serve --index "$tmp/index" --addr 127.0.0.1:0 --token-file "$tmp/token" 2>"$tmp/serve.log" &
+"$tmp/cari${race:+-race}" serve --index "$tmp/index" --addr 127.0.0.1:0 --token-file "$tmp/token" 2>"$tmp/serve.log" &
 server_pid=$!
 url=
 for _ in $(seq 1 300); do
@@ -157,7 +166,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # wrk's own timeout is above the server's 10 s search deadline, so a
 # search that runs too long shows as the server's 504 (a non-2xx error)
 # rather than as wrk giving up; either fails the run.
-wrk -t2 -c64 -d"$duration" --timeout 15s --latency -s "$here/search.lua" "$url" -- "$here/queries.txt" | tee "$tmp/wrk.out"
+wrk -t2 -c"$conns" -d"$duration" --timeout 15s --latency -s "$here/search.lua" "$url" -- "$here/queries.txt" | tee "$tmp/wrk.out"
 writer_rc=0
 if [ "$writes" = 1 ]; then
   wait "$writer_pid" || writer_rc=$?
@@ -224,6 +233,12 @@ if [ "$errors" != 0 ] || [ "$fives" != 0 ]; then
   grep -m5 -E 'level=ERROR|status=5[0-9][0-9]' "$tmp/serve.log" >&2
   failed=1
 fi
+races=$(grep -c 'WARNING: DATA RACE' "$tmp/serve.log" || true)
+if [ "$races" != 0 ]; then
+  grep -m1 -A30 'WARNING: DATA RACE' "$tmp/serve.log" >&2
+  echo "FAIL: $races data races reported by the server" >&2
+  failed=1
+fi
 kill -TERM "$server_pid"
 server_rc=0
 wait "$server_pid" || server_rc=$?
@@ -239,7 +254,8 @@ fi
 step "summary"
 mode=search
 [ "$writes" = 1 ] && mode=search+writes
-printf 'mode %s, %s, wrk -t2 -c64 -d%s, %s articles, %s queries\n' "$mode" "$(date -u +%FT%TZ)" "$duration" "$articles" \
+[ -n "$race" ] && mode="$mode (race detector)"
+printf 'mode %s, %s, wrk -t2 -c%s -d%s, %s articles, %s queries\n' "$mode" "$(date -u +%FT%TZ)" "$conns" "$duration" "$articles" \
   "$(grep -cv -e '^#' -e '^[[:space:]]*$' "$here/queries.txt")"
 printf 'QPS %s  p50 %s ms  p90 %s ms  p99 %s ms  max %s ms  requests %s  non-2xx %s  socket errors %s\n' \
   "$(field qps "$result")" "$(field p50_ms "$result")" "$(field p90_ms "$result")" "$(field p99_ms "$result")" \
