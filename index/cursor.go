@@ -11,18 +11,27 @@ import (
 // Deep paging. Pages by number (from + size) cost more the deeper they
 // go and are capped at MaxResultDepth; a cursor is bleve's search_after:
 // the sort values of the last hit of a page, from which the next page
-// starts, at the cost of the first. Every order ends with the document id,
-// so no two articles tie and a cursor neither repeats nor skips one.
+// starts, at the cost of the first. When paging by cursor, every order
+// ends with the document id, so no two articles tie and a cursor neither
+// repeats nor skips one. Otherwise ties keep the index's order: the id
+// would be read for every hit, not only for those shown, which costs a
+// search over a broad query about a millisecond.
 
 // sortKeys is bleve's sort order for a Request.Sort.
-func sortKeys(order string) []string {
+func sortKeys(order string, cursor bool) []string {
+	var keys []string
 	switch order {
 	case SortDate:
-		return []string{"-" + FieldPublished, "-_score", "_id"}
+		keys = []string{"-" + FieldPublished, "-_score"}
 	case SortOldest:
-		return []string{FieldPublished, "-_score", "_id"}
+		keys = []string{FieldPublished, "-_score"}
+	default:
+		keys = []string{"-_score"}
 	}
-	return []string{"-_score", "_id"}
+	if cursor {
+		keys = append(keys, "_id")
+	}
+	return keys
 }
 
 // cursor is what a Next string carries.

@@ -20,7 +20,7 @@ func TestCursorPaging(t *testing.T) {
 		{"indonesia", SortOldest},
 		{"", SortDate}, // every article, newest first
 	} {
-		all, err := ix.Search(ctx, Request{Query: tc.query, Sort: tc.sort, Size: MaxSize, NoHighlight: true, NoFacets: true})
+		all, err := ix.Search(ctx, Request{Query: tc.query, Sort: tc.sort, Size: MaxSize, Cursor: true, NoHighlight: true, NoFacets: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +34,7 @@ func TestCursorPaging(t *testing.T) {
 			if pages > int(all.Total) {
 				t.Fatalf("%q %s: the cursor never ends", tc.query, tc.sort)
 			}
-			res, err := ix.Search(ctx, Request{Query: tc.query, Sort: tc.sort, Size: 3, After: after, NoHighlight: true, NoFacets: true})
+			res, err := ix.Search(ctx, Request{Query: tc.query, Sort: tc.sort, Size: 3, Cursor: true, After: after, NoHighlight: true, NoFacets: true})
 			if err != nil {
 				t.Fatalf("%q %s page %d: %v", tc.query, tc.sort, pages+1, err)
 			}
@@ -67,7 +67,7 @@ func TestCursorPaging(t *testing.T) {
 func TestCursorErrors(t *testing.T) {
 	ix := samples(t)
 	ctx := context.Background()
-	first, err := ix.Search(ctx, Request{Query: "indonesia", Size: 2, NoFacets: true})
+	first, err := ix.Search(ctx, Request{Query: "indonesia", Size: 2, Cursor: true, NoFacets: true})
 	if err != nil || first.Next == "" {
 		t.Fatalf("first page: %v, next %q", err, first.Next)
 	}

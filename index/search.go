@@ -42,10 +42,12 @@ type Request struct {
 	// DefaultHalfLife).
 	Recent   bool
 	HalfLife time.Duration
-	// After is the Next cursor of the previous page: the page that
-	// follows it, however deep (Page must then be 1). Paging by cursor
-	// neither repeats nor skips an article, and has no depth limit.
-	After string
+	// Cursor asks for Result.Next, the cursor of the following page.
+	// After is the Next of the previous page: the page that follows it,
+	// however deep (Page must then be 1; After implies Cursor). Paging by
+	// cursor neither repeats nor skips an article, and has no depth limit.
+	Cursor bool
+	After  string
 }
 
 // Sort orders.
@@ -203,7 +205,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 	}
 	req.Fields = []string{FieldTitle, FieldSource, FieldURL, FieldPublished, FieldTags}
-	sortOrder := sortKeys(r.Sort)
+	sortOrder := sortKeys(r.Sort, r.Cursor || r.After != "")
 	req.SortBy(sortOrder)
 	if r.After != "" {
 		after, err := decodeCursor(r.After, r.Sort, len(sortOrder))
@@ -268,11 +270,14 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 		out.Hits = append(out.Hits, hit)
 	}
-	if len(res.Hits) == r.Size && uint64(r.Page*r.Size) < res.Total {
+	if (r.Cursor || r.After != "") && len(res.Hits) == r.Size && uint64(r.Page*r.Size) < res.Total {
 		out.Next = encodeCursor(r.Sort, sortOrder, res.Hits[len(res.Hits)-1])
 	}
 	for name, fr := range res.Facets {
-		out.Facets[name] = facetValues(name, fr)
+		out.Facets[name] = facetValues(fr)
+	}
+	if months, ok := out.Facets[FacetMonth]; ok {
+		out.Facets[FieldPublished], out.Facets[FacetMonth] = yearsAndMonths(months)
 	}
 	return out, nil
 }
@@ -545,35 +550,55 @@ func expandFields(q query.Query) (query.Query, error) {
 	return q, nil
 }
 
-// addFacets asks for the sources, tags and publication years of the hits.
+// addFacets asks for the sources, tags and publication months of the
+// hits; the years are summed from the months (see yearsAndMonths), since
+// each facet field costs a doc-value read for every hit.
 func addFacets(req *bleve.SearchRequest) {
 	req.AddFacet(FieldSource, bleve.NewFacetRequest(FieldSource, 10))
 	req.AddFacet(FieldTags, bleve.NewFacetRequest(FieldTags, 10))
-	// Years come from a keyword field: a terms facet reads one value a
-	// hit, where date ranges test every hit against every range.
-	req.AddFacet(FieldPublished, bleve.NewFacetRequest(fieldYear, 50))
-	req.AddFacet(FacetMonth, bleve.NewFacetRequest(fieldMonth, 24))
+	req.AddFacet(FacetMonth, bleve.NewFacetRequest(fieldMonth, allMonths))
 }
 
-func facetValues(name string, fr *search.FacetResult) []Facet {
+// allMonths is more months than any archive holds (two centuries), so the
+// month facet counts every month and the years summed from it are exact.
+const allMonths = 2400
+
+// shownMonths is how many months the month facet returns: those with most
+// hits, newest first.
+const shownMonths = 24
+
+func facetValues(fr *search.FacetResult) []Facet {
 	out := []Facet{}
-	if fr == nil {
-		return out
-	}
-	if fr.Terms != nil {
+	if fr != nil && fr.Terms != nil {
 		for _, t := range fr.Terms.Terms() {
 			out = append(out, Facet{Value: t.Term, Count: t.Count})
 		}
 	}
-	for _, d := range fr.DateRanges {
-		if d.Count > 0 {
-			out = append(out, Facet{Value: d.Name, Count: d.Count})
+	return out
+}
+
+// yearsAndMonths turns the counts of every month ("2023-08") into the
+// years facet and the shownMonths months with most hits, both newest
+// first.
+func yearsAndMonths(months []Facet) (years, top []Facet) {
+	byYear := map[string]int{}
+	for _, m := range months {
+		if len(m.Value) >= 4 {
+			byYear[m.Value[:4]] += m.Count
 		}
 	}
-	if name == FieldPublished || name == FacetMonth {
-		sort.Slice(out, func(i, j int) bool { return out[i].Value > out[j].Value })
+	years = []Facet{}
+	for y, n := range byYear {
+		years = append(years, Facet{Value: y, Count: n})
 	}
-	return out
+	newestFirst := func(f []Facet) {
+		sort.Slice(f, func(i, j int) bool { return f[i].Value > f[j].Value })
+	}
+	newestFirst(years)
+	// Terms come most hits first.
+	top = months[:min(len(months), shownMonths)]
+	newestFirst(top)
+	return years, top
 }
 
 // hasSyntax reports whether a query is more than plain words: it holds

@@ -99,6 +99,7 @@ func TestRankingGoldens(t *testing.T) {
 					r.Page, err = strconv.Atoi(v)
 				case "cursor":
 					cursorPage, err = strconv.Atoi(v)
+					r.Cursor = true
 				case "mark":
 					marks = append(marks, "<mark>"+strings.ReplaceAll(v, "_", " ")+"</mark>")
 				case "not":

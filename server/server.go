@@ -348,6 +348,13 @@ func parseSearch(raw string) (index.Request, error) {
 	req.Query = v.Get("q")
 	req.Sort = v.Get("sort")
 	req.After = v.Get("after")
+	switch c := strings.TrimSpace(v.Get("cursor")); c {
+	case "", "false", "0":
+	case "true", "1":
+		req.Cursor = true
+	default:
+		return req, fmt.Errorf("cursor must be true or false, not %q", truncate(c, 40))
+	}
 	switch r := strings.TrimSpace(v.Get("recent")); r {
 	case "", "false", "0":
 	case "true", "1":
