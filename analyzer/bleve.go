@@ -22,6 +22,7 @@ const (
 	KeywordName         = "id_keyword"       // marks protected words
 	StemmerName         = "id_stemmer"       // token filter
 	NoStemName          = "id_nostem"        // the chain without the stemmer
+	TitleName           = "id_title"         // the chain without stop words, for titles
 	StemmerLexiconsKey  = "lexicons"         // id_stemmer config: extra root lists
 	StemmerProtectedKey = "protected"        // id_stemmer config: extra protected lists
 )
@@ -158,6 +159,22 @@ func init() {
 	must(registry.RegisterAnalyzer(NoStemName, func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
 		return build(cache, "")
 	}))
+	must(registry.RegisterAnalyzer(TitleName, func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
+		return buildFilters(cache, TitleFilters(StemmerName))
+	}))
+}
+
+// Filters is the token filter chain of the id analyzer with stemmer.
+func Filters(stemmer string) []string {
+	return []string{ReduplicationName, StopName, KeywordName, stemmer}
+}
+
+// TitleFilters is the chain of the title analyzer: the id analyzer's
+// without stop words. Titles are short, so keeping their stop words costs
+// little, and a query made only of stop words ("siapa dia") can still
+// find the articles whose titles hold it.
+func TitleFilters(stemmer string) []string {
+	return []string{ReduplicationName, KeywordName, stemmer}
 }
 
 // build assembles the chain from the registry so that a mapping can swap
@@ -167,6 +184,10 @@ func build(cache *registry.Cache, stemmer string) (analysis.Analyzer, error) {
 	if stemmer != "" {
 		filters = append(filters, stemmer)
 	}
+	return buildFilters(cache, filters)
+}
+
+func buildFilters(cache *registry.Cache, filters []string) (analysis.Analyzer, error) {
 	tokenizer, err := cache.TokenizerNamed(TokenizerName)
 	if err != nil {
 		return nil, err

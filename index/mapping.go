@@ -22,7 +22,7 @@ const (
 	FieldPublished = "published"
 	FieldTags      = "tags"
 	fieldHash      = "hash"
-	fieldYear      = "year"  // the publication year as a keyword, for the year facet
+	fieldYear      = "year"  // the year facet's field in indexes made before it came from months
 	fieldMonth     = "month" // the publication month (2023-08), for the month facet
 )
 
@@ -77,18 +77,35 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 		err = m.AddCustomAnalyzer(customAnalyzer, map[string]interface{}{
 			"type":          "custom",
 			"tokenizer":     analyzer.TokenizerName,
-			"token_filters": []string{analyzer.ReduplicationName, analyzer.StopName, analyzer.KeywordName, "id_stemmer_custom"},
+			"token_filters": analyzer.Filters("id_stemmer_custom"),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("mapping: %w", err)
+		}
+		err = m.AddCustomAnalyzer(customAnalyzer+"_title", map[string]interface{}{
+			"type":          "custom",
+			"tokenizer":     analyzer.TokenizerName,
+			"token_filters": analyzer.TitleFilters("id_stemmer_custom"),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("mapping: %w", err)
 		}
 		textAnalyzer = customAnalyzer
 	}
+	// Titles keep their stop words (see analyzer.TitleFilters); queries
+	// still drop them (setQueryAnalyzer), unless they are all a query has.
+	titleAnalyzer := textAnalyzer
+	switch textAnalyzer {
+	case analyzer.Name:
+		titleAnalyzer = analyzer.TitleName
+	case customAnalyzer:
+		titleAnalyzer = customAnalyzer + "_title"
+	}
 	m.DefaultAnalyzer = textAnalyzer
 
-	text := func() *mapping.FieldMapping {
+	text := func(analyzer string) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = textAnalyzer
+		f.Analyzer = analyzer
 		f.Store = true
 		f.IncludeTermVectors = true
 		f.IncludeInAll = false
@@ -115,13 +132,10 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 	published.IncludeInAll = false
 
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(FieldTitle, text())
-	doc.AddFieldMappingsAt(FieldBody, text())
+	doc.AddFieldMappingsAt(FieldTitle, text(titleAnalyzer))
+	doc.AddFieldMappingsAt(FieldBody, text(textAnalyzer))
 	doc.AddFieldMappingsAt(FieldSource, keywordField())
 	doc.AddFieldMappingsAt(FieldTags, keywordField())
-	year := keywordField()
-	year.Store = false
-	doc.AddFieldMappingsAt(fieldYear, year)
 	month := keywordField()
 	month.Store = false
 	doc.AddFieldMappingsAt(fieldMonth, month)
@@ -169,7 +183,6 @@ func articleFields(a *Article) map[string]interface{} {
 	}
 	if !a.Published.IsZero() {
 		d[FieldPublished] = a.Published
-		d[fieldYear] = a.Published.Format("2006")
 		d[fieldMonth] = a.Published.Format("2006-01")
 	}
 	if len(a.Tags) > 0 {

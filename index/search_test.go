@@ -337,3 +337,62 @@ func FuzzSearchQuery(f *testing.F) {
 		}
 	})
 }
+
+// TestStopWordOnlyQuery checks that a query made only of stop words finds
+// the articles whose titles hold them, and that in any other query stop
+// words count for nothing.
+func TestStopWordOnlyQuery(t *testing.T) {
+	ix := samples(t)
+	ctx := context.Background()
+	all, err := ix.Search(ctx, Request{Size: MaxSize, NoFacets: true, NoHighlight: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"masih", "dengan", "masih dengan"} {
+		if terms := ix.queryTerms(q); len(terms) != 0 {
+			t.Fatalf("%q analyzes to %v; the test wants stop words only", q, terms)
+		}
+		want := map[string]bool{}
+		for _, h := range all.Hits {
+			for _, w := range strings.Fields(strings.ToLower(h.Title)) {
+				if strings.Contains(" "+q+" ", " "+w+" ") {
+					want[h.ID] = true
+				}
+			}
+		}
+		if len(want) == 0 {
+			t.Fatalf("no sample title holds %q", q)
+		}
+		res, err := ix.Search(ctx, Request{Query: q, Size: MaxSize, NoFacets: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, h := range res.Hits {
+			got[h.ID] = true
+			if !strings.Contains(h.Title, "<mark>") {
+				t.Errorf("%q: %s found, but nothing marked in its title %q", q, h.ID, h.Title)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("%q: found %v, want the articles whose titles hold it: %v", q, got, want)
+		}
+		for id := range want {
+			if !got[id] {
+				t.Errorf("%q: %s not found", q, id)
+			}
+		}
+	}
+	// With other words, stop words are dropped, in titles too.
+	with, err := ix.Search(ctx, Request{Query: "masih rupiah", Size: MaxSize, NoFacets: true, NoHighlight: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := ix.Search(ctx, Request{Query: "rupiah", Size: MaxSize, NoFacets: true, NoHighlight: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if with.Total != without.Total || with.Hits[0].ID != without.Hits[0].ID || with.Hits[0].Score != without.Hits[0].Score {
+		t.Errorf(`"masih rupiah": %d hits, first %s %g; "rupiah": %d, first %s %g`, with.Total, with.Hits[0].ID, with.Hits[0].Score, without.Total, without.Hits[0].ID, without.Hits[0].Score)
+	}
+}

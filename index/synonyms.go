@@ -297,10 +297,12 @@ func (s *Synonyms) expand(terms []string) expansion {
 		u := unit{terms: terms[i : i+n]}
 		if s != nil {
 			for _, f := range s.forms[strings.Join(u.terms, " ")] {
-				// A form that holds all the words of the run ("Republik
-				// Indonesia" for "Indonesia") finds nothing they do
-				// not, and would only favour the articles that use it.
-				if seen[f.key()] || containsAll(f.terms, u.terms) {
+				// A form that shares a word with the run ("Republik
+				// Indonesia" for "Indonesia", "Jakarta" for "DKI
+				// Jakarta") finds no article that the run's own words do
+				// not, and would only favour the articles that use it,
+				// at the cost of another search of a common word.
+				if seen[f.key()] || sharesTerm(f.terms, u.terms) {
 					continue
 				}
 				seen[f.key()] = true
@@ -323,13 +325,13 @@ func (s *Synonyms) expand(terms []string) expansion {
 	return x
 }
 
-func containsAll(have, want []string) bool {
-	for _, w := range want {
-		if !slices.Contains(have, w) {
-			return false
+func sharesTerm(a, b []string) bool {
+	for _, t := range a {
+		if slices.Contains(b, t) {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // formQuery matches a form: its term as analyzed (analyzing it again
