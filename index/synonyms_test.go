@@ -159,3 +159,36 @@ func TestUserSynonymFile(t *testing.T) {
 		t.Error("a missing synonym file gave no error")
 	}
 }
+
+// FuzzParseSynonyms feeds the synonym file parser arbitrary text: it
+// returns groups or an error naming a line, never panics, and whatever it
+// accepts expands any query without failing.
+func FuzzParseSynonyms(f *testing.F) {
+	for _, s := range []string{
+		"Tiongkok, China, RRT\n",
+		"# komentar\nAS, Amerika Serikat\n\nIrian Jaya => Papua\n",
+		"a => b => c\n",
+		", ,\n",
+		"dia, ini\n",
+		"\ufeffKPK, Komisi Pemberantasan Korupsi\r\n",
+		"Bangsa-Bangsa, PBB\n",
+	} {
+		f.Add(s)
+	}
+	ix := samples(f)
+	an := ix.textAnalyzer()
+	f.Fuzz(func(t *testing.T, text string) {
+		syn, err := ParseSynonyms(strings.NewReader(text), "fuzz.txt", an)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.txt:") {
+				t.Fatalf("error %q does not name the file and line", err)
+			}
+			return
+		}
+		for _, line := range strings.Split(text, "\n") {
+			x := syn.expand(ix.queryTerms(line))
+			_ = x.clauses()
+			_ = syn.termMap(ix.queryTerms(line))
+		}
+	})
+}

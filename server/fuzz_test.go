@@ -29,6 +29,12 @@ func FuzzSearchParams(f *testing.F) {
 		"from=2024-01-01&to=2023-01-01",
 		"q=%ff%fe",
 		"q=%zz",
+		"q=indonesia&cursor=true&size=1",
+		"q=indonesia&after=eyJzIjoicmVsZXZhbmNlIiwidiI6WyIxIiwieCJdfQ",
+		"q=indonesia&after=%00&page=2",
+		"q=ekonomi&recent=true&half_life=1",
+		"q=ekonomi&recent=1&half_life=-5",
+		"q=dia&sort=oldest&cursor=1",
 		"",
 	} {
 		f.Add(seed)
