@@ -20,6 +20,10 @@ package index
 //     several-word form gets its group's other forms ("Amerika Serikat" →
 //     AS), and a word gets its group's several-word forms as phrases
 //     ("KPK" → "Komisi Pemberantasan Korupsi"), at the same half weight.
+//
+// Only queries of up to AllWordsMax words (a name counting as one) are
+// expanded: what people type into a search box. A question is searched by
+// its own words (see buildQuery for the measurements).
 
 import (
 	"bufio"
