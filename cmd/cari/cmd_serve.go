@@ -8,7 +8,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -62,6 +64,14 @@ requests are refused; the search page itself needs none.
 On SIGINT or SIGTERM the server stops taking connections, lets requests in
 flight finish (for up to 10 seconds) and closes the index.
 
+On SIGHUP it switches to the index now at --index DIR: after
+"cari index --index DIR --rebuild FILES" has swapped a new index in (the
+old one, still open here, set aside as .DIR.old), "kill -HUP PID" makes the
+server open the new index, serve every new request from it, let requests
+in flight finish on the old one, then close the old one and remove it.
+No request fails during the switch; those that arrive while it happens
+wait for it (milliseconds).
+
 --demo indexes the bundled sample articles into a temporary index, so the
 search page works with no setup; the index is removed on exit.`,
 		Example: `  cari serve --demo
@@ -95,14 +105,52 @@ search page works with no setup; the index is removed on exit.`,
 			if err != nil {
 				return err
 			}
-			defer cleanup()
-			handler := server.New(ix, server.Options{Token: token, CORSOrigins: origins, Logger: log})
+			live := &liveIndex{ix: ix}
+			defer func() {
+				if demo {
+					cleanup()
+				} else {
+					_ = live.close()
+				}
+			}()
+			hup := make(chan os.Signal, 1)
+			signal.Notify(hup, syscall.SIGHUP)
+			defer signal.Stop(hup)
+			// The reloader ends before the index is closed (defers run
+			// last first), so a reload never meets a closing index.
+			reloadCtx, stopReload := context.WithCancel(ctx)
+			reloaderDone := make(chan struct{})
+			defer func() {
+				stopReload()
+				<-reloaderDone
+			}()
+			go func() {
+				defer close(reloaderDone)
+				for {
+					select {
+					case <-reloadCtx.Done():
+						return
+					case <-hup:
+					}
+					if demo {
+						log.Warn("SIGHUP ignored: the demo index is not read from a directory")
+						continue
+					}
+					n, err := live.reload(o.index)
+					if err != nil {
+						log.Error("reload failed; still serving the index as it was", "err", err)
+						continue
+					}
+					log.Info("reloaded the index", "path", o.index, "articles", n)
+				}
+			}()
+			handler := server.New(live, server.Options{Token: token, CORSOrigins: origins, Logger: log})
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w", addr, err)
 			}
 			srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
-			fmt.Fprintf(o.stderr, "cari: serving %s on http://%s/\n", describeIndex(ix, demo), ln.Addr())
+			fmt.Fprintf(o.stderr, "cari: serving %s on http://%s/\n", describeIndex(live.current(), demo), ln.Addr())
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
 			select {
