@@ -203,6 +203,9 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
 	}
+	if r.Sort == SortRelevance {
+		orderTies(res.Hits)
+	}
 	out := &Result{
 		Suggestion: suggestion(r.Query, unknown),
 		Query:      r.Query,

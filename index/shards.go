@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/bleve/v2/search"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
@@ -408,4 +411,31 @@ func (r *globalDFReader) FieldDictFuzzyAutomaton(field, term string, fuzziness i
 	_ = own.Close() // the automaton is what is wanted of it
 	d, err := r.FieldDictFuzzy(field, term, fuzziness, prefix)
 	return d, a, err
+}
+
+// orderTies puts hits of equal score in id order. bleve leaves them in the
+// order of its internal document numbers, which depend on how segments
+// were merged and on the shard count, so the same articles could change
+// places from one index of them to another. Scores count as equal when
+// they agree to about 10 significant digits (tieKey): bleve sums a
+// document's term scores in an order that also varies with the segments,
+// so the same score can differ in its last bits. Hits past the page are
+// not seen: a tie across the page's end is still bleve's order.
+func orderTies(hits search.DocumentMatchCollection) {
+	sort.SliceStable(hits, func(i, j int) bool {
+		if ki, kj := tieKey(hits[i].Score), tieKey(hits[j].Score); ki != kj {
+			return ki > kj
+		}
+		return hits[i].ID < hits[j].ID
+	})
+}
+
+// tieKey drops the last 20 of a score's 52 mantissa bits (a relative
+// difference of 2e-10), far above the rounding of a sum and far below
+// any difference of relevance.
+func tieKey(score float64) float64 {
+	if math.IsNaN(score) || math.IsInf(score, 0) {
+		return score
+	}
+	return math.Float64frombits(math.Float64bits(score) &^ (1<<20 - 1))
 }
