@@ -601,15 +601,17 @@ func readCSV(ctx context.Context, r io.Reader, name string, h Handlers) error {
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				h.Bad(&FieldError{File: name, Line: pe.Line, Err: fmt.Errorf("broken CSV: %w", pe.Err)})
+				h.Bad(&FieldError{File: name, Line: pe.StartLine, Err: fmt.Errorf("broken CSV: %w", pe.Err)})
 				continue
 			}
 			return fmt.Errorf("read %s: %w", name, err)
 		}
+		// Only now: FieldPos panics after a record that failed to parse
+		// (an unclosed quote), which FuzzReadCSV found.
+		line, _ := cr.FieldPos(0)
 		get := func(col string) string {
 			if i, ok := columns[col]; ok && i < len(rec) {
 				return rec[i]
