@@ -75,8 +75,9 @@ func (ix *Index) IngestFS(ctx context.Context, fsys fs.FS, root string, progress
 // goroutine prepares them (looks up what is stored and analyzes what is
 // new or changed, on every core); one commits them to bleve in input
 // order, each with its token totals. So analysis of a batch overlaps the
-// writing of the one before it, which bleve does on one core. Channels
-// hold one batch each, so at most four batches are in memory. The first
+// writing of the one before it, which bleve does on one core (per shard).
+// At most two batches are held analyzed: the one being written and the
+// next. The first
 // error of any stage cancels the others and is returned; the counts are
 // those of the batches committed before it.
 func (ix *Index) ingest(ctx context.Context, opts IngestOptions, read func(Handlers) error) (IngestReport, error) {
@@ -87,8 +88,10 @@ func (ix *Index) ingest(ctx context.Context, opts IngestOptions, read func(Handl
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	// A batch waits to be prepared as raw articles; once analyzed (ten
+	// times the memory) it is handed over only when the writer takes it.
 	toPrepare := make(chan *batch, 1)
-	toCommit := make(chan *batch, 1)
+	toCommit := make(chan *batch)
 	var stats IngestStats
 	var wg sync.WaitGroup
 	wg.Add(2)

@@ -23,7 +23,7 @@ const ingestBenchDocs = 4000
 
 func BenchmarkIngest(b *testing.B) {
 	input, size := ingestBenchInput(b, ingestBenchDocs)
-	for _, shards := range []int{1} {
+	for _, shards := range []int{1, 2} {
 		for _, an := range []string{"", "standard"} {
 			name := fmt.Sprintf("shards=%d/analyzer=%s", shards, cmpOr(an, "id"))
 			b.Run(name, func(b *testing.B) {
@@ -31,7 +31,7 @@ func BenchmarkIngest(b *testing.B) {
 				for b.Loop() {
 					b.StopTimer()
 					dir := filepath.Join(b.TempDir(), "index")
-					ix, err := Create(dir, Options{Analyzer: an})
+					ix, err := Create(dir, Options{Analyzer: an, Shards: shards})
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -133,6 +133,11 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldHash, stored())
 	doc.AddFieldMappingsAt(fieldLens, stored())
 	doc.AddFieldMappingsAt(FieldPublished, published)
+	// No "_all" field: queries name their fields, and an empty composite
+	// field still costs every document a pass over its fields when
+	// indexed (6% of ingest CPU).
+	all := bleve.NewDocumentDisabledMapping()
+	doc.AddSubDocumentMapping("_all", all)
 	m.DefaultMapping = doc
 	m.StoreDynamic = false
 	m.IndexDynamic = false
