@@ -53,6 +53,9 @@ func newIngestProgress(w io.Writer, terminal bool, total int64) *ingestProgress 
 		progressbar.OptionSetPredictTime(total > 0),
 		progressbar.OptionShowElapsedTimeOnFinish(),
 		progressbar.OptionThrottle(100*time.Millisecond),
+		// No spinner of its own: its goroutine reads the bar unlocked (a
+		// data race in progressbar v3.19.1); ours turns it on each update.
+		progressbar.OptionSetSpinnerChangeInterval(0),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionClearOnFinish(),
 	)
