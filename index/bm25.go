@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
@@ -71,11 +72,11 @@ func (c *tokenCounts) add(other tokenCounts, sign int64) {
 // analyzeArticle maps an article to a bleve document and analyzes its text
 // fields once, here, to learn their lengths: bleve analyzes every field of
 // a batch again, so each analyzed field is wrapped to make that a no-op
-// and the text is not analyzed twice.
-func (ix *Index) analyzeArticle(a *Article) (*document.Document, tokenCounts, error) {
+// and the text is not analyzed twice. sum is the article's checksum.
+func (ix *Index) analyzeArticle(a *Article, sum string) (*document.Document, tokenCounts, error) {
 	var lens tokenCounts
 	doc := document.NewDocument(a.ID)
-	if err := ix.bleve.Mapping().MapDocument(doc, articleFields(a)); err != nil {
+	if err := ix.mapping().MapDocument(doc, articleFields(a, sum)); err != nil {
 		return nil, lens, err
 	}
 	for i, f := range doc.Fields {
@@ -98,23 +99,33 @@ func (ix *Index) analyzeArticle(a *Article) (*document.Document, tokenCounts, er
 	return doc, lens, nil
 }
 
-// analyzeArticles runs analyzeArticle over articles on every core.
-func (ix *Index) analyzeArticles(articles []*Article) ([]*document.Document, []tokenCounts, error) {
+// analyzeArticles runs analyzeArticle over articles on every core, each
+// worker taking the next article as it finishes one (articles differ
+// tenfold in length, so fixed shares would leave cores idle).
+func (ix *Index) analyzeArticles(ctx context.Context, articles []*Article, sums []string) ([]*document.Document, []tokenCounts, error) {
 	docs := make([]*document.Document, len(articles))
 	lens := make([]tokenCounts, len(articles))
 	errs := make([]error, len(articles))
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	workers := min(runtime.GOMAXPROCS(0), len(articles))
-	for w := 0; w < workers; w++ {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w; i < len(articles); i += workers {
-				docs[i], lens[i], errs[i] = ix.analyzeArticle(articles[i])
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= len(articles) {
+					return
+				}
+				docs[i], lens[i], errs[i] = ix.analyzeArticle(articles[i], sums[i])
 			}
 		}()
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
 	for i, err := range errs {
 		if err != nil {
 			return nil, nil, fmt.Errorf("index %q: %w", articles[i].ID, err)
@@ -133,7 +144,7 @@ func (analyzedField) Analyze() {}
 // analyzeArticle; this serves articles stored before lengths were kept.
 func (ix *Index) countTokens(a *Article) tokenCounts {
 	var c tokenCounts
-	m := ix.bleve.Mapping()
+	m := ix.mapping()
 	for i, f := range scoredFields[:2] {
 		text := a.Title
 		if f == FieldBody {
@@ -153,24 +164,32 @@ func (ix *Index) countTokens(a *Article) tokenCounts {
 	return c
 }
 
-// loadTokenTotals reads the totals, or counts them from the stored
-// articles for an index that has none yet.
+// loadTokenTotals reads each shard's totals, or counts them from the
+// stored articles of a shard that has none yet.
 func (ix *Index) loadTokenTotals(ctx context.Context) error {
-	data, err := ix.bleve.GetInternal(statsKey)
-	if err != nil {
-		return fmt.Errorf("read token totals: %w", err)
-	}
-	if data != nil {
-		if err := json.Unmarshal(data, &ix.totals); err != nil {
+	for s, b := range ix.shards {
+		data, err := b.GetInternal(statsKey)
+		if err != nil {
 			return fmt.Errorf("read token totals: %w", err)
 		}
-		return nil
+		if data != nil {
+			if err := json.Unmarshal(data, &ix.totals[s]); err != nil {
+				return fmt.Errorf("read token totals: %w", err)
+			}
+			continue
+		}
+		n, err := b.DocCount()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			continue
+		}
+		if err := ix.recountShard(ctx, s); err != nil {
+			return err
+		}
 	}
-	n, err := ix.bleve.DocCount()
-	if err != nil || n == 0 {
-		return err
-	}
-	return ix.recountTokenTotals(ctx)
+	return nil
 }
 
 // saveTotals puts the totals in a batch, to be saved with its articles.
@@ -187,15 +206,26 @@ func saveTotals(batch *bleve.Batch, totals tokenCounts, unknown bool) {
 	batch.SetInternal(statsKey, mustJSON(totals))
 }
 
-// recountTokenTotals recomputes the totals from every stored article.
+// recountTokenTotals recomputes every shard's totals from its stored
+// articles.
 func (ix *Index) recountTokenTotals(ctx context.Context) error {
+	for s := range ix.shards {
+		if err := ix.recountShard(ctx, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recountShard recomputes shard s's totals from its stored articles.
+func (ix *Index) recountShard(ctx context.Context, s int) error {
 	var totals tokenCounts
 	const page = 1000
 	for from := 0; ; from += page {
 		req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), page, from, false)
 		req.Fields = []string{fieldLens, FieldTitle, FieldBody, FieldSource, FieldTags}
 		req.SortBy([]string{"_id"})
-		res, err := ix.bleve.SearchInContext(ctx, req)
+		res, err := ix.shards[s].SearchInContext(ctx, req)
 		if err != nil {
 			return fmt.Errorf("count tokens: %w", err)
 		}
@@ -212,10 +242,8 @@ func (ix *Index) recountTokenTotals(ctx context.Context) error {
 			break
 		}
 	}
-	ix.statsMu.Lock()
-	ix.totals = totals
-	ix.statsMu.Unlock()
-	return ix.bleve.SetInternal(statsKey, mustJSON(totals))
+	ix.setTotals(s, totals)
+	return ix.shards[s].SetInternal(statsKey, mustJSON(totals))
 }
 
 func mustJSON(v interface{}) []byte {
@@ -229,15 +257,14 @@ func mustJSON(v interface{}) []byte {
 // bm25Stats is the statistics a search brings: the document count and, as
 // bleve wants it, each field's token total (it divides by the count). A
 // field the query names that the index does not score gets a zero, which
-// bleve reads as "no statistics" instead of failing.
+// bleve reads as "no statistics" instead of failing. Over several shards,
+// both are the sums of the shards'.
 func (ix *Index) bm25Stats(fields map[string]bool) (*search.BM25Stats, error) {
-	n, err := ix.bleve.DocCount()
+	n, err := ix.Count()
 	if err != nil {
-		return nil, fmt.Errorf("count documents: %w", err)
+		return nil, err
 	}
-	ix.statsMu.RLock()
-	totals := ix.totals
-	ix.statsMu.RUnlock()
+	totals := ix.sumTotals()
 	st := &search.BM25Stats{DocCount: float64(n), FieldCardinality: make(map[string]int, len(scoredFields)+len(fields))}
 	for f := range fields {
 		st.FieldCardinality[f] = 0

@@ -18,18 +18,23 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// Index is an open cari index: one bleve (scorch) index directory. It is
-// safe for concurrent searches and writes within one process; a directory
-// can be open in one process at a time.
+// Index is an open cari index: one bleve (scorch) index directory, or N
+// of them behind an alias (shards.go). It is safe for concurrent searches
+// and writes within one process; a directory can be open in one process
+// at a time.
 type Index struct {
-	bleve bleve.Index
-	path  string
+	shards []bleve.Index // an article is in shards[shardOf(id, len(shards))]
+	bleve  bleve.Index   // what searches run on: the one shard, or an alias
+	path   string
 
 	// writeMu serializes writes, so that each batch adjusts the token
 	// totals from the state the previous one left.
 	writeMu sync.Mutex
-	statsMu sync.RWMutex
-	totals  tokenCounts // true token totals of scoredFields (bm25.go)
+	// writeGen counts the batches written, so that a batch looked up
+	// before taking writeMu knows whether its lookup may be stale.
+	writeGen atomic.Uint64
+	statsMu  sync.RWMutex
+	totals   []tokenCounts // each shard's true token totals of scoredFields (bm25.go)
 
 	tempDir string // removed on Close (CreateTemp)
 
@@ -65,25 +70,44 @@ func runtimeConfig() map[string]interface{} {
 	return map[string]interface{}{"bolt_timeout": lockWait.String()}
 }
 
-// Open opens an existing index.
+// Open opens an existing index, sharded or not.
 func Open(path string) (*Index, error) {
-	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err != nil {
-		return nil, fmt.Errorf("open index %s: %w (create one with `cari index`)", path, ErrNoIndex)
-	}
-	b, err := bleve.OpenUsing(path, runtimeConfig())
+	n, err := readShardCount(path)
 	if err != nil {
-		return nil, fmt.Errorf("open index %s: %w", path, lockError(err))
+		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
-	if !isCariMapping(b.Mapping()) {
-		_ = b.Close()
-		return nil, fmt.Errorf("open index %s: %w: it is a bleve index with another mapping", path, ErrNotCariIndex)
+	var shards []bleve.Index
+	switch {
+	case n > 1:
+		if shards, err = openShards(path, n); err != nil {
+			return nil, fmt.Errorf("open index %s: %w", path, err)
+		}
+	default:
+		if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err != nil {
+			return nil, fmt.Errorf("open index %s: %w (create one with `cari index`)", path, ErrNoIndex)
+		}
+		b, err := bleve.OpenUsing(path, runtimeConfig())
+		if err != nil {
+			return nil, fmt.Errorf("open index %s: %w", path, lockError(err))
+		}
+		shards = []bleve.Index{b}
 	}
-	ix := &Index{bleve: b, path: path}
+	for _, b := range shards {
+		if !isCariMapping(b.Mapping()) {
+			closeAll(shards)
+			return nil, fmt.Errorf("open index %s: %w: it is a bleve index with another mapping", path, ErrNotCariIndex)
+		}
+	}
+	ix := newIndex(shards, path)
 	if err := ix.loadTokenTotals(context.Background()); err != nil {
-		_ = b.Close()
+		closeAll(shards)
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
 	return ix, nil
+}
+
+func newIndex(shards []bleve.Index, path string) *Index {
+	return &Index{shards: shards, bleve: newSearchView(shards), path: path, totals: make([]tokenCounts, len(shards))}
 }
 
 // isCariMapping reports whether a bleve mapping is one NewMapping made.
@@ -102,7 +126,11 @@ func isCariMapping(m mapping.IndexMapping) bool {
 
 // Create makes a new index at path, which must not exist or be an empty
 // directory: cari never writes into a directory that holds other files.
+// opts.Shards > 1 makes a sharded index.
 func Create(path string, opts Options) (*Index, error) {
+	if opts.Shards < 0 || opts.Shards > MaxShards {
+		return nil, fmt.Errorf("create index %s: %d shards, want 1 to %d", path, opts.Shards, MaxShards)
+	}
 	if entries, err := os.ReadDir(path); err == nil && len(entries) > 0 {
 		return nil, fmt.Errorf("create index %s: %w: the directory holds other files; choose a new or empty directory", path, ErrNotCariIndex)
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -115,11 +143,11 @@ func Create(path string, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := createBleve(path, m)
+	shards, err := createBleve(path, m, max(opts.Shards, 1))
 	if err != nil {
 		return nil, fmt.Errorf("create index %s: %w", path, lockError(err))
 	}
-	return &Index{bleve: b, path: path}, nil
+	return newIndex(shards, path), nil
 }
 
 // createBleve makes a new bleve index at path so that a crash cannot leave
@@ -131,10 +159,21 @@ func Create(path string, opts Options) (*Index, error) {
 // is on disk; a crash leaves no index (at worst a stale .NAME.new-*
 // directory) or a complete empty one. A directory at path that cannot be
 // replaced (one with files in it, or a mount point) gets the index made in
-// it directly, as bleve does.
-func createBleve(path string, m mapping.IndexMapping) (bleve.Index, error) {
-	inPlace := func() (bleve.Index, error) {
-		return bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
+// it directly, as bleve does. A sharded index is made the same way, its
+// shard count written last (makeShards).
+func createBleve(path string, m mapping.IndexMapping, shards int) ([]bleve.Index, error) {
+	inPlace := func() ([]bleve.Index, error) {
+		if shards > 1 {
+			if err := makeShards(path, m, shards); err != nil {
+				return nil, err
+			}
+			return openShards(path, shards)
+		}
+		b, err := bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
+		if err != nil {
+			return nil, err
+		}
+		return []bleve.Index{b}, nil
 	}
 	target, err := filepath.EvalSymlinks(path)
 	switch {
@@ -156,12 +195,18 @@ func createBleve(path string, m mapping.IndexMapping) (bleve.Index, error) {
 		return inPlace()
 	}
 	defer os.RemoveAll(tmp) // nothing left to remove once renamed
-	b, err := bleve.NewUsing(tmp, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
-	if err != nil {
-		return nil, err
-	}
-	if err := b.Close(); err != nil {
-		return nil, err
+	if shards > 1 {
+		if err := makeShards(tmp, m, shards); err != nil {
+			return nil, err
+		}
+	} else {
+		b, err := bleve.NewUsing(tmp, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
+		if err != nil {
+			return nil, err
+		}
+		if err := b.Close(); err != nil {
+			return nil, err
+		}
 	}
 	// An empty directory at path is removed first: rename replaces one on
 	// Linux, but not everywhere.
@@ -174,7 +219,14 @@ func createBleve(path string, m mapping.IndexMapping) (bleve.Index, error) {
 	if err := syncDir(parent); err != nil {
 		return nil, err
 	}
-	return bleve.OpenUsing(target, runtimeConfig())
+	if shards > 1 {
+		return openShards(target, shards)
+	}
+	b, err := bleve.OpenUsing(target, runtimeConfig())
+	if err != nil {
+		return nil, err
+	}
+	return []bleve.Index{b}, nil
 }
 
 // syncDir makes a rename in dir durable.
@@ -193,7 +245,7 @@ func syncDir(dir string) error {
 // OpenOrCreate opens the index at path, creating it with opts when the
 // directory holds none. Options only apply to a new index.
 func OpenOrCreate(path string, opts Options) (ix *Index, created bool, err error) {
-	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err == nil {
+	if isIndexDir(path) {
 		ix, err := Open(path)
 		return ix, false, err
 	}
@@ -230,7 +282,11 @@ func lockError(err error) error {
 // Close releases the index.
 func (ix *Index) Close() error {
 	ix.closeSuggest()
-	if err := ix.bleve.Close(); err != nil {
+	var err error
+	for _, b := range ix.shards {
+		err = errors.Join(err, b.Close())
+	}
+	if err != nil {
 		return fmt.Errorf("close index %s: %w", ix.path, err)
 	}
 	if ix.tempDir != "" {
@@ -241,23 +297,36 @@ func (ix *Index) Close() error {
 	return nil
 }
 
+// mapping is the index's bleve mapping.
+func (ix *Index) mapping() mapping.IndexMapping { return ix.shards[0].Mapping() }
+
+// Shards is the number of shards (1 for an index that is not sharded).
+func (ix *Index) Shards() int { return len(ix.shards) }
+
+// shard is the shard that holds (or would hold) the article with id.
+func (ix *Index) shard(id string) int { return shardOf(id, len(ix.shards)) }
+
 // Path is the index directory.
 func (ix *Index) Path() string { return ix.path }
 
-// Count returns the number of articles.
+// Count returns the number of articles, in all shards.
 func (ix *Index) Count() (uint64, error) {
-	n, err := ix.bleve.DocCount()
-	if err != nil {
-		return 0, fmt.Errorf("count documents: %w", err)
+	var total uint64
+	for i, b := range ix.shards {
+		n, err := b.DocCount()
+		if err != nil {
+			return 0, fmt.Errorf("count documents of shard %d: %w", i, err)
+		}
+		total += n
 	}
-	return n, nil
+	return total, nil
 }
 
 // Article returns the stored article with the given id.
 func (ix *Index) Article(ctx context.Context, id string) (*Article, error) {
 	req := bleve.NewSearchRequest(query.NewDocIDQuery([]string{id}))
 	req.Fields = []string{"*"}
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.shards[ix.shard(id)].SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("get article %q: %w", id, err)
 	}
@@ -282,28 +351,42 @@ func (ix *Index) Delete(ctx context.Context, id string) error {
 	if !ok {
 		return fmt.Errorf("article %q: %w", id, ErrNotFound)
 	}
+	s := ix.shard(id)
 	ix.statsMu.RLock()
-	totals := ix.totals
+	totals := ix.totals[s]
 	ix.statsMu.RUnlock()
 	totals.add(old.lens, -1)
-	batch := ix.bleve.NewBatch()
+	batch := ix.shards[s].NewBatch()
 	batch.Delete(id)
 	saveTotals(batch, totals, !old.counted)
-	if err := ix.bleve.Batch(batch); err != nil {
+	if err := ix.shards[s].Batch(batch); err != nil {
 		return fmt.Errorf("delete %q: %w", id, err)
 	}
-	ix.setTotals(totals)
+	ix.writeGen.Add(1)
+	ix.setTotals(s, totals)
 	if !old.counted {
 		return ix.recountTokenTotals(ctx)
 	}
 	return nil
 }
 
-func (ix *Index) setTotals(t tokenCounts) {
+// setTotals records shard s's token totals.
+func (ix *Index) setTotals(s int, t tokenCounts) {
 	ix.statsMu.Lock()
-	ix.totals = t
+	ix.totals[s] = t
 	ix.statsMu.Unlock()
 	ix.gen.Add(1) // every write that changes articles passes here
+}
+
+// sumTotals is the token totals of all shards.
+func (ix *Index) sumTotals() tokenCounts {
+	var sum tokenCounts
+	ix.statsMu.RLock()
+	for _, t := range ix.totals {
+		sum.add(t, 1)
+	}
+	ix.statsMu.RUnlock()
+	return sum
 }
 
 func articleFromFields(id string, fields map[string]interface{}) Article {
@@ -338,6 +421,7 @@ func stringField(fields map[string]interface{}, name string) string {
 type Stats struct {
 	Path      string   `json:"path,omitempty"`
 	Documents uint64   `json:"documents"`
+	Shards    int      `json:"shards,omitempty"` // 1 for an index that is not sharded
 	Fields    []string `json:"fields"`
 	SizeBytes int64    `json:"size_bytes"`
 	Analyzer  string   `json:"analyzer"`
@@ -352,25 +436,28 @@ func (ix *Index) Stats() (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	fields, err := ix.bleve.Fields()
-	if err != nil {
-		return Stats{}, fmt.Errorf("list fields: %w", err)
-	}
-	kept := fields[:0]
-	for _, f := range fields {
-		if !strings.HasPrefix(f, "_") && f != fieldHash && f != fieldLens && f != fieldYear && f != fieldMonth {
-			kept = append(kept, f)
+	seen := map[string]bool{}
+	var kept []string
+	for i, b := range ix.shards {
+		fields, err := b.Fields()
+		if err != nil {
+			return Stats{}, fmt.Errorf("list fields of shard %d: %w", i, err)
+		}
+		for _, f := range fields {
+			if !seen[f] && !strings.HasPrefix(f, "_") && f != fieldHash && f != fieldLens && f != fieldYear && f != fieldMonth {
+				seen[f] = true
+				kept = append(kept, f)
+			}
 		}
 	}
 	sort.Strings(kept)
-	st := Stats{Path: ix.path, Documents: n, Fields: kept, Analyzer: ix.bleve.Mapping().AnalyzerNameForPath(FieldBody), AvgTokens: map[string]float64{}}
-	ix.statsMu.RLock()
+	st := Stats{Path: ix.path, Documents: n, Shards: len(ix.shards), Fields: kept, Analyzer: ix.mapping().AnalyzerNameForPath(FieldBody), AvgTokens: map[string]float64{}}
+	totals := ix.sumTotals()
 	for i, f := range scoredFields {
 		if n > 0 {
-			st.AvgTokens[f] = float64(ix.totals[i]) / float64(n)
+			st.AvgTokens[f] = float64(totals[i]) / float64(n)
 		}
 	}
-	ix.statsMu.RUnlock()
 	if ix.path != "" {
 		err := filepath.WalkDir(ix.path, func(_ string, d fs.DirEntry, err error) error {
 			if err != nil {

@@ -2,10 +2,13 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // IngestReport is the outcome of ingesting inputs: counts, every record
@@ -24,6 +27,10 @@ type IngestOptions struct {
 	BatchSize    int            // articles written at once; 0 means DefaultBatchSize
 	MaxBodyBytes int            // longest body indexed; 0 means DefaultMaxBodyBytes
 	Progress     func(done int) // called after each record read, good or bad
+	// Watch, if set, is called after each record read with the records
+	// and the input bytes read so far (uncompressed, as the readers see
+	// them), for progress bars that show a rate and an ETA.
+	Watch func(records int, bytes int64)
 }
 
 // Ingest reads every input path (files, directories, "-") and upserts the
@@ -63,20 +70,88 @@ func (ix *Index) IngestFS(ctx context.Context, fsys fs.FS, root string, progress
 	})
 }
 
+// ingest runs three stages at once: this goroutine reads (readers decode
+// and validate on every core, see orderedMap) and assembles batches; one
+// goroutine prepares them (looks up what is stored and analyzes what is
+// new or changed, on every core); one commits them to bleve in input
+// order, each with its token totals. So analysis of a batch overlaps the
+// writing of the one before it, which bleve does on one core (per shard).
+// At most two batches are held analyzed: the one being written and the
+// next. The first
+// error of any stage cancels the others and is returned; the counts are
+// those of the batches committed before it.
 func (ix *Index) ingest(ctx context.Context, opts IngestOptions, read func(Handlers) error) (IngestReport, error) {
 	var report IngestReport
-	w := ix.NewWriter(opts.BatchSize)
+	size := opts.BatchSize
+	if size <= 0 {
+		size = DefaultBatchSize
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	// A batch waits to be prepared as raw articles; once analyzed (ten
+	// times the memory) it is handed over only when the writer takes it.
+	toPrepare := make(chan *batch, 1)
+	toCommit := make(chan *batch)
+	var stats IngestStats
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		defer close(toCommit)
+		for b := range toPrepare {
+			if err := ix.prepare(ctx, b); err != nil {
+				cancel(err)
+				return
+			}
+			select {
+			case toCommit <- b:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for b := range toCommit {
+			s, err := ix.commit(ctx, b)
+			stats.add(s)
+			if err != nil {
+				cancel(err)
+				return
+			}
+		}
+	}()
+
+	cur := newBatch(size)
+	send := func() error {
+		b := cur
+		cur = newBatch(size)
+		select {
+		case toPrepare <- b:
+			return nil
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
 	done := 0
+	var read64 atomic.Int64
 	tick := func() {
 		done++
 		if opts.Progress != nil {
 			opts.Progress(done)
 		}
+		if opts.Watch != nil {
+			opts.Watch(done, read64.Load())
+		}
 	}
 	err := read(Handlers{
 		Emit: func(r Record) error {
 			tick()
-			return w.Add(ctx, r.Article)
+			cur.add(r.Article)
+			if cur.len() >= size {
+				return send()
+			}
+			return nil
 		},
 		Bad: func(fe *FieldError) {
 			tick()
@@ -86,10 +161,18 @@ func (ix *Index) ingest(ctx context.Context, opts IngestOptions, read func(Handl
 			report.Warnings = append(report.Warnings, fe)
 		},
 		MaxBodyBytes: opts.MaxBodyBytes,
+		BytesRead:    &read64,
 	})
-	if err == nil {
-		err = w.Flush(ctx)
+	if err == nil && cur.len() > 0 {
+		err = send()
 	}
-	report.IngestStats = w.Stats()
+	close(toPrepare)
+	wg.Wait()
+	// A stage that failed stopped the reader with a cancellation; its
+	// own error says what went wrong.
+	if cause := context.Cause(ctx); cause != nil && (err == nil || errors.Is(err, context.Canceled)) {
+		err = cause
+	}
+	report.IngestStats = stats
 	return report, err
 }

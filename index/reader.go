@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -64,11 +65,27 @@ type Record struct {
 // MaxBodyBytes is the largest body accepted; a record with a longer body
 // is skipped and reported, never truncated. 0 means DefaultMaxBodyBytes;
 // Normalize's MaxBodyBytes is the ceiling whatever is set here.
+//
+// BytesRead, if set, counts the bytes read from every input (a reader may
+// read ahead of the records it has handed on).
 type Handlers struct {
 	Emit         func(Record) error
 	Bad          func(*FieldError)
 	Warn         func(*FieldError)
 	MaxBodyBytes int
+	BytesRead    *atomic.Int64
+}
+
+// countingReader adds what it reads to n.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n.Add(int64(k))
+	return k, err
 }
 
 func (h *Handlers) maxBody() int {
@@ -197,6 +214,9 @@ func ReadFile(ctx context.Context, path string, h Handlers) error {
 // ReadStream reads articles in format from r; name is used in errors and,
 // for text, to name the article.
 func ReadStream(ctx context.Context, r io.Reader, name string, format Format, h Handlers) error {
+	if h.BytesRead != nil {
+		r = countingReader{r: r, n: h.BytesRead}
+	}
 	switch format {
 	case FormatJSONLines:
 		return readJSONLines(ctx, r, name, h)
@@ -239,22 +259,36 @@ func (f *fileReader) unknownFields(fields []string, line int) {
 	}
 }
 
-// deliver validates a decoded article and hands it on: a body over the
-// limit is skipped, not cut, and an id read before in the same file is
-// reported (the later record replaces the earlier).
+// deliver validates a decoded article and hands it on (see validate and
+// accept).
 func (f *fileReader) deliver(a Article, line int) error {
-	if n, limit := len(strings.TrimSpace(a.Body)), f.h.maxBody(); n > limit {
-		f.bad(&FieldError{Field: "body", Err: fmt.Errorf("%w: %d bytes, over the limit of %d; record skipped, not truncated", ErrTooLong, n, limit)}, line)
+	if fe := validate(&a, f.h.maxBody()); fe != nil {
+		f.bad(fe, line)
 		return nil
+	}
+	return f.accept(a, line)
+}
+
+// validate checks a decoded article and normalizes it: a body over the
+// limit is refused, not cut. It touches nothing shared, so decode workers
+// run it in parallel.
+func validate(a *Article, maxBody int) *FieldError {
+	if n := len(strings.TrimSpace(a.Body)); n > maxBody {
+		return &FieldError{Field: "body", Err: fmt.Errorf("%w: %d bytes, over the limit of %d; record skipped, not truncated", ErrTooLong, n, maxBody)}
 	}
 	if err := a.Normalize(); err != nil {
 		fe, ok := err.(*FieldError)
 		if !ok {
 			fe = &FieldError{Err: err}
 		}
-		f.bad(fe, line)
-		return nil
+		return fe
 	}
+	return nil
+}
+
+// accept hands on a valid article; an id read before in the same file is
+// reported (the later record replaces the earlier).
+func (f *fileReader) accept(a Article, line int) error {
 	if prev, dup := f.seen[a.ID]; dup {
 		f.h.warn(&FieldError{File: f.name, Line: line, Field: "id", Err: fmt.Errorf("duplicate id %q, replaces line %d", truncate(a.ID, 60), prev)})
 	}
@@ -262,39 +296,83 @@ func (f *fileReader) deliver(a Article, line int) error {
 	return f.h.Emit(Record{Article: a, File: f.name, Line: line})
 }
 
+// rawRecord is one record's bytes and where it starts; tooLong marks a
+// line that was not kept.
+type rawRecord struct {
+	data    []byte
+	line    int
+	tooLong bool
+}
+
+// decoded is a rawRecord decoded and validated: an article, or the error
+// that skips it, and the fields it had that cari ignores.
+type decoded struct {
+	article Article
+	line    int
+	unknown []string
+	err     *FieldError
+}
+
+// decodeRecord decodes and validates one JSON object; decode workers run
+// it in parallel.
+func decodeRecord(r rawRecord, maxBody int) decoded {
+	if r.tooLong {
+		return decoded{line: r.line, err: &FieldError{Err: fmt.Errorf("line longer than %d bytes", MaxLineBytes)}}
+	}
+	a, unknown, fe := decodeJSONArticle(r.data)
+	if fe == nil {
+		fe = validate(&a, maxBody)
+	}
+	return decoded{article: a, line: r.line, unknown: unknown, err: fe}
+}
+
+// take reports what decodeRecord found, in input order.
+func (f *fileReader) take(d decoded) error {
+	f.unknownFields(d.unknown, d.line)
+	if d.err != nil {
+		f.bad(d.err, d.line)
+		return nil
+	}
+	return f.accept(d.article, d.line)
+}
+
+// readJSONLines splits the input into lines here and decodes and
+// validates them on every core (orderedMap), reporting in input order.
 func readJSONLines(ctx context.Context, r io.Reader, name string, h Handlers) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	skipBOM(br)
 	fr := newFileReader(name, &h)
-	line := 0
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		data, err := readLine(br)
-		if len(data) > 0 || err == nil {
-			line++
-		}
-		if errors.Is(err, errLineTooLong) {
-			h.Bad(&FieldError{File: name, Line: line, Err: fmt.Errorf("line longer than %d bytes", MaxLineBytes)})
-			continue
-		}
-		if err != nil && err != io.EOF {
-			return fmt.Errorf("read %s: line %d: %w", name, line, err)
-		}
-		if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 {
-			a, unknown, ferr := decodeJSONArticle(trimmed)
-			fr.unknownFields(unknown, line)
-			if ferr != nil {
-				fr.bad(ferr, line)
-			} else if derr := fr.deliver(a, line); derr != nil {
-				return derr
+	maxBody := h.maxBody()
+	produce := func(ctx context.Context, emit func(rawRecord) error) error {
+		line := 0
+		for {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			data, err := readLine(br)
+			if len(data) > 0 || err == nil {
+				line++
+			}
+			if errors.Is(err, errLineTooLong) {
+				if eerr := emit(rawRecord{line: line, tooLong: true}); eerr != nil {
+					return eerr
+				}
+				continue
+			}
+			if err != nil && err != io.EOF {
+				return fmt.Errorf("read %s: line %d: %w", name, line, err)
+			}
+			if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 {
+				if eerr := emit(rawRecord{data: trimmed, line: line}); eerr != nil {
+					return eerr
+				}
+			}
+			if err == io.EOF {
+				return nil
 			}
 		}
-		if err == io.EOF {
-			return nil
-		}
 	}
+	return orderedMap(ctx, produce, func(r rawRecord) decoded { return decodeRecord(r, maxBody) }, fr.take)
 }
 
 var errLineTooLong = errors.New("line too long")
@@ -337,34 +415,51 @@ func readJSONArray(ctx context.Context, r io.Reader, name string, h Handlers) er
 	data = bytes.TrimPrefix(data, bom)
 	fr := newFileReader(name, &h)
 	dec := json.NewDecoder(bytes.NewReader(data))
-	lineAt := func(off int64) int { return 1 + bytes.Count(data[:off], []byte{'\n'}) }
+	// Offsets only grow, so lines are counted from the last one asked
+	// for, not from the start each time.
+	lastOff, lastLine := int64(0), 1
+	lineAt := func(off int64) int {
+		if off < lastOff {
+			return 1 + bytes.Count(data[:off], []byte{'\n'})
+		}
+		lastLine += bytes.Count(data[lastOff:off], []byte{'\n'})
+		lastOff = off
+		return lastLine
+	}
 	tok, err := dec.Token()
 	if err != nil || tok != json.Delim('[') {
 		h.Bad(&FieldError{File: name, Line: 1, Err: errors.New("not a JSON array of articles (use .jsonl for one object a line)")})
 		return nil
 	}
-	for dec.More() {
-		if err := ctx.Err(); err != nil {
-			return err
+	// A broken element ends the file; it is reported after the elements
+	// before it, in order.
+	var broken *FieldError
+	produce := func(ctx context.Context, emit func(rawRecord) error) error {
+		for dec.More() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			start := dec.InputOffset()
+			for start < int64(len(data)) && strings.IndexByte(" \t\r\n,", data[start]) >= 0 {
+				start++
+			}
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				broken = &FieldError{File: name, Line: lineAt(start), Err: fmt.Errorf("broken JSON: %w; rest of file not read", err)}
+				return nil
+			}
+			if err := emit(rawRecord{data: raw, line: lineAt(start)}); err != nil {
+				return err
+			}
 		}
-		start := dec.InputOffset()
-		for start < int64(len(data)) && strings.IndexByte(" \t\r\n,", data[start]) >= 0 {
-			start++
-		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			h.Bad(&FieldError{File: name, Line: lineAt(start), Err: fmt.Errorf("broken JSON: %w; rest of file not read", err)})
-			return nil
-		}
-		a, unknown, ferr := decodeJSONArticle(raw)
-		fr.unknownFields(unknown, lineAt(start))
-		if ferr != nil {
-			fr.bad(ferr, lineAt(start))
-			continue
-		}
-		if err := fr.deliver(a, lineAt(start)); err != nil {
-			return err
-		}
+		return nil
+	}
+	maxBody := h.maxBody()
+	if err := orderedMap(ctx, produce, func(r rawRecord) decoded { return decodeRecord(r, maxBody) }, fr.take); err != nil {
+		return err
+	}
+	if broken != nil {
+		h.Bad(broken)
 	}
 	return nil
 }
@@ -506,15 +601,17 @@ func readCSV(ctx context.Context, r io.Reader, name string, h Handlers) error {
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				h.Bad(&FieldError{File: name, Line: pe.Line, Err: fmt.Errorf("broken CSV: %w", pe.Err)})
+				h.Bad(&FieldError{File: name, Line: pe.StartLine, Err: fmt.Errorf("broken CSV: %w", pe.Err)})
 				continue
 			}
 			return fmt.Errorf("read %s: %w", name, err)
 		}
+		// Only now: FieldPos panics after a record that failed to parse
+		// (an unclosed quote), which FuzzReadCSV found.
+		line, _ := cr.FieldPos(0)
 		get := func(col string) string {
 			if i, ok := columns[col]; ok && i < len(rec) {
 				return rec[i]
@@ -607,4 +704,49 @@ func textID(path string) string {
 		return ""
 	}
 	return b.String()
+}
+
+// InputSize is the number of bytes Ingest will read from paths: the sizes
+// of the files named and of those a walk of the directories named would
+// read, and of standard input when it is a regular file. It is -1 when a
+// size cannot be known (standard input from a pipe), so that a progress
+// bar shows a rate but no ETA.
+func InputSize(paths []string) int64 {
+	var total int64
+	for _, p := range paths {
+		if p == "-" {
+			info, err := os.Stdin.Stat()
+			if err != nil || !info.Mode().IsRegular() {
+				return -1
+			}
+			total += info.Size()
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			continue // ReadPaths reports it
+		}
+		if !info.IsDir() {
+			total += info.Size()
+			continue
+		}
+		_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil
+			}
+			if path != p && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if _, ok := FormatOf(path); ok && !d.IsDir() {
+				if info, err := d.Info(); err == nil {
+					total += info.Size()
+				}
+			}
+			return nil
+		})
+	}
+	return total
 }

@@ -207,7 +207,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		// Titles keep their stop words; queries drop them, unless they
 		// are all the query has ("siapa dia"): then the titles that hold
 		// them are what can be found.
-		setAnalyzer(full, FieldTitle, ix.bleve.Mapping().AnalyzerNameForPath(FieldBody))
+		setAnalyzer(full, FieldTitle, ix.mapping().AnalyzerNameForPath(FieldBody))
 	}
 	fields := map[string]bool{}
 	queriedFields(full, fields)
@@ -263,6 +263,9 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	res, err := run(req)
 	if err != nil {
 		return nil, err
+	}
+	if r.Sort == SortRelevance {
+		orderTies(res.Hits)
 	}
 	hits := res.Hits
 	if !r.NoHighlight && len(hits) > 0 {

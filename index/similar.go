@@ -148,7 +148,7 @@ func similarQuery(id string, terms []weightedTerm) query.Query {
 // cannot find anything and are left out; the weights are normalized so
 // the strongest is 1, keeping boosts in a readable range.
 func (ix *Index) distinctiveTerms(ctx context.Context, a *Article) ([]weightedTerm, error) {
-	m := ix.bleve.Mapping()
+	m := ix.mapping()
 	tf := map[string]float64{}
 	for _, f := range []struct {
 		field, text string
@@ -168,7 +168,7 @@ func (ix *Index) distinctiveTerms(ctx context.Context, a *Article) ([]weightedTe
 	if len(tf) == 0 {
 		return nil, nil
 	}
-	adv, err := ix.bleve.Advanced()
+	adv, err := ix.shards[0].Advanced()
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,9 @@ func (ix *Index) distinctiveTerms(ctx context.Context, a *Article) ([]weightedTe
 		return nil, err
 	}
 	defer reader.Close()
-	n, err := reader.DocCount()
+	// Counted over every shard: the reader of a shard counts a term's
+	// documents in all of them (shards.go), so n must too.
+	n, err := ix.bleve.DocCount()
 	if err != nil {
 		return nil, err
 	}

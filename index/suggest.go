@@ -152,7 +152,7 @@ func (ix *Index) Suggest(ctx context.Context, q string, size int) ([]Completion,
 // tokenizer is the tokenizer of the body field's analyzer, which splits
 // and normalizes words as the index does, without stemming them.
 func (ix *Index) tokenizer() analysis.Tokenizer {
-	m := ix.bleve.Mapping()
+	m := ix.mapping()
 	if a, ok := m.AnalyzerNamed(m.AnalyzerNameForPath(FieldBody)).(*analysis.DefaultAnalyzer); ok && a.Tokenizer != nil {
 		return a.Tokenizer
 	}
@@ -432,7 +432,7 @@ func (ix *Index) buildVocabulary(ctx context.Context) (*vocabulary, error) {
 // dictionaryCompletions adds to have, up to n, the body dictionary's
 // terms that start with prefix, most frequent first.
 func (ix *Index) dictionaryCompletions(prefix string, n int, have []wordCount) ([]wordCount, error) {
-	dict, err := ix.bleve.FieldDictPrefix(FieldBody, []byte(prefix))
+	dict, err := ix.shards[0].FieldDictPrefix(FieldBody, []byte(prefix))
 	if err != nil {
 		return nil, fmt.Errorf("autocomplete from the dictionary: %w", err)
 	}
@@ -461,7 +461,7 @@ func (ix *Index) dictionaryCompletions(prefix string, n int, have []wordCount) (
 // titleCompletions returns up to n articles whose title has a word
 // starting with prefix and every word of head, best first.
 func (ix *Index) titleCompletions(ctx context.Context, tok analysis.Tokenizer, head, prefix string, words []wordCount, n int) ([]Completion, error) {
-	m := ix.bleve.Mapping()
+	m := ix.mapping()
 	an := m.AnalyzerNamed(m.AnalyzerNameForPath(FieldTitle))
 	if utf8.RuneCountInString(prefix) < titlePrefixMin {
 		return nil, nil

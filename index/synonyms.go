@@ -368,7 +368,7 @@ func builtinSynonymsFor(an analysis.Analyzer) (*Synonyms, error) {
 // textAnalyzer is the analyzer of the body field, which synonym forms and
 // query words go through.
 func (ix *Index) textAnalyzer() analysis.Analyzer {
-	m := ix.bleve.Mapping()
+	m := ix.mapping()
 	return m.AnalyzerNamed(m.AnalyzerNameForPath(FieldBody))
 }
 

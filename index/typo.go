@@ -32,33 +32,41 @@ type unknownWord struct {
 }
 
 // unknownWords analyzes each word of text and returns those whose term is
-// in neither the title nor the body dictionary.
+// in neither the title nor the body dictionary of any shard.
 func (ix *Index) unknownWords(text string) ([]unknownWord, error) {
-	m := ix.bleve.Mapping()
+	m := ix.mapping()
 	an := m.AnalyzerNamed(m.AnalyzerNameForPath(FieldBody))
 	if an == nil {
 		return nil, nil
 	}
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("typo check: %w", err)
-	}
-	reader, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("typo check: %w", err)
-	}
-	defer reader.Close()
-	contains, ok := reader.(bleveindex.IndexReaderContains)
-	if !ok {
-		return nil, nil
-	}
+	var readers []bleveindex.IndexReader
+	defer func() {
+		for _, r := range readers {
+			_ = r.Close()
+		}
+	}()
 	var dicts []bleveindex.FieldDictContains
-	for _, f := range []string{FieldTitle, FieldBody} {
-		d, err := contains.FieldDictContains(f)
+	for _, b := range ix.shards {
+		adv, err := b.Advanced()
 		if err != nil {
 			return nil, fmt.Errorf("typo check: %w", err)
 		}
-		dicts = append(dicts, d)
+		reader, err := adv.Reader()
+		if err != nil {
+			return nil, fmt.Errorf("typo check: %w", err)
+		}
+		readers = append(readers, reader)
+		contains, ok := reader.(bleveindex.IndexReaderContains)
+		if !ok {
+			return nil, nil
+		}
+		for _, f := range []string{FieldTitle, FieldBody} {
+			d, err := contains.FieldDictContains(f)
+			if err != nil {
+				return nil, fmt.Errorf("typo check: %w", err)
+			}
+			dicts = append(dicts, d)
+		}
 	}
 	var out []unknownWord
 	for _, w := range strings.Fields(text) {
@@ -78,30 +86,45 @@ func (ix *Index) unknownWords(text string) ([]unknownWord, error) {
 			continue
 		}
 		u := unknownWord{word: w, term: string(term)}
-		if fz, ok := reader.(bleveindex.IndexReaderFuzzy); ok {
-			u.closest = closestTerm(fz, string(term))
-		}
+		u.closest = closestTerm(readers, string(term))
 		out = append(out, u)
 	}
 	return out, nil
 }
 
 // closestTerm is the body term nearest to term: fewest edits, then most
-// documents.
-func closestTerm(r bleveindex.IndexReaderFuzzy, term string) string {
-	dict, err := r.FieldDictFuzzy(FieldBody, term, fuzzinessFor(term), "")
-	if err != nil {
-		return ""
+// documents (summed over the shards), then the first in byte order, so
+// that the answer does not depend on how articles are sharded.
+func closestTerm(readers []bleveindex.IndexReader, term string) string {
+	type found struct {
+		dist  uint8
+		count uint64
 	}
-	defer dict.Close()
-	best, bestDist, bestCount := "", uint8(255), uint64(0)
-	for {
-		e, err := dict.Next()
-		if err != nil || e == nil {
-			break
+	terms := map[string]found{}
+	for _, r := range readers {
+		fz, ok := r.(bleveindex.IndexReaderFuzzy)
+		if !ok {
+			continue
 		}
-		if e.EditDistance < bestDist || e.EditDistance == bestDist && e.Count > bestCount {
-			best, bestDist, bestCount = e.Term, e.EditDistance, e.Count
+		dict, err := fz.FieldDictFuzzy(FieldBody, term, fuzzinessFor(term), "")
+		if err != nil {
+			continue
+		}
+		for {
+			e, err := dict.Next()
+			if err != nil || e == nil {
+				break
+			}
+			f := terms[e.Term]
+			f.dist, f.count = e.EditDistance, f.count+e.Count
+			terms[e.Term] = f
+		}
+		_ = dict.Close()
+	}
+	best, bestDist, bestCount := "", uint8(255), uint64(0)
+	for t, f := range terms {
+		if f.dist < bestDist || f.dist == bestDist && (f.count > bestCount || f.count == bestCount && t < best) {
+			best, bestDist, bestCount = t, f.dist, f.count
 		}
 	}
 	return best

@@ -2,9 +2,13 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -18,17 +22,201 @@ type IngestStats struct {
 // Total is every article the writer accepted.
 func (s IngestStats) Total() int { return s.Indexed + s.Updated + s.Unchanged }
 
-// DefaultBatchSize is how many articles a Writer sends to bleve at once.
-const DefaultBatchSize = 500
+func (s *IngestStats) add(o IngestStats) {
+	s.Indexed += o.Indexed
+	s.Updated += o.Updated
+	s.Unchanged += o.Unchanged
+}
 
-// Writer upserts articles in batches. It is not safe for concurrent use;
-// the Index under it is.
+// DefaultBatchSize is how many articles a Writer sends to bleve at once.
+// Measured on the 25,401 corpus articles (scripts/bench-ingest.sh, 2
+// cores): see README "Indexing at scale" for the figures behind it.
+const DefaultBatchSize = 1000
+
+// batch is a group of articles on its way to the index: assembled (ids
+// unique, the later of two articles with one id kept), then prepared
+// (looked up and analyzed, which can run while the batch before it is
+// written), then committed.
+type batch struct {
+	articles []Article
+	byID     map[string]int
+	// dups counts articles replaced by a later one with the same id in
+	// this batch; each counts as updated by it.
+	dups int
+
+	// Set by prepare.
+	gen      uint64   // ix.writeGen when existing was looked up
+	sums     []string // each article's checksum
+	existing map[string]storedArticle
+	docs     []*document.Document // nil where the article looked unchanged
+	lens     []tokenCounts
+}
+
+func newBatch(size int) *batch {
+	return &batch{articles: make([]Article, 0, size), byID: make(map[string]int, size)}
+}
+
+// add queues a normalized article; an id already in the batch is replaced.
+func (b *batch) add(a Article) {
+	if i, ok := b.byID[a.ID]; ok {
+		b.articles[i] = a
+		b.dups++
+		return
+	}
+	b.byID[a.ID] = len(b.articles)
+	b.articles = append(b.articles, a)
+}
+
+func (b *batch) len() int { return len(b.articles) }
+
+func (b *batch) ids() []string {
+	ids := make([]string, len(b.articles))
+	for i := range b.articles {
+		ids[i] = b.articles[i].ID
+	}
+	return ids
+}
+
+// prepare looks up the batch's articles and analyzes those that are new or
+// changed, on every core. It takes no lock: commit checks the lookup again
+// if anything was written in between.
+func (ix *Index) prepare(ctx context.Context, b *batch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b.gen = ix.writeGen.Load()
+	existing, err := ix.storedState(ctx, b.ids())
+	if err != nil {
+		return err
+	}
+	b.existing = existing
+	b.sums = make([]string, len(b.articles))
+	var todo []*Article
+	var sums []string
+	var at []int
+	for i := range b.articles {
+		a := &b.articles[i]
+		b.sums[i] = a.checksum()
+		if old, found := existing[a.ID]; found && old.hash == b.sums[i] {
+			continue
+		}
+		todo = append(todo, a)
+		sums = append(sums, b.sums[i])
+		at = append(at, i)
+	}
+	docs, lens, err := ix.analyzeArticles(ctx, todo, sums)
+	if err != nil {
+		return err
+	}
+	b.docs = make([]*document.Document, len(b.articles))
+	b.lens = make([]tokenCounts, len(b.articles))
+	for k, i := range at {
+		b.docs[i], b.lens[i] = docs[k], lens[k]
+	}
+	return nil
+}
+
+// commit writes a prepared batch: the new and changed articles and the
+// token totals they lead to, in one bleve batch per shard, so that each
+// shard's totals on disk always agree with its articles (see bm25.go).
+// The shards' batches are written in parallel: bleve builds a batch's
+// segment on one core, so shards put more cores to work. Writes are
+// serialized; a batch whose lookup another write may have made stale
+// (the one before it in the pipeline, or an API write) is looked up again.
+func (ix *Index) commit(ctx context.Context, b *batch) (IngestStats, error) {
+	stats := IngestStats{Updated: b.dups}
+	if err := ctx.Err(); err != nil {
+		return IngestStats{}, err
+	}
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
+	existing := b.existing
+	if ix.writeGen.Load() != b.gen {
+		var err error
+		if existing, err = ix.storedState(ctx, b.ids()); err != nil {
+			return IngestStats{}, err
+		}
+	}
+	n := len(ix.shards)
+	ix.statsMu.RLock()
+	totals := slices.Clone(ix.totals)
+	ix.statsMu.RUnlock()
+	recount := make([]bool, n)
+	batches := make([]*bleve.Batch, n)
+	for s := range batches {
+		batches[s] = ix.shards[s].NewBatch()
+	}
+	for i := range b.articles {
+		a := &b.articles[i]
+		s := ix.shard(a.ID)
+		old, found := existing[a.ID]
+		switch {
+		case found && old.hash == b.sums[i]:
+			stats.Unchanged++
+			continue
+		case found:
+			stats.Updated++
+			totals[s].add(old.lens, -1)
+			recount[s] = recount[s] || !old.counted
+		default:
+			stats.Indexed++
+		}
+		if b.docs[i] == nil {
+			// Looked unchanged when prepared, and was changed since by
+			// an earlier write of the same id: analyze it now.
+			doc, lens, err := ix.analyzeArticle(a, b.sums[i])
+			if err != nil {
+				return IngestStats{}, fmt.Errorf("index %q: %w", a.ID, err)
+			}
+			b.docs[i], b.lens[i] = doc, lens
+		}
+		totals[s].add(b.lens[i], 1)
+		if err := batches[s].IndexAdvanced(b.docs[i]); err != nil {
+			return IngestStats{}, fmt.Errorf("index %q: %w", a.ID, err)
+		}
+	}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for s, bb := range batches {
+		if bb.Size() == 0 {
+			continue
+		}
+		// Counted before the write: a write that fails may still have
+		// changed what a lookup finds.
+		ix.writeGen.Add(1)
+		saveTotals(bb, totals[s], recount[s])
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := ix.shards[s].Batch(bb); err != nil {
+				errs[s] = fmt.Errorf("write batch of %d articles: %w", bb.Size(), err)
+				return
+			}
+			ix.setTotals(s, totals[s])
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return IngestStats{}, err
+	}
+	for s := range recount {
+		if recount[s] {
+			if err := ix.recountShard(ctx, s); err != nil {
+				return stats, err
+			}
+		}
+	}
+	return stats, nil
+}
+
+// Writer upserts articles in batches, each prepared and written before
+// Add returns; Ingest overlaps the two instead. It is not safe for
+// concurrent use; the Index under it is.
 type Writer struct {
-	ix      *Index
-	size    int
-	pending []Article
-	byID    map[string]int
-	stats   IngestStats
+	ix    *Index
+	size  int
+	cur   *batch
+	stats IngestStats
 }
 
 // NewWriter returns a writer that flushes every batchSize articles
@@ -37,7 +225,7 @@ func (ix *Index) NewWriter(batchSize int) *Writer {
 	if batchSize <= 0 {
 		batchSize = DefaultBatchSize
 	}
-	return &Writer{ix: ix, size: batchSize, byID: make(map[string]int, batchSize)}
+	return &Writer{ix: ix, size: batchSize, cur: newBatch(batchSize)}
 }
 
 // Add queues a normalized article (see Article.Normalize) and flushes when
@@ -46,16 +234,8 @@ func (w *Writer) Add(ctx context.Context, a Article) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if i, ok := w.byID[a.ID]; ok {
-		// The same id twice in one input: the later article wins, and
-		// the earlier counts as updated by it.
-		w.pending[i] = a
-		w.stats.Updated++
-		return nil
-	}
-	w.byID[a.ID] = len(w.pending)
-	w.pending = append(w.pending, a)
-	if len(w.pending) >= w.size {
+	w.cur.add(a)
+	if w.cur.len() >= w.size {
 		return w.Flush(ctx)
 	}
 	return nil
@@ -64,72 +244,17 @@ func (w *Writer) Add(ctx context.Context, a Article) error {
 // Flush writes the queued articles. Articles whose stored checksum matches
 // are left alone, so re-indexing the same files costs one lookup each.
 func (w *Writer) Flush(ctx context.Context) error {
-	if len(w.pending) == 0 {
+	if w.cur.len() == 0 && w.cur.dups == 0 {
 		return nil
 	}
-	if err := ctx.Err(); err != nil {
+	b := w.cur
+	w.cur = newBatch(w.size)
+	if err := w.ix.prepare(ctx, b); err != nil {
 		return err
 	}
-	ix := w.ix
-	ix.writeMu.Lock()
-	defer ix.writeMu.Unlock()
-	ids := make([]string, 0, len(w.pending))
-	for id := range w.byID {
-		ids = append(ids, id)
-	}
-	existing, err := ix.storedState(ctx, ids)
-	if err != nil {
-		return err
-	}
-	ix.statsMu.RLock()
-	totals := ix.totals
-	ix.statsMu.RUnlock()
-	recount := false
-	batch := ix.bleve.NewBatch()
-	var stats IngestStats
-	var toWrite []*Article
-	for i := range w.pending {
-		a := &w.pending[i]
-		old, found := existing[a.ID]
-		switch {
-		case found && old.hash == a.checksum():
-			stats.Unchanged++
-			continue
-		case found:
-			stats.Updated++
-			totals.add(old.lens, -1)
-			recount = recount || !old.counted
-		default:
-			stats.Indexed++
-		}
-		toWrite = append(toWrite, a)
-	}
-	docs, lens, err := ix.analyzeArticles(toWrite)
-	if err != nil {
-		return err
-	}
-	for i, doc := range docs {
-		totals.add(lens[i], 1)
-		if err := batch.IndexAdvanced(doc); err != nil {
-			return fmt.Errorf("index %q: %w", doc.ID(), err)
-		}
-	}
-	if batch.Size() > 0 {
-		saveTotals(batch, totals, recount)
-		if err := ix.bleve.Batch(batch); err != nil {
-			return fmt.Errorf("write batch of %d articles: %w", batch.Size(), err)
-		}
-		ix.setTotals(totals)
-	}
-	w.stats.Indexed += stats.Indexed
-	w.stats.Updated += stats.Updated
-	w.stats.Unchanged += stats.Unchanged
-	w.pending = w.pending[:0]
-	clear(w.byID)
-	if recount {
-		return ix.recountTokenTotals(ctx)
-	}
-	return nil
+	stats, err := w.ix.commit(ctx, b)
+	w.stats.add(stats)
+	return err
 }
 
 // Stats returns what has been flushed so far.
@@ -143,18 +268,29 @@ type storedArticle struct {
 	counted bool // false for an article indexed before counts were kept
 }
 
-// storedState looks up the articles with the given ids that exist.
+// storedState looks up the articles with the given ids that exist, each
+// in its shard.
 func (ix *Index) storedState(ctx context.Context, ids []string) (map[string]storedArticle, error) {
-	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = []string{fieldHash, fieldLens}
-	res, err := ix.bleve.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("look up existing articles: %w", err)
+	byShard := make([][]string, len(ix.shards))
+	for _, id := range ids {
+		s := ix.shard(id)
+		byShard[s] = append(byShard[s], id)
 	}
-	out := make(map[string]storedArticle, len(res.Hits))
-	for _, h := range res.Hits {
-		lens, ok := parseTokenCounts(stringField(h.Fields, fieldLens))
-		out[h.ID] = storedArticle{hash: stringField(h.Fields, fieldHash), lens: lens, counted: ok}
+	out := make(map[string]storedArticle, len(ids))
+	for s, ids := range byShard {
+		if len(ids) == 0 {
+			continue
+		}
+		req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+		req.Fields = []string{fieldHash, fieldLens}
+		res, err := ix.shards[s].SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("look up existing articles: %w", err)
+		}
+		for _, h := range res.Hits {
+			lens, ok := parseTokenCounts(stringField(h.Fields, fieldLens))
+			out[h.ID] = storedArticle{hash: stringField(h.Fields, fieldHash), lens: lens, counted: ok}
+		}
 	}
 	return out, nil
 }

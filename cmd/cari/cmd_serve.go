@@ -8,7 +8,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -63,6 +65,14 @@ requests are refused; the search page itself needs none.
 On SIGINT or SIGTERM the server stops taking connections, lets requests in
 flight finish (for up to 10 seconds) and closes the index.
 
+On SIGHUP it switches to the index now at --index DIR: after
+"cari index --index DIR --rebuild FILES" has swapped a new index in (the
+old one, still open here, set aside as .DIR.old), "kill -HUP PID" makes the
+server open the new index, serve every new request from it, let requests
+in flight finish on the old one, then close the old one and remove it.
+No request fails during the switch; those that arrive while it happens
+wait for it (milliseconds).
+
 --demo indexes the bundled sample articles into a temporary index, so the
 search page works with no setup; the index is removed on exit.`,
 		Example: `  cari serve --demo
@@ -96,27 +106,73 @@ search page works with no setup; the index is removed on exit.`,
 			if err != nil {
 				return err
 			}
-			defer cleanup()
-			if err := o.addSynonyms(ix); err != nil {
+			// Each index served gets the --synonyms files and learns its
+			// autocomplete words in the background (until then it
+			// completes from the index's dictionary).
+			prepare := func(ix *index.Index) error {
+				if err := o.addSynonyms(ix); err != nil {
+					return err
+				}
+				go func() {
+					start := time.Now()
+					if err := ix.PrepareSuggest(ctx); err != nil {
+						log.Warn("autocomplete vocabulary", "err", err)
+						return
+					}
+					log.Info("autocomplete vocabulary ready", "took", time.Since(start).Round(time.Millisecond))
+				}()
+				return nil
+			}
+			if err := prepare(ix); err != nil {
+				cleanup()
 				return err
 			}
-			// Autocomplete learns the written words in the background;
-			// until then it completes from the index's dictionary.
-			go func() {
-				start := time.Now()
-				if err := ix.PrepareSuggest(ctx); err != nil {
-					log.Warn("autocomplete vocabulary", "err", err)
-					return
+			live := &liveIndex{ix: ix, prepare: prepare}
+			defer func() {
+				if demo {
+					cleanup()
+				} else {
+					_ = live.close()
 				}
-				log.Info("autocomplete vocabulary ready", "took", time.Since(start).Round(time.Millisecond))
 			}()
-			handler := server.New(ix, server.Options{Token: token, CORSOrigins: origins, Logger: log})
+			hup := make(chan os.Signal, 1)
+			signal.Notify(hup, syscall.SIGHUP)
+			defer signal.Stop(hup)
+			// The reloader ends before the index is closed (defers run
+			// last first), so a reload never meets a closing index.
+			reloadCtx, stopReload := context.WithCancel(ctx)
+			reloaderDone := make(chan struct{})
+			defer func() {
+				stopReload()
+				<-reloaderDone
+			}()
+			go func() {
+				defer close(reloaderDone)
+				for {
+					select {
+					case <-reloadCtx.Done():
+						return
+					case <-hup:
+					}
+					if demo {
+						log.Warn("SIGHUP ignored: the demo index is not read from a directory")
+						continue
+					}
+					n, err := live.reload(o.index)
+					if err != nil {
+						log.Error("reload failed; still serving the index as it was", "err", err)
+						continue
+					}
+					log.Info("reloaded the index", "path", o.index, "articles", n)
+				}
+			}()
+			handler := server.New(live, server.Options{Token: token, CORSOrigins: origins, Logger: log})
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w", addr, err)
 			}
 			srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
-			fmt.Fprintf(o.stderr, "cari: serving %s on http://%s/\n", describeIndex(ix, demo), ln.Addr())
+			fmt.Fprintf(o.stderr, "cari: serving %s on http://%s/\n", describeIndex(live.current(), demo), ln.Addr())
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
 			select {

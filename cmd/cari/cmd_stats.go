@@ -16,7 +16,7 @@ func newStatsCmd(o *options) *cobra.Command {
 		Short: "describe the index",
 		Long: `Stats prints the number of articles in the index, its fields, its analyzer
 and its size on disk. --json prints the same as an object with the keys
-path, documents, fields, size_bytes and analyzer.`,
+path, documents, shards, fields, size_bytes, analyzer and avg_tokens.`,
 		Example: `  cari stats
   cari stats --index /srv/berita --json`,
 		Args: cobra.NoArgs,
@@ -33,8 +33,8 @@ path, documents, fields, size_bytes and analyzer.`,
 			if asJSON {
 				return printJSON(o.stdout, st)
 			}
-			fmt.Fprintf(o.stdout, "index      %s\narticles   %d\nfields     %s\nanalyzer   %s\nsize       %s\n",
-				st.Path, st.Documents, strings.Join(st.Fields, ", "), st.Analyzer, humanBytes(st.SizeBytes))
+			fmt.Fprintf(o.stdout, "index      %s\narticles   %d\nshards     %d\nfields     %s\nanalyzer   %s\nsize       %s\n",
+				st.Path, st.Documents, st.Shards, strings.Join(st.Fields, ", "), st.Analyzer, humanBytes(st.SizeBytes))
 			return nil
 		},
 	}

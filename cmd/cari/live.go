@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sync"
+
+	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari/server"
+)
+
+// liveIndex is the index a server answers from, which a reload replaces
+// while the server runs (cari index --rebuild, then SIGHUP). Every request
+// holds a read lock for as long as it uses the index, and a reload takes
+// the write lock only to swap the pointer: requests in flight finish on the
+// old index before it is closed, and requests that arrive meanwhile wait
+// for the swap instead of failing.
+type liveIndex struct {
+	mu sync.RWMutex
+	ix *index.Index
+	// prepare readies an index before it is served (synonyms,
+	// autocomplete).
+	prepare func(*index.Index) error
+}
+
+var _ server.Backend = (*liveIndex)(nil)
+
+func (l *liveIndex) Search(ctx context.Context, r index.Request) (*index.Result, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.ix.Search(ctx, r)
+}
+
+func (l *liveIndex) Article(ctx context.Context, id string) (*index.Article, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.ix.Article(ctx, id)
+}
+
+func (l *liveIndex) Upsert(ctx context.Context, articles []index.Article) (index.IngestStats, []*index.FieldError, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.ix.Upsert(ctx, articles)
+}
+
+func (l *liveIndex) Delete(ctx context.Context, id string) error {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.ix.Delete(ctx, id)
+}
+
+func (l *liveIndex) Similar(ctx context.Context, id string, size int) (*index.Result, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.ix.Similar(ctx, id, size)
+}
+
+func (l *liveIndex) Suggest(ctx context.Context, q string, size int) ([]index.Completion, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.ix.Suggest(ctx, q, size)
+}
+
+func (l *liveIndex) Stats() (index.Stats, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.ix.Stats()
+}
+
+func (l *liveIndex) current() *index.Index {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.ix
+}
+
+// close closes the index being served.
+func (l *liveIndex) close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.ix.Close()
+}
+
+// reload opens the index now at path (the one a rebuild swapped in), makes
+// it the one served, closes the old one once no request uses it, and
+// removes the old one's directory if a rebuild set it aside. It returns
+// the article count of the index now served.
+func (l *liveIndex) reload(path string) (uint64, error) {
+	next, err := index.Open(path)
+	if errors.Is(err, index.ErrLocked) {
+		return 0, fmt.Errorf("reload %s: this server already serves the index there; rebuild it first (cari index --rebuild): %w", path, err)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("reload: %w", err)
+	}
+	if l.prepare != nil {
+		if err := l.prepare(next); err != nil {
+			_ = next.Close()
+			return 0, fmt.Errorf("reload: %w", err)
+		}
+	}
+	l.mu.Lock()
+	old := l.ix
+	l.ix = next
+	l.mu.Unlock()
+	if err := old.Close(); err != nil {
+		return 0, fmt.Errorf("reload: close the old index: %w", err)
+	}
+	if dir := index.OldDir(path); dir != "" {
+		if _, err := os.Stat(dir); err == nil {
+			if err := os.RemoveAll(dir); err != nil {
+				return 0, fmt.Errorf("reload: remove the old index: %w", err)
+			}
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return 0, fmt.Errorf("reload: %w", err)
+		}
+	}
+	return next.Count()
+}

@@ -1,0 +1,77 @@
+package index
+
+import (
+	"bytes"
+	"context"
+	"testing"
+)
+
+// fuzzReader reads data in format and checks what any input must give:
+// no error (bad input is reported record by record, never fatal), every
+// report with the file name and a line within the input, records and
+// reports in input order (decoding runs in parallel; order must not
+// suffer), and every record valid (checkRecord).
+func fuzzReader(t *testing.T, data []byte, name string, format Format) {
+	lines := 1 + bytes.Count(data, []byte{'\n'})
+	last := 0
+	at := func(what string, file string, line int) {
+		if file != name || line < 1 || line > lines {
+			t.Fatalf("%s at %s:%d; the input is %s, %d lines", what, file, line, name, lines)
+		}
+		if line < last {
+			t.Fatalf("%s at line %d after one at line %d", what, line, last)
+		}
+		last = line
+	}
+	err := ReadStream(context.Background(), bytes.NewReader(data), name, format, Handlers{
+		Emit: func(r Record) error {
+			at("record", r.File, r.Line)
+			return checkRecord(t, r)
+		},
+		Bad: func(fe *FieldError) {
+			if fe.Err == nil {
+				t.Fatalf("report without a reason: %+v", fe)
+			}
+			at("skipped record", fe.File, fe.Line)
+		},
+		Warn: func(fe *FieldError) {
+			if fe.File != name || fe.Line < 1 || fe.Line > lines {
+				t.Fatalf("warning at %s:%d; the input is %s, %d lines", fe.File, fe.Line, name, lines)
+			}
+		},
+	})
+	if err != nil {
+		t.Fatalf("ReadStream: %v", err)
+	}
+}
+
+func FuzzReadJSONArray(f *testing.F) {
+	for _, s := range []string{
+		`[{"id":"a","body":"isi"}]`,
+		"[\n {\"id\":1,\"title\":\"t\",\"text\":\"isi\",\"date\":\"14/08/2023\",\"tags\":\"a,b\"},\n {\"body\":\"\"}\n]",
+		`[{"id":"a","body":"satu"},{"id":"a","body":"dua","x":1}]`,
+		`[1, "x", null, {"body": 2}]`, `[{"body":"\ud800"}]`, "[{\"body\":\"a\xffb\"}]",
+		"\ufeff[{\"body\":\"bom\"}]", `[{"body":"x"},`, `{"body":"bukan larik"}`, `[`, ``,
+		"[{\"published\":\"14 Agustus 2023\",\"body\":\"x\"},\r\n{\"published\":\"Mon, 14 Aug 2023 10:00:00 GMT\",\"body\":\"y\"}]",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzReader(t, data, "fuzz.json", FormatJSONArray)
+	})
+}
+
+func FuzzReadCSV(f *testing.F) {
+	for _, s := range []string{
+		"id,title,body\na,Judul,Isi berita\n",
+		"\ufeffid,text,date,tags,extra\n1,\"isi, dengan koma\",14/08/2023,a;b,x\n2,\"baris\nkedua\",2023-02-30,,\n",
+		"title,body\r\nJudul,Isi\r\n,\r\n",
+		"id,body\na,satu\na,dua\n", "id,title\na,b\n", "body\n\"tak ditutup\n", "body\na\xffb\n",
+		"body,body\nx,y\n", "", "\n", "id,body,published\n1,x,kemarin\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzReader(t, data, "fuzz.csv", FormatCSV)
+	})
+}

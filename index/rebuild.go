@@ -1,0 +1,159 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// ShardCount is the number of shards of the index at path: 1 for an index
+// that is not sharded, 0 when there is no index.
+func ShardCount(path string) (int, error) {
+	n, err := readShardCount(path)
+	if err != nil || n > 0 {
+		return n, err
+	}
+	if isIndexDir(path) {
+		return 1, nil
+	}
+	return 0, nil
+}
+
+// RebuildResult says where a rebuild left the index it replaced.
+type RebuildResult struct {
+	// OldKept is the directory the replaced index was moved to when a
+	// running server still held it open (OldDir); empty when it was
+	// removed, or there was none.
+	OldKept string
+}
+
+// OldDir is where Rebuild moves the index it replaces at path while a
+// server may still hold it: a hidden sibling, .NAME.old.
+func OldDir(path string) string {
+	clean := filepath.Clean(path)
+	return filepath.Join(filepath.Dir(clean), "."+filepath.Base(clean)+".old")
+}
+
+// Rebuild makes a new index with opts in a hidden directory beside path,
+// lets fill write into it, and swaps it in for the index at path in one
+// atomic rename exchange, so that path holds the old index or the new one
+// and never a half-built one; a fill that fails (or a crash) leaves the
+// old index untouched and at worst a stale .NAME.rebuild-* directory. The
+// old index is then removed, unless a process (a running server) still
+// holds it: it is kept in OldDir(path) for that process to remove once it
+// has switched (see the server's reload). path may also hold nothing yet.
+func Rebuild(ctx context.Context, path string, opts Options, fill func(*Index) error) (RebuildResult, error) {
+	var res RebuildResult
+	path = filepath.Clean(path)
+	if entries, err := os.ReadDir(path); err == nil && len(entries) > 0 && !isIndexDir(path) {
+		return res, fmt.Errorf("%w: %s holds other files; rebuild replaces only a cari index", ErrNotCariIndex, path)
+	}
+	old := OldDir(path)
+	if _, err := os.Stat(old); err == nil {
+		// Left by an earlier rebuild whose server has not switched yet
+		// (it would lose its index) or that crashed (then it is free).
+		if inUse(old) {
+			return res, fmt.Errorf("%s, the index an earlier rebuild replaced, is still in use: send the server that holds it SIGHUP first", old)
+		}
+		if err := os.RemoveAll(old); err != nil {
+			return res, fmt.Errorf("remove %s: %w", old, err)
+		}
+	}
+	parent := filepath.Dir(path)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return res, err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(path)+".rebuild-")
+	if err != nil {
+		return res, err
+	}
+	if info, err := os.Stat(path); err == nil {
+		_ = os.Chmod(tmp, info.Mode().Perm()) // the new index is readable by whom the old one was
+	}
+	swapped := false
+	defer func() {
+		if !swapped {
+			_ = os.RemoveAll(tmp)
+		}
+	}()
+	ix, err := Create(tmp, opts)
+	if err != nil {
+		return res, err
+	}
+	if err := fill(ix); err != nil {
+		_ = ix.Close()
+		return res, err
+	}
+	if err := ix.Close(); err != nil {
+		return res, err
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	// Whether a server holds the old index is known before the swap; a
+	// server that starts in between opens the new one.
+	held := isIndexDir(path) && inUse(path)
+	if err := syncDir(tmp); err != nil {
+		return res, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if err := os.Rename(tmp, path); err != nil {
+			return res, err
+		}
+		swapped = true
+		return res, syncDir(parent)
+	}
+	if err := exchange(tmp, path); err != nil {
+		return res, fmt.Errorf("swap in the new index: %w", err)
+	}
+	swapped = true
+	// tmp now holds the old index.
+	if err := os.Rename(tmp, old); err != nil {
+		return res, fmt.Errorf("set the old index aside: %w", err)
+	}
+	if err := syncDir(parent); err != nil {
+		return res, err
+	}
+	if held {
+		res.OldKept = old
+		return res, nil
+	}
+	if err := os.RemoveAll(old); err != nil {
+		return res, fmt.Errorf("remove the old index: %w", err)
+	}
+	return res, nil
+}
+
+// exchange swaps two directories atomically where the system can (Linux's
+// renameat2 with RENAME_EXCHANGE); elsewhere b is moved aside and a put in
+// its place, leaving a moment in which b's path holds nothing (never a
+// partial index).
+func exchange(a, b string) error {
+	err := renameExchange(a, b)
+	if err == nil || !errors.Is(err, errors.ErrUnsupported) {
+		return err
+	}
+	aside := b + ".swap"
+	if err := os.Rename(b, aside); err != nil {
+		return err
+	}
+	if err := os.Rename(a, b); err != nil {
+		_ = os.Rename(aside, b)
+		return err
+	}
+	return os.Rename(aside, a)
+}
+
+// inUse reports whether another process holds the index at dir open: one
+// that cannot be opened for the lock.
+func inUse(dir string) bool {
+	ix, err := Open(dir)
+	if err != nil {
+		return errors.Is(err, ErrLocked)
+	}
+	_ = ix.Close()
+	return false
+}
