@@ -26,6 +26,9 @@ var shardQueries = []Request{
 	{Query: "banjir rumah warga"}, {Query: "presiden menteri"}, {Query: "Apa itu C++?", Plain: true},
 	{Query: "indonesia", Sources: []string{"kabarnusantara.id"}},
 	{Query: "indonesia", Size: 20, Page: 2},
+	// Names (synonyms), stop words only, recency.
+	{Query: "KPK vonis bupati"}, {Query: "Amerika Serikat peretasan"}, {Query: "RRT"}, {Query: "title:rrt"},
+	{Query: "masih dengan"}, {Query: "ekonomi", Recent: true},
 }
 
 func sampleIndexWithShards(t *testing.T, shards int) *Index {
@@ -176,5 +179,49 @@ func TestShardedWrites(t *testing.T) {
 	r, err := ix.Search(ctx, Request{Query: "gempa"})
 	if err != nil || len(r.Hits) != 1 || r.Hits[0].ID != "c" {
 		t.Fatalf("search after reopening: %+v %v", r, err)
+	}
+}
+
+// TestShardsRelatedAndSuggest checks that related articles and
+// completions are the same from 3 shards as from one index.
+func TestShardsRelatedAndSuggest(t *testing.T) {
+	ctx := context.Background()
+	one := sampleIndexWithShards(t, 1)
+	three := sampleIndexWithShards(t, 3)
+	for _, id := range []string{"kn-2023-001", "kn-2023-002", "wh-2023-001", "banjir-demak"} {
+		r1, err := one.Similar(ctx, id, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r3, err := three.Similar(ctx, id, 5)
+		if err != nil {
+			t.Fatalf("%s over 3 shards: %v", id, err)
+		}
+		if len(r1.Hits) == 0 || len(r1.Hits) != len(r3.Hits) {
+			t.Fatalf("%s: %d related from one index, %d from 3 shards", id, len(r1.Hits), len(r3.Hits))
+		}
+		for i := range r1.Hits {
+			if r1.Hits[i].ID != r3.Hits[i].ID {
+				t.Errorf("%s related #%d: %s from one index, %s from 3 shards", id, i+1, r1.Hits[i].ID, r3.Hits[i].ID)
+			}
+		}
+	}
+	for _, s := range []*Index{one, three} {
+		if err := s.PrepareSuggest(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{"multip", "kerja sa", "pert", "ban"} {
+		c1, err := one.Suggest(ctx, q, 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c3, err := three.Suggest(ctx, q, 8)
+		if err != nil {
+			t.Fatalf("%q over 3 shards: %v", q, err)
+		}
+		if len(c1) == 0 || !slices.Equal(c1, c3) {
+			t.Errorf("%q: %v from one index, %v from 3 shards", q, c1, c3)
+		}
 	}
 }

@@ -229,7 +229,9 @@ func (ix *Index) distinctiveTerms(ctx context.Context, a *Article) ([]weightedTe
 func docFreq(ctx context.Context, r bleveindex.IndexReader, term string) (uint64, error) {
 	var best uint64
 	for _, field := range []string{FieldBody, FieldTitle} {
-		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+		// With frequencies asked for, a shard's reader counts the
+		// documents of every shard (shards.go).
+		tfr, err := r.TermFieldReader(ctx, []byte(term), field, true, false, false)
 		if err != nil {
 			return 0, fmt.Errorf("document frequency of %q in %s: %w", term, field, err)
 		}
