@@ -66,7 +66,7 @@ const (
 )
 
 // TitleBoost weighs a match in the title against one in the body.
-const TitleBoost = 2.0
+const TitleBoost = 1.0
 
 // PhraseBoost weighs the extra clause that rewards a multi-word query
 // found as a phrase. Measured with cari eval: 0 → 1 moves MRR@10 from
@@ -198,7 +198,7 @@ var errQuery = errors.New("the query cannot run")
 
 // search runs a normalized request.
 func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
-	full, unknown, withSynonyms, err := ix.buildQuery(r)
+	full, unknown, withSynonyms, err := ix.buildQuery(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -397,7 +397,7 @@ func isQueryError(err error) bool {
 // body, with filters that narrow without changing scores. Text that is not
 // valid query syntax is searched as plain words. It also returns the query
 // words the index does not know, for the suggestion.
-func (ix *Index) buildQuery(r Request) (q query.Query, unknown []unknownWord, withSynonyms bool, err error) {
+func (ix *Index) buildQuery(ctx context.Context, r Request) (q query.Query, unknown []unknownWord, withSynonyms bool, err error) {
 	var text query.Query
 	var should []query.Query
 	plain := r.Plain || !hasSyntax(r.Query)
@@ -414,7 +414,7 @@ func (ix *Index) buildQuery(r Request) (q query.Query, unknown []unknownWord, wi
 		withSynonyms = !plain
 	}
 	if r.Query != "" && plain {
-		if unknown, err = ix.unknownWords(r.Query); err != nil {
+		if unknown, err = ix.unknownWords(ctx, r.Query); err != nil {
 			return nil, nil, false, err
 		}
 		syn, err := ix.synonymList()

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -32,8 +33,13 @@ type unknownWord struct {
 }
 
 // unknownWords analyzes each word of text and returns those whose term is
-// in neither the title nor the body dictionary of any shard.
-func (ix *Index) unknownWords(text string) ([]unknownWord, error) {
+// in neither the title nor the body dictionary of any shard, and those
+// that look like a misspelling the corpus itself holds: a word in at most
+// rareDocs articles with a neighbour, within the same edits, in many more
+// (a corpus of news holds "pertahnan" once, beside "pertahanan" in
+// thousands). A rare word with no such neighbour, a name say, stays
+// known.
+func (ix *Index) unknownWords(ctx context.Context, text string) ([]unknownWord, error) {
 	m := ix.mapping()
 	an := m.AnalyzerNamed(m.AnalyzerNameForPath(FieldBody))
 	if an == nil {
@@ -82,64 +88,141 @@ func (ix *Index) unknownWords(text string) ([]unknownWord, error) {
 				break
 			}
 		}
-		if known {
-			continue
-		}
 		u := unknownWord{word: w, term: string(term)}
-		u.closest = closestTerm(readers, string(term))
+		var err error
+		if known {
+			var n uint64
+			if n, err = bodyDocs(ctx, readers[0], string(term)); err != nil {
+				return nil, fmt.Errorf("typo check: %w", err)
+			}
+			if n > rareDocs {
+				continue
+			}
+			if u.closest, err = frequentNeighbour(ctx, readers[0], string(term), max(neighbourMin, neighbourRatio*n)); err != nil {
+				return nil, fmt.Errorf("typo check: %w", err)
+			}
+			if u.closest == "" {
+				continue
+			}
+		} else if u.closest, err = closestTerm(ctx, readers[0], string(term)); err != nil {
+			return nil, fmt.Errorf("typo check: %w", err)
+		}
 		out = append(out, u)
 	}
 	return out, nil
 }
 
-// closestTerm is the body term nearest to term: fewest edits, then most
-// documents (summed over the shards), then the first in byte order, so
-// that the answer does not depend on how articles are sharded.
-func closestTerm(readers []bleveindex.IndexReader, term string) string {
-	type found struct {
-		dist  uint8
-		count uint64
+// A known word in at most rareDocs articles is suspect when a word within
+// its edit distance is in neighbourRatio times as many, and at least
+// neighbourMin.
+const (
+	rareDocs       = 2
+	neighbourRatio = 50
+	neighbourMin   = 20
+)
+
+// bodyDocs is how many articles hold term in their body, over every shard
+// (a shard's reader counts them all when asked for frequencies).
+func bodyDocs(ctx context.Context, r bleveindex.IndexReader, term string) (uint64, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), FieldBody, true, false, false)
+	if err != nil {
+		return 0, err
 	}
-	terms := map[string]found{}
-	for _, r := range readers {
-		fz, ok := r.(bleveindex.IndexReaderFuzzy)
-		if !ok {
-			continue
-		}
-		dict, err := fz.FieldDictFuzzy(FieldBody, term, fuzzinessFor(term), "")
-		if err != nil {
-			continue
-		}
-		for {
-			e, err := dict.Next()
-			if err != nil || e == nil {
-				break
-			}
-			f := terms[e.Term]
-			f.dist, f.count = e.EditDistance, f.count+e.Count
-			terms[e.Term] = f
-		}
-		_ = dict.Close()
-	}
-	best, bestDist, bestCount := "", uint8(255), uint64(0)
-	for t, f := range terms {
-		if f.dist < bestDist || f.dist == bestDist && (f.count > bestCount || f.count == bestCount && t < best) {
-			best, bestDist, bestCount = t, f.dist, f.count
-		}
-	}
-	return best
+	defer tfr.Close()
+	return tfr.Count(), nil
 }
 
-// fuzzyClauses matches each unknown word fuzzily in title and body.
+
+// neighbours are the body terms within term's edit distance, with their
+// edits and how many articles hold each. bleve's fuzzy dictionary does
+// not count documents (its counts are 0), so each is counted; one shard's
+// reader sees every shard's terms and counts (shards.go).
+func neighbours(ctx context.Context, r bleveindex.IndexReader, term string) (map[string]neighbour, error) {
+	fz, ok := r.(bleveindex.IndexReaderFuzzy)
+	if !ok {
+		return nil, nil
+	}
+	dict, err := fz.FieldDictFuzzy(FieldBody, term, fuzzinessFor(term), "")
+	if err != nil {
+		return nil, err
+	}
+	defer dict.Close()
+	out := map[string]neighbour{}
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e == nil {
+			break
+		}
+		out[e.Term] = neighbour{edits: e.EditDistance}
+	}
+	for t, n := range out {
+		if n.docs, err = bodyDocs(ctx, r, t); err != nil {
+			return nil, err
+		}
+		out[t] = n
+	}
+	return out, nil
+}
+
+type neighbour struct {
+	edits uint8
+	docs  uint64
+}
+
+// closestTerm is the body term nearest to term: fewest edits, then most
+// articles, then the first in byte order, so that the answer does not
+// depend on how articles are sharded.
+func closestTerm(ctx context.Context, r bleveindex.IndexReader, term string) (string, error) {
+	near, err := neighbours(ctx, r, term)
+	if err != nil {
+		return "", err
+	}
+	best, bestEdits, bestDocs := "", uint8(255), uint64(0)
+	for t, n := range near {
+		if n.edits < bestEdits || n.edits == bestEdits && (n.docs > bestDocs || n.docs == bestDocs && t < best) {
+			best, bestEdits, bestDocs = t, n.edits, n.docs
+		}
+	}
+	return best, nil
+}
+
+// frequentNeighbour is the body term other than term, within its edit
+// distance, in the most articles, if in at least min of them.
+func frequentNeighbour(ctx context.Context, r bleveindex.IndexReader, term string, min uint64) (string, error) {
+	near, err := neighbours(ctx, r, term)
+	if err != nil {
+		return "", err
+	}
+	best, bestDocs := "", uint64(0)
+	for t, n := range near {
+		if t != term && (n.docs > bestDocs || n.docs == bestDocs && t < best) {
+			best, bestDocs = t, n.docs
+		}
+	}
+	if bestDocs < min {
+		return "", nil
+	}
+	return best, nil
+}
+
+// fuzzyClauses matches each unknown word fuzzily in title and body, and
+// its closest known word besides: of all the near spellings, the articles
+// with the word the index knows best ("banjir" for "banjr") rank first,
+// not those with a rare name one edit away ("Banur"), which the rarity
+// alone would put on top.
 func fuzzyClauses(unknown []unknownWord) []query.Query {
 	var out []query.Query
 	for _, u := range unknown {
 		if u.closest == "" {
 			continue
 		}
-		q := query.NewMatchQuery(u.word)
-		q.SetFuzziness(fuzzinessFor(u.term))
-		out = append(out, overTextFields(q))
+		fuzzy := query.NewMatchQuery(u.word)
+		fuzzy.SetFuzziness(fuzzinessFor(u.term))
+		closest := query.NewTermQuery(u.closest)
+		out = append(out, query.NewDisjunctionQuery([]query.Query{overTextFields(closest), overTextFields(fuzzy)}))
 	}
 	return out
 }
