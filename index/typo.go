@@ -132,7 +132,6 @@ func bodyDocs(ctx context.Context, r bleveindex.IndexReader, term string) (uint6
 	return tfr.Count(), nil
 }
 
-
 // neighbours are the body terms within term's edit distance, with their
 // edits and how many articles hold each. bleve's fuzzy dictionary does
 // not count documents (its counts are 0), so each is counted; one shard's
