@@ -158,6 +158,22 @@ func TestSearchPageInBrowser(t *testing.T) {
 		t.Errorf("summary shows %d results, want 2", n)
 	}
 
+	// Related articles open under a hit: another article, not itself.
+	steps(chromedp.Click(`#results li.hit .related-toggle`))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('#results li.hit:first-child .related li a').length > 0`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("browser: related articles never appeared: %v", err)
+	}
+	if related := read(chromedp.Text(`#results li.hit:first-child .related li a`)); related == "" || strings.Contains(related, "Moskow") {
+		t.Errorf("first related article %q: want another article than the hit itself", related)
+	}
+
+	// Typing offers completions from /api/suggest in the box's list.
+	eval(`(document.getElementById('q').select(), 1)`)
+	steps(chromedp.SendKeys(`#q`, "multip"))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll('#completions option')].some(o => o.value.toLowerCase().startsWith('multipolar'))`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("browser: no completion multipolar… for multip: %v", err)
+	}
+
 	// A source facet narrows the hits to that source, and the summary
 	// counts as many as the facet said. The second source is taken, so
 	// the count differs from the total.

@@ -19,6 +19,35 @@
   let state = readState();
   let inflight = null;
 
+  // Autocomplete: the box's datalist holds /api/suggest's completions for
+  // what is typed, asked for once typing pauses.
+  const completions = $('completions');
+  let suggestTimer = 0, suggestInflight = null;
+  input.addEventListener('input', () => {
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(async () => {
+      const q = input.value;
+      if (suggestInflight) suggestInflight.abort();
+      if (q.trim().length < 2) {
+        completions.replaceChildren();
+        return;
+      }
+      suggestInflight = new AbortController();
+      try {
+        const resp = await fetch('/api/suggest?' + new URLSearchParams({ q, size: '8' }).toString(), { signal: suggestInflight.signal, headers: { Accept: 'application/json' } });
+        if (!resp.ok) return;
+        const body = await resp.json();
+        completions.replaceChildren(...(body.completions || []).map((c) => {
+          const o = document.createElement('option');
+          o.value = c.text;
+          return o;
+        }));
+      } catch (e) {
+        // A failed completion is no error worth showing: searching works.
+      }
+    }, 150);
+  });
+
   function readState() {
     const p = new URLSearchParams(location.search);
     return {
@@ -139,8 +168,53 @@
     (hit.tags || []).forEach((t) => meta.append(el('span', 'tag', t)));
     const snip = el('p', 'snippet');
     snip.append(marked(hit.snippet || ''));
-    li.append(h, meta, snip);
+    li.append(h, meta, snip, relatedToggle(hit));
     return li;
+  }
+
+  // relatedToggle is a button that shows, under a hit, the articles most
+  // like it (/api/articles/{id}/similar), fetched when first asked for.
+  function relatedToggle(hit) {
+    const box = el('div', 'related');
+    const b = el('button', 'link related-toggle', 'Artikel terkait');
+    b.type = 'button';
+    b.setAttribute('aria-expanded', 'false');
+    const list = el('ul');
+    list.hidden = true;
+    let fetched = false;
+    b.addEventListener('click', async () => {
+      const open = list.hidden;
+      list.hidden = !open;
+      b.setAttribute('aria-expanded', String(open));
+      if (!open || fetched) return;
+      fetched = true;
+      list.replaceChildren(el('li', '', 'Memuat…'));
+      try {
+        const resp = await fetch('/api/articles/' + encodeURIComponent(hit.id) + '/similar?size=3', { headers: { Accept: 'application/json' } });
+        const body = await resp.json();
+        if (!resp.ok) throw new Error(body && body.error ? body.error.message : resp.statusText);
+        list.replaceChildren(...(body.hits.length ? body.hits.map((r) => {
+          const li = el('li');
+          const a = el('a');
+          a.append(marked(r.title || r.id));
+          if (isWebURL(r.url)) {
+            a.href = r.url;
+            a.rel = 'noopener noreferrer';
+          } else {
+            // No address: search the title as a phrase.
+            a.href = '?' + new URLSearchParams({ q: '"' + a.textContent + '"' }).toString();
+          }
+          li.append(a);
+          if (r.published) li.append(' ', el('time', '', formatDate(r.published)));
+          return li;
+        }) : [el('li', '', 'Tidak ada artikel terkait.')]));
+      } catch (e) {
+        fetched = false;
+        list.replaceChildren(el('li', 'error', 'Artikel terkait tidak dapat dimuat.'));
+      }
+    });
+    box.append(b, list);
+    return box;
   }
 
   function filtered() {
