@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,6 +15,7 @@ import (
 
 func newEvalCmd(o *options) *cobra.Command {
 	var (
+		leadAsTitle                             bool
 		docs, queries, qrels, run, analyzerName string
 		splits                                  []string
 		asJSON                                  bool
@@ -27,7 +30,9 @@ relevant document.
 Files: --docs is JSON Lines (id, and body or text); --queries is
 qid<TAB>split<TAB>question; --qrels is TREC qrels ("qid 0 docid 1").
 Given --index DIR, eval evaluates that existing index instead of --docs.
---run writes the ranking as a TREC run file.`,
+--run writes the ranking as a TREC run file. --lead-as-title splits each
+document's first sentence off as its title, a stand-in for titles when
+weighing them (the question sets have none).`,
 		Example: `  cari eval --docs ../shared/eval/facqa/passages.jsonl \
             --queries ../shared/eval/facqa/queries.tsv \
             --qrels ../shared/eval/facqa/qrels.txt
@@ -69,7 +74,13 @@ Given --index DIR, eval evaluates that existing index instead of --docs.
 				return err
 			}
 			start := time.Now()
-			if !useIndex {
+			if !useIndex && leadAsTitle {
+				n, err := ingestLeadAsTitle(ctx, ix, docs, o)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(o.stderr, "indexed %d documents, each with its first sentence as title, in %s\n", n, time.Since(start).Round(time.Millisecond))
+			} else if !useIndex {
 				report, err := ix.Ingest(ctx, []string{docs}, 0, nil)
 				if err != nil {
 					return err
@@ -120,5 +131,45 @@ Given --index DIR, eval evaluates that existing index instead of --docs.
 	f.StringVar(&analyzerName, "analyzer", "", `analyzer: "id" (default) or "standard"`)
 	f.StringSliceVar(&splits, "split", nil, "only questions of these splits (e.g. train,valid)")
 	f.BoolVar(&asJSON, "json", false, "print the figures as JSON")
+	f.BoolVar(&leadAsTitle, "lead-as-title", false, "split each document's first sentence off as its title (the question sets have no titles; this stands in for them when weighing titles)")
 	return cmd
+}
+
+// ingestLeadAsTitle indexes the documents of path with each one's first
+// sentence as its title and the rest as its body, and returns how many.
+func ingestLeadAsTitle(ctx context.Context, ix *index.Index, path string, o *options) (int, error) {
+	var batch []index.Article
+	n := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if _, bad, err := ix.Upsert(ctx, batch); err != nil {
+			return err
+		} else if len(bad) > 0 {
+			return bad[0]
+		}
+		n += len(batch)
+		batch = batch[:0]
+		return nil
+	}
+	err := index.ReadPaths(ctx, []string{path}, index.Handlers{
+		Emit: func(rec index.Record) error {
+			a := rec.Article
+			lead := index.LeadSentence(a.Body)
+			if rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(a.Body), lead)); rest != "" && !strings.HasSuffix(lead, "…") {
+				a.Title, a.Body = lead, rest
+			}
+			batch = append(batch, a)
+			if len(batch) == 500 {
+				return flush()
+			}
+			return nil
+		},
+		Bad: func(fe *index.FieldError) { fmt.Fprintf(o.stderr, "skipped: %v\n", fe) },
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, flush()
 }
