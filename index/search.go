@@ -417,30 +417,34 @@ func (ix *Index) buildQuery(ctx context.Context, r Request) (q query.Query, unkn
 		withSynonyms = !plain
 	}
 	if r.Query != "" && plain {
-		if unknown, err = ix.unknownWords(ctx, r.Query); err != nil {
-			return nil, nil, false, err
-		}
 		syn, err := ix.synonymList()
 		if err != nil {
 			return nil, nil, false, err
 		}
-		// Unknown words also match their near spellings, and names match
-		// their other names; known words keep their exact matches and so
-		// their rank.
 		terms := ix.queryTerms(r.Query)
 		x := syn.expand(terms)
+		// What people type into a search box, up to AllWordsMax words,
+		// is read generously: synonyms, rare words checked for typos,
+		// the nearest known word of a misspelt one. A longer query, a
+		// question or a passage, is searched by its own words: on the
+		// question sets every such help measured worse, since each
+		// favours the articles that happen to use another word (FacQA
+		// MRR@10 .8147 → .8134 and Recall@100 .9795 → .9785 with one-word
+		// synonyms, MRR@10 → .8029 with several-word forms too; TyDi QA
+		// MRR@10 .6755 → .6712 with the nearest known word).
+		short := len(x.units) <= AllWordsMax
+		withSynonyms = short
+		// Unknown words match their near spellings; known words keep
+		// their exact matches and so their rank.
+		if unknown, err = ix.unknownWords(ctx, r.Query, short); err != nil {
+			return nil, nil, false, err
+		}
 		unknown = slices.DeleteFunc(unknown, func(u unknownWord) bool { return x.inNames[u.term] })
 		clauses := []query.Query{overTextFields(query.NewMatchQuery(r.Query))}
-		// Synonyms expand what people type into a search box. A longer
-		// query, a question or a passage, is searched by its own words:
-		// on the question sets every expansion measured worse, since each
-		// favours the articles that happen to use another name (FacQA
-		// MRR@10 .8147 → .8134 and Recall@100 .9795 → .9785 with
-		// one-word synonyms, MRR@10 → .8029 with several-word forms too).
-		if withSynonyms = len(x.units) <= AllWordsMax; withSynonyms {
+		if short {
 			clauses = append(clauses, x.clauses()...)
 		}
-		clauses = append(clauses, fuzzyClauses(unknown)...)
+		clauses = append(clauses, fuzzyClauses(unknown, short)...)
 		text = clauses[0]
 		if len(clauses) > 1 {
 			text = query.NewDisjunctionQuery(clauses)
@@ -528,7 +532,7 @@ func allWords(units []unit, unknown []unknownWord) query.Query {
 			if unknown[i].closest == "" {
 				continue // nothing near it: it cannot hold the clause back
 			}
-			t = unknown[i].closest
+			t = unknown[i].closestTerm
 		}
 		each = append(each, term(t))
 	}

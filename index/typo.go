@@ -3,7 +3,9 @@ package index
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -29,7 +31,10 @@ func fuzzinessFor(term string) int {
 // unknownWord is a query word the index does not know, with its analyzed
 // term and the index's closest known term, if any.
 type unknownWord struct {
-	word, term, closest string
+	word, term string
+	// closest is the word to suggest, as written; closestTerm is it
+	// analyzed, as the index holds it.
+	closest, closestTerm string
 }
 
 // unknownWords analyzes each word of text and returns those whose term is
@@ -37,9 +42,9 @@ type unknownWord struct {
 // that look like a misspelling the corpus itself holds: a word in at most
 // rareDocs articles with a neighbour, within the same edits, in many more
 // (a corpus of news holds "pertahnan" once, beside "pertahanan" in
-// thousands). A rare word with no such neighbour, a name say, stays
-// known.
-func (ix *Index) unknownWords(ctx context.Context, text string) ([]unknownWord, error) {
+// thousands), when suspectRare. A rare word with no such neighbour, a
+// name say, stays known.
+func (ix *Index) unknownWords(ctx context.Context, text string, suspectRare bool) ([]unknownWord, error) {
 	m := ix.mapping()
 	an := m.AnalyzerNamed(m.AnalyzerNameForPath(FieldBody))
 	if an == nil {
@@ -89,8 +94,35 @@ func (ix *Index) unknownWords(ctx context.Context, text string) ([]unknownWord, 
 			}
 		}
 		u := unknownWord{word: w, term: string(term)}
+		if known && !suspectRare {
+			continue
+		}
+		// The written vocabulary (suggest.go), once built, holds the
+		// words as written with their article counts: a misspelt
+		// affixed word ("kebakran") is near its written form
+		// ("kebakaran"), while the index holds only stems ("bakar").
+		// Until it is built, the index's own dictionary serves.
 		var err error
-		if known {
+		if v := ix.suggest.vocab.Load(); v != nil {
+			written := normalizeWord(ix.tokenizer(), w)
+			own := v.count(written)
+			if known && own > rareDocs {
+				continue
+			}
+			min := 1
+			if known {
+				min = max(neighbourMin, neighbourRatio*own)
+			}
+			if u.closest = v.nearest(written, fuzzinessFor(written), min); u.closest == "" {
+				if known {
+					continue
+				}
+			} else if t := an.Analyze([]byte(u.closest)); len(t) == 1 {
+				u.closestTerm = string(t[0].Term)
+			} else {
+				u.closest = ""
+			}
+		} else if known {
 			var n uint64
 			if n, err = bodyDocs(ctx, readers[0], string(term)); err != nil {
 				return nil, fmt.Errorf("typo check: %w", err)
@@ -104,12 +136,82 @@ func (ix *Index) unknownWords(ctx context.Context, text string) ([]unknownWord, 
 			if u.closest == "" {
 				continue
 			}
-		} else if u.closest, err = closestTerm(ctx, readers[0], string(term)); err != nil {
-			return nil, fmt.Errorf("typo check: %w", err)
+			u.closestTerm = u.closest
+		} else {
+			if u.closest, err = closestTerm(ctx, readers[0], string(term)); err != nil {
+				return nil, fmt.Errorf("typo check: %w", err)
+			}
+			u.closestTerm = u.closest
 		}
 		out = append(out, u)
 	}
 	return out, nil
+}
+
+// count is how many articles use the written word w.
+func (v *vocabulary) count(w string) int {
+	i := sort.SearchStrings(v.words, w)
+	if i < len(v.words) && v.words[i] == w {
+		return v.counts[i]
+	}
+	return 0
+}
+
+// nearest is the written word within edits of w, other than w, with the
+// fewest edits and then in the most articles, if in at least min of them.
+// Only words with w's first letter are tried: they are a contiguous run of
+// the sorted words, and a typo seldom falls on the first letter.
+func (v *vocabulary) nearest(w string, edits, min int) string {
+	first, size := utf8.DecodeRuneInString(w)
+	if first == utf8.RuneError || edits == 0 {
+		return ""
+	}
+	lo := sort.SearchStrings(v.words, w[:size])
+	hi := sort.SearchStrings(v.words, string(first+1))
+	target := []rune(w)
+	best, bestEdits, bestCount := "", edits+1, 0
+	for i := lo; i < hi; i++ {
+		c := v.words[i]
+		if c == w || v.counts[i] < min {
+			continue
+		}
+		n := utf8.RuneCountInString(c)
+		if n < len(target)-edits || n > len(target)+edits {
+			continue
+		}
+		d := boundedEdits(target, []rune(c), edits)
+		if d <= edits && (d < bestEdits || d == bestEdits && v.counts[i] > bestCount) {
+			best, bestEdits, bestCount = c, d, v.counts[i]
+		}
+	}
+	return best
+}
+
+// boundedEdits is the Levenshtein distance of a and b, or limit+1 once it
+// must exceed limit.
+func boundedEdits(a, b []rune, limit int) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // A known word in at most rareDocs articles is suspect when a word within
@@ -207,12 +309,12 @@ func frequentNeighbour(ctx context.Context, r bleveindex.IndexReader, term strin
 	return best, nil
 }
 
-// fuzzyClauses matches each unknown word fuzzily in title and body, and
-// its closest known word besides: of all the near spellings, the articles
-// with the word the index knows best ("banjir" for "banjr") rank first,
-// not those with a rare name one edit away ("Banur"), which the rarity
-// alone would put on top.
-func fuzzyClauses(unknown []unknownWord) []query.Query {
+// fuzzyClauses matches each unknown word fuzzily in title and body, and,
+// with nearest, its closest known word besides: of all the near
+// spellings, the articles with the word the index knows best ("banjir"
+// for "banjr") rank first, not those with a rare name one edit away
+// ("Banur"), which the rarity alone would put on top.
+func fuzzyClauses(unknown []unknownWord, nearest bool) []query.Query {
 	var out []query.Query
 	for _, u := range unknown {
 		if u.closest == "" {
@@ -220,7 +322,11 @@ func fuzzyClauses(unknown []unknownWord) []query.Query {
 		}
 		fuzzy := query.NewMatchQuery(u.word)
 		fuzzy.SetFuzziness(fuzzinessFor(u.term))
-		closest := query.NewTermQuery(u.closest)
+		if !nearest {
+			out = append(out, overTextFields(fuzzy))
+			continue
+		}
+		closest := query.NewTermQuery(u.closestTerm)
 		out = append(out, query.NewDisjunctionQuery([]query.Query{overTextFields(closest), overTextFields(fuzzy)}))
 	}
 	return out
