@@ -37,7 +37,7 @@ func TestTypos(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		query, suggestion, first string
-		atLeast             uint64
+		atLeast                  uint64
 	}{
 		// Never seen: near spellings match, the closest known word is
 		// suggested, and articles with it lead.
