@@ -359,10 +359,11 @@ func (ix *Index) Delete(ctx context.Context, id string) error {
 	batch := ix.shards[s].NewBatch()
 	batch.Delete(id)
 	saveTotals(batch, totals, !old.counted)
-	if err := ix.shards[s].Batch(batch); err != nil {
+	err = ix.shards[s].Batch(batch)
+	ix.writeGen.Add(1) // after the write: see commit
+	if err != nil {
 		return fmt.Errorf("delete %q: %w", id, err)
 	}
-	ix.writeGen.Add(1)
 	ix.setTotals(s, totals)
 	if !old.counted {
 		return ix.recountTokenTotals(ctx)

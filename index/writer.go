@@ -176,14 +176,13 @@ func (ix *Index) commit(ctx context.Context, b *batch) (IngestStats, error) {
 		}
 	}
 	errs := make([]error, n)
+	wrote := false
 	var wg sync.WaitGroup
 	for s, bb := range batches {
 		if bb.Size() == 0 {
 			continue
 		}
-		// Counted before the write: a write that fails may still have
-		// changed what a lookup finds.
-		ix.writeGen.Add(1)
+		wrote = true
 		saveTotals(bb, totals[s], recount[s])
 		wg.Add(1)
 		go func() {
@@ -196,6 +195,12 @@ func (ix *Index) commit(ctx context.Context, b *batch) (IngestStats, error) {
 		}()
 	}
 	wg.Wait()
+	if wrote {
+		// Counted once the write is over (visible to lookups, or failed
+		// having perhaps changed something): a batch that read the
+		// count before now looks up again (prepare, above).
+		ix.writeGen.Add(1)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return IngestStats{}, err
 	}
