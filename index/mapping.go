@@ -24,6 +24,10 @@ const (
 	fieldHash      = "hash"
 	fieldYear      = "year"  // the year facet's field in indexes made before it came from months
 	fieldMonth     = "month" // the publication month (2023-08), for the month facet
+	// fieldFacets holds an article's source, tags and month in one field
+	// ("s:kompas.com", "t:politik", "m:2023-08"), so that counting all
+	// three facets reads one doc value a hit, not three (see addFacets).
+	fieldFacets = "facets"
 )
 
 // Options choose how a new index analyzes text. They are written into the
@@ -143,6 +147,9 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 	month := keywordField()
 	month.Store = false
 	doc.AddFieldMappingsAt(fieldMonth, month)
+	facets := keywordField()
+	facets.Store = false
+	doc.AddFieldMappingsAt(fieldFacets, facets)
 	doc.AddFieldMappingsAt(FieldURL, stored())
 	doc.AddFieldMappingsAt(fieldHash, stored())
 	doc.AddFieldMappingsAt(fieldLens, stored())
@@ -191,12 +198,30 @@ func articleFields(a *Article, sum string) map[string]interface{} {
 	if a.URL != "" {
 		d[FieldURL] = a.URL
 	}
+	var facets []string
+	if a.Source != "" {
+		facets = append(facets, facetSource+a.Source)
+	}
 	if !a.Published.IsZero() {
 		d[FieldPublished] = a.Published
 		d[fieldMonth] = a.Published.Format("2006-01")
+		facets = append(facets, facetMonth+a.Published.Format("2006-01"))
 	}
 	if len(a.Tags) > 0 {
 		d[FieldTags] = a.Tags
+		for _, t := range a.Tags {
+			facets = append(facets, facetTag+t)
+		}
+	}
+	if len(facets) > 0 {
+		d[fieldFacets] = facets
 	}
 	return d
 }
+
+// The prefixes of the values of fieldFacets.
+const (
+	facetSource = "s:"
+	facetTag    = "t:"
+	facetMonth  = "m:"
+)

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
@@ -261,7 +262,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		req.Fields = storedFields
 	}
 	if !r.NoFacets {
-		addFacets(req)
+		ix.addFacets(req)
 	}
 	res, err := run(req)
 	if err != nil {
@@ -296,6 +297,10 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	}
 	for name, fr := range res.Facets {
 		out.Facets[name] = facetValues(fr)
+	}
+	if all, ok := out.Facets[fieldFacets]; ok {
+		delete(out.Facets, fieldFacets)
+		out.Facets[FieldSource], out.Facets[FieldTags], out.Facets[FacetMonth] = splitFacets(all)
 	}
 	if months, ok := out.Facets[FacetMonth]; ok {
 		out.Facets[FieldPublished], out.Facets[FacetMonth] = yearsAndMonths(months)
@@ -696,12 +701,50 @@ func expandFields(q query.Query) (query.Query, error) {
 }
 
 // addFacets asks for the sources, tags and publication months of the
-// hits; the years are summed from the months (see yearsAndMonths), since
-// each facet field costs a doc-value read for every hit.
-func addFacets(req *bleve.SearchRequest) {
-	req.AddFacet(FieldSource, bleve.NewFacetRequest(FieldSource, 10))
-	req.AddFacet(FieldTags, bleve.NewFacetRequest(FieldTags, 10))
+// hits; the years are summed from the months (see yearsAndMonths). Each
+// facet field costs a doc-value read for every hit, the largest part of a
+// search that matches many articles, so an index that has fieldFacets
+// (source, tags and month in one field) counts all three in one read and
+// one facet, split afterwards (splitFacets).
+func (ix *Index) addFacets(req *bleve.SearchRequest) {
+	if m, ok := ix.mapping().(*mapping.IndexMappingImpl); ok && m.DefaultMapping != nil {
+		if _, ok := m.DefaultMapping.Properties[fieldFacets]; ok {
+			req.AddFacet(fieldFacets, bleve.NewFacetRequest(fieldFacets, allFacetValues))
+			return
+		}
+	}
+	req.AddFacet(FieldSource, bleve.NewFacetRequest(FieldSource, shownValues))
+	req.AddFacet(FieldTags, bleve.NewFacetRequest(FieldTags, shownValues))
 	req.AddFacet(FacetMonth, bleve.NewFacetRequest(fieldMonth, allMonths))
+}
+
+// shownValues is how many sources and tags a facet shows.
+const shownValues = 10
+
+// allFacetValues is more values than the combined facet can hold: every
+// one is counted (bleve counts them all anyway and sorts them before
+// cutting), so each part is exact.
+const allFacetValues = 1 << 30
+
+// splitFacets turns the combined facet's values into the source, tag and
+// month facets. Values come most hits first.
+func splitFacets(all []Facet) (sources, tags, months []Facet) {
+	sources, tags, months = []Facet{}, []Facet{}, []Facet{}
+	for _, f := range all {
+		switch {
+		case strings.HasPrefix(f.Value, facetSource):
+			if len(sources) < shownValues {
+				sources = append(sources, Facet{Value: f.Value[len(facetSource):], Count: f.Count})
+			}
+		case strings.HasPrefix(f.Value, facetTag):
+			if len(tags) < shownValues {
+				tags = append(tags, Facet{Value: f.Value[len(facetTag):], Count: f.Count})
+			}
+		case strings.HasPrefix(f.Value, facetMonth):
+			months = append(months, Facet{Value: f.Value[len(facetMonth):], Count: f.Count})
+		}
+	}
+	return sources, tags, months
 }
 
 // allMonths is more months than any archive holds (two centuries), so the

@@ -396,3 +396,48 @@ func TestStopWordOnlyQuery(t *testing.T) {
 		t.Errorf(`"masih rupiah": %d hits, first %s %g; "rupiah": %d, first %s %g`, with.Total, with.Hits[0].ID, with.Hits[0].Score, without.Total, without.Hits[0].ID, without.Hits[0].Score)
 	}
 }
+
+// TestFacetCounts counts sources, tags, years and months of every hit by
+// hand and checks the facets against the counts.
+func TestFacetCounts(t *testing.T) {
+	ix := samples(t)
+	ctx := context.Background()
+	for _, q := range []string{"", "indonesia", "banjir"} {
+		all, err := ix.Search(ctx, Request{Query: q, Size: MaxSize, NoFacets: true, NoHighlight: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]map[string]int{FieldSource: {}, FieldTags: {}, FieldPublished: {}, FacetMonth: {}}
+		for _, h := range all.Hits {
+			want[FieldSource][h.Source]++
+			for _, tag := range h.Tags {
+				want[FieldTags][tag]++
+			}
+			if h.Published != "" {
+				want[FieldPublished][h.Published[:4]]++
+				want[FacetMonth][h.Published[:7]]++
+			}
+		}
+		res, err := ix.Search(ctx, Request{Query: q, NoHighlight: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, counts := range want {
+			got := res.Facets[name]
+			if len(got) == 0 {
+				t.Errorf("%q: no %s facet", q, name)
+			}
+			for i, f := range got {
+				if counts[f.Value] != f.Count {
+					t.Errorf("%q %s %q: count %d, counted %d", q, name, f.Value, f.Count, counts[f.Value])
+				}
+				if (name == FieldSource || name == FieldTags) && i > 0 && f.Count > got[i-1].Count {
+					t.Errorf("%q %s: %q (%d) after %q (%d)", q, name, f.Value, f.Count, got[i-1].Value, got[i-1].Count)
+				}
+			}
+			if name == FieldPublished && len(got) != len(counts) {
+				t.Errorf("%q: %d years, counted %d", q, len(got), len(counts))
+			}
+		}
+	}
+}
