@@ -202,7 +202,7 @@ var errQuery = errors.New("the query cannot run")
 
 // search runs a normalized request.
 func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
-	full, unknown, withSynonyms, err := ix.buildQuery(ctx, r)
+	full, marks, unknown, withSynonyms, err := ix.buildQuery(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -212,6 +212,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		// are all the query has ("siapa dia"): then the titles that hold
 		// them are what can be found.
 		setAnalyzer(full, FieldTitle, ix.mapping().AnalyzerNameForPath(FieldBody))
+		setAnalyzer(marks, FieldTitle, ix.mapping().AnalyzerNameForPath(FieldBody))
 	}
 	fields := map[string]bool{}
 	queriedFields(full, fields)
@@ -273,7 +274,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	}
 	hits := res.Hits
 	if !r.NoHighlight && len(hits) > 0 {
-		shown, err := ix.within(run, full, hits, true)
+		shown, err := ix.within(run, marks, hits, true)
 		if err != nil {
 			return nil, err
 		}
@@ -405,7 +406,12 @@ func isQueryError(err error) bool {
 // body, with filters that narrow without changing scores. Text that is not
 // valid query syntax is searched as plain words. It also returns the query
 // words the index does not know, for the suggestion.
-func (ix *Index) buildQuery(ctx context.Context, r Request) (q query.Query, unknown []unknownWord, withSynonyms bool, err error) {
+//
+// It returns too the part of the query that says which words to mark,
+// without the clauses that only reweigh the same words (the phrase and
+// all-words clauses): those would mark nothing new, and fetching the
+// page's highlights runs them again.
+func (ix *Index) buildQuery(ctx context.Context, r Request) (q, marks query.Query, unknown []unknownWord, withSynonyms bool, err error) {
 	var text query.Query
 	var should []query.Query
 	plain := r.Plain || !hasSyntax(r.Query)
@@ -424,7 +430,7 @@ func (ix *Index) buildQuery(ctx context.Context, r Request) (q query.Query, unkn
 	if r.Query != "" && plain {
 		syn, err := ix.synonymList()
 		if err != nil {
-			return nil, nil, false, err
+			return nil, nil, nil, false, err
 		}
 		terms := ix.queryTerms(r.Query)
 		x := syn.expand(terms)
@@ -442,7 +448,7 @@ func (ix *Index) buildQuery(ctx context.Context, r Request) (q query.Query, unkn
 		// Unknown words match their near spellings; known words keep
 		// their exact matches and so their rank.
 		if unknown, err = ix.unknownWords(ctx, r.Query, short); err != nil {
-			return nil, nil, false, err
+			return nil, nil, nil, false, err
 		}
 		unknown = slices.DeleteFunc(unknown, func(u unknownWord) bool { return x.inNames[u.term] })
 		clauses := []query.Query{overTextFields(query.NewMatchQuery(r.Query))}
@@ -487,15 +493,16 @@ func (ix *Index) buildQuery(ctx context.Context, r Request) (q query.Query, unkn
 		dr.SetField(FieldPublished)
 		filters = append(filters, dr)
 	}
+	marks = text
 	if len(should) > 0 {
 		text = query.NewBooleanQuery([]query.Query{text}, should, nil)
 	}
 	if len(filters) == 0 {
-		return text, unknown, withSynonyms, nil
+		return text, marks, unknown, withSynonyms, nil
 	}
 	b := query.NewBooleanQuery([]query.Query{text}, nil, nil)
 	b.AddFilter(query.NewConjunctionQuery(filters))
-	return b, unknown, withSynonyms, nil
+	return b, marks, unknown, withSynonyms, nil
 }
 
 // AllWordsBoost weighs the clause that every word of a short query
