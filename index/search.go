@@ -260,7 +260,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		req.SearchAfter = after
 	}
 	if r.NoHighlight {
-		req.Fields = storedFields
+		req.Fields = storedFields()
 	}
 	if !r.NoFacets {
 		ix.addFacets(req)
@@ -274,7 +274,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	}
 	hits := res.Hits
 	if !r.NoHighlight && len(hits) > 0 {
-		shown, err := ix.within(run, marks, hits, true)
+		shown, err := highlighted(run, marks, hits)
 		if err != nil {
 			return nil, err
 		}
@@ -310,40 +310,31 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 }
 
 // storedFields are the fields a hit shows.
-var storedFields = []string{FieldTitle, FieldSource, FieldURL, FieldPublished, FieldTags}
+func storedFields() []string {
+	return []string{FieldTitle, FieldSource, FieldURL, FieldPublished, FieldTags}
+}
 
-// within searches q among hits alone and returns them, best first, with
-// their stored fields and, when highlighted, the fragments that mark what
-// matched. The hits lead the search (a
-// conjunction advances q to each of them), so it costs little however
-// much q matches elsewhere; a filter would test every match of q.
-func (ix *Index) within(run func(*bleve.SearchRequest) (*bleve.SearchResult, error), q query.Query, hits search.DocumentMatchCollection, highlighted bool) (search.DocumentMatchCollection, error) {
+// highlighted searches q among hits alone and returns them with their
+// stored fields and the fragments that mark what q matched. The hits lead
+// the search (a conjunction advances q to each of them), so it costs
+// little however much q matches elsewhere; a filter would test every
+// match of q. The scores are the ranking's, kept by the caller.
+func highlighted(run func(*bleve.SearchRequest) (*bleve.SearchResult, error), q query.Query, hits search.DocumentMatchCollection) (search.DocumentMatchCollection, error) {
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	only := query.NewDocIDQuery(ids)
-	// A weight that barely counts (it adds about 1e-12 to a score): the
-	// scores are q's, and so is the query norm that bleve spreads over
-	// every clause.
-	only.SetBoost(onlyBoost)
-	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{only, q}), len(ids), 0, false)
-	req.Fields = storedFields
-	if highlighted {
-		req.Fields = append(storedFields[:len(storedFields):len(storedFields)], FieldBody)
-		req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
-		req.Highlight.AddField(FieldTitle)
-		req.Highlight.AddField(FieldBody)
-	}
+	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), q}), len(ids), 0, false)
+	req.Fields = append(storedFields(), FieldBody)
+	req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
+	req.Highlight.AddField(FieldTitle)
+	req.Highlight.AddField(FieldBody)
 	res, err := run(req)
 	if err != nil {
 		return nil, err
 	}
 	return res.Hits, nil
 }
-
-// onlyBoost weighs the id clause of within.
-const onlyBoost = 1e-12
 
 // inOrderOf returns the hits of shown in the order of ranked, with
 // ranked's scores and sort values.
