@@ -73,7 +73,7 @@ func (f synonymForm) key() string { return strings.Join(f.terms, " ") }
 // nothing (only stop words) is an error, since it could never match.
 func ParseSynonyms(r io.Reader, name string, an analysis.Analyzer) (*Synonyms, error) {
 	s := newSynonyms()
-	if err := s.add(r, name, an); err != nil {
+	if err := s.add(r, name, an, false); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -109,7 +109,11 @@ func (s *Synonyms) Merge(other *Synonyms) {
 	s.longest = max(s.longest, other.longest)
 }
 
-func (s *Synonyms) add(r io.Reader, name string, an analysis.Analyzer) error {
+// add reads a list into s. lenient skips the forms that analyze to
+// nothing instead of failing: the built-in list is written for the id
+// analyzer, and another (bleve's standard, say, whose English stop list
+// holds "as") may leave some of its forms empty.
+func (s *Synonyms) add(r io.Reader, name string, an analysis.Analyzer, lenient bool) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
 	line := 0
@@ -123,11 +127,14 @@ func (s *Synonyms) add(r io.Reader, name string, an analysis.Analyzer) error {
 		if oneWay && strings.Contains(to, "=>") {
 			return fmt.Errorf("%s:%d: more than one \"=>\"", name, line)
 		}
-		left, err := parseForms(from, an)
+		left, err := parseForms(from, an, lenient)
 		if err != nil {
 			return fmt.Errorf("%s:%d: %w", name, line, err)
 		}
 		if !oneWay {
+			if len(left) < 2 && lenient {
+				continue
+			}
 			if len(left) < 2 {
 				return fmt.Errorf("%s:%d: a group needs at least two forms separated by commas, or \"a => b\"", name, line)
 			}
@@ -140,7 +147,7 @@ func (s *Synonyms) add(r io.Reader, name string, an analysis.Analyzer) error {
 			}
 			continue
 		}
-		right, err := parseForms(to, an)
+		right, err := parseForms(to, an, lenient)
 		if err != nil {
 			return fmt.Errorf("%s:%d: %w", name, line, err)
 		}
@@ -181,7 +188,7 @@ func appendForm(list []synonymForm, f synonymForm) []synonymForm {
 	return append(list, f)
 }
 
-func parseForms(list string, an analysis.Analyzer) ([]synonymForm, error) {
+func parseForms(list string, an analysis.Analyzer, lenient bool) ([]synonymForm, error) {
 	var out []synonymForm
 	for _, text := range strings.Split(list, ",") {
 		text = strings.TrimSpace(text)
@@ -191,6 +198,9 @@ func parseForms(list string, an analysis.Analyzer) ([]synonymForm, error) {
 		var terms []string
 		for _, t := range an.Analyze([]byte(text)) {
 			terms = append(terms, string(t.Term))
+		}
+		if len(terms) == 0 && lenient {
+			continue
 		}
 		if len(terms) == 0 {
 			return nil, fmt.Errorf("%q is only stop words and can never match", text)
@@ -362,7 +372,11 @@ func (s *Synonyms) describe(term string) []string {
 
 // builtinSynonymsFor parses the built-in list with an index's analyzer.
 func builtinSynonymsFor(an analysis.Analyzer) (*Synonyms, error) {
-	return ParseSynonyms(bytes.NewReader(builtinSynonyms), "built-in synonyms (index/synonyms/id.txt)", an)
+	s := newSynonyms()
+	if err := s.add(bytes.NewReader(builtinSynonyms), "built-in synonyms (index/synonyms/id.txt)", an, true); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // textAnalyzer is the analyzer of the body field, which synonym forms and

@@ -192,3 +192,22 @@ func FuzzParseSynonyms(f *testing.F) {
 		}
 	})
 }
+
+// TestBuiltinSynonymsWithStandardAnalyzer: an index made with bleve's
+// standard analyzer (for comparisons) drops "as", an English stop word,
+// from the built-in list instead of failing every search.
+func TestBuiltinSynonymsWithStandardAnalyzer(t *testing.T) {
+	ix, err := CreateTemp(Options{Analyzer: "standard"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	if _, _, err := ix.Upsert(ctx, []Article{{ID: "a", Body: "Delegasi Amerika Serikat tiba di Jakarta."}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(ctx, Request{Query: "Amerika Serikat", NoFacets: true})
+	if err != nil || res.Total != 1 {
+		t.Fatalf("search: %v, %+v", err, res)
+	}
+}
