@@ -591,6 +591,10 @@ func (s *server) upsert(w http.ResponseWriter, r *http.Request) {
 	}
 	sort.SliceStable(resp.Skipped, func(i, j int) bool { return resp.Skipped[i].Line < resp.Skipped[j].Line })
 	resp.IngestStats = stats
+	s.metrics.ingested.WithLabelValues("indexed").Add(float64(stats.Indexed))
+	s.metrics.ingested.WithLabelValues("updated").Add(float64(stats.Updated))
+	s.metrics.ingested.WithLabelValues("unchanged").Add(float64(stats.Unchanged))
+	s.metrics.ingested.WithLabelValues("skipped").Add(float64(len(resp.Skipped)))
 	writeJSON(w, http.StatusOK, resp)
 }
 
@@ -630,6 +634,7 @@ func (s *server) delete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, r.Context(), err, "bad_request")
 		return
 	}
+	s.metrics.ingested.WithLabelValues("deleted").Inc()
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -849,6 +854,10 @@ type metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// ingested counts the articles that writes sent, by what became of
+	// them: indexed, updated, unchanged, skipped (a bad record) or
+	// deleted.
+	ingested *prometheus.CounterVec
 }
 
 func newMetrics(b Backend) *metrics {
@@ -860,9 +869,16 @@ func newMetrics(b Backend) *metrics {
 		}, []string{"route", "method", "code"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "cari_http_request_duration_seconds",
-			Help:    "Time to answer HTTP requests, by route.",
+			Help:    "Time to answer HTTP requests, by route and status code.",
 			Buckets: []float64{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
-		}, []string{"route"}),
+		}, []string{"route", "code"}),
+		ingested: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cari_ingest_articles_total",
+			Help: "Articles sent by writes (POST and DELETE /api/articles), by result: indexed, updated, unchanged, skipped, deleted.",
+		}, []string{"result"}),
+	}
+	for _, result := range []string{"indexed", "updated", "unchanged", "skipped", "deleted"} {
+		m.ingested.WithLabelValues(result) // every result shows, at 0 until it happens
 	}
 	documents := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "cari_index_documents",
@@ -874,7 +890,7 @@ func newMetrics(b Backend) *metrics {
 		}
 		return float64(st.Documents)
 	})
-	m.registry.MustRegister(m.requests, m.latency, documents)
+	m.registry.MustRegister(m.requests, m.latency, m.ingested, documents)
 	return m
 }
 
@@ -885,5 +901,5 @@ func (m *metrics) observe(route, method string, code int, d time.Duration) {
 		method = "other" // clients choose methods; labels must stay few
 	}
 	m.requests.WithLabelValues(route, method, strconv.Itoa(code)).Inc()
-	m.latency.WithLabelValues(route).Observe(d.Seconds())
+	m.latency.WithLabelValues(route, strconv.Itoa(code)).Observe(d.Seconds())
 }

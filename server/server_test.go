@@ -527,18 +527,33 @@ func TestPanicIsJSON500(t *testing.T) {
 }
 
 func TestMetrics(t *testing.T) {
-	h := newTest(&fake{}, Options{})
+	h := newTest(&fake{}, Options{Token: "rahasia"})
 	call(t, h, "GET", "/api/search?q=a", "")
 	call(t, h, "GET", "/api/search?page=x", "")
 	call(t, h, "BREW", "/api/search", "")
+	post := httptest.NewRequest("POST", "/api/articles", strings.NewReader("{\"id\":\"m1\",\"body\":\"Isi berita.\"}\n{\"id\":\"m2\"}\n"))
+	post.Header.Set("Authorization", "Bearer rahasia")
+	post.Header.Set("Content-Type", "application/x-ndjson")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, post)
+	if rec.Code != 200 {
+		t.Fatalf("post: %d %s", rec.Code, rec.Body)
+	}
+	del := httptest.NewRequest("DELETE", "/api/articles/ada", nil)
+	del.Header.Set("Authorization", "Bearer rahasia")
+	h.ServeHTTP(httptest.NewRecorder(), del)
 	w := call(t, h, "GET", "/metrics", "")
 	body := w.Body.String()
 	for _, want := range []string{
 		`cari_http_requests_total{code="200",method="GET",route="GET /api/search"} 1`,
 		`cari_http_requests_total{code="400",method="GET",route="GET /api/search"} 1`,
 		`cari_http_requests_total{code="405",method="other",route="unmatched"} 1`,
-		`cari_http_request_duration_seconds_count{route="GET /api/search"} 2`,
+		`cari_http_request_duration_seconds_count{code="200",route="GET /api/search"} 1`,
+		`cari_http_request_duration_seconds_count{code="400",route="GET /api/search"} 1`,
 		`cari_index_documents 3`,
+		`cari_ingest_articles_total{result="skipped"} 1`,
+		`cari_ingest_articles_total{result="deleted"} 1`,
+		`cari_ingest_articles_total{result="unchanged"} 0`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s:\n%s", want, body)
