@@ -5,13 +5,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/carisearch/cari"
 )
@@ -437,6 +440,31 @@ func TestFacetCounts(t *testing.T) {
 			}
 			if name == FieldPublished && len(got) != len(counts) {
 				t.Errorf("%q: %d years, counted %d", q, len(got), len(counts))
+			}
+		}
+	}
+}
+
+// TestSnippetLength checks that every snippet of a few searches is a
+// passage of 150 to 250 characters (marks and the ellipses aside), cut at
+// word boundaries, with HTML escaped and only <mark> as markup.
+func TestSnippetLength(t *testing.T) {
+	ix := samples(t)
+	tags := regexp.MustCompile(`</?mark>`)
+	for _, q := range []string{"indonesia", "banjir", "kerja sama", "pemerintah", "menyerang", "harga beras"} {
+		res, err := ix.Search(context.Background(), Request{Query: q, Size: MaxSize, NoFacets: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			if strings.Contains(tags.ReplaceAllString(h.Snippet, ""), "<") {
+				t.Errorf("%q %s: markup other than <mark> in %q", q, h.ID, h.Snippet)
+			}
+			text := html.UnescapeString(tags.ReplaceAllString(h.Snippet, ""))
+			text = strings.Trim(text, "… ")
+			n := utf8.RuneCountInString(text)
+			if n < 150 || n > 250 {
+				t.Errorf("%q %s: snippet of %d characters: %q", q, h.ID, n, h.Snippet)
 			}
 		}
 	}
