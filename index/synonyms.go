@@ -18,7 +18,7 @@ package index
 //   - bleve drops forms of more than one word, so those are added here as
 //     clauses when the query is built: a run of words that is a
 //     several-word form gets its group's other forms ("Amerika Serikat" →
-//     AS), and a word gets its group's several-word forms as phrases
+//     AS), and a word gets its group's several-word forms (all their words)
 //     ("KPK" → "Komisi Pemberantasan Korupsi"), at the same half weight.
 //
 // Only queries of up to AllWordsMax words (a name counting as one) are
@@ -349,12 +349,18 @@ func sharesTerm(a, b []string) bool {
 }
 
 // formQuery matches a form: its term as analyzed (analyzing it again
-// could stem a stem), or its text as a phrase.
+// could stem a stem), or all the words of its text. Not as a phrase: the
+// words of a name seldom stand apart, and a phrase reads the positions of
+// every article holding them all (on the corpus, "kpk", which reaches
+// "Komisi Pemberantasan Korupsi", took 9.5 ms with a phrase and 7.3 ms
+// without).
 func formQuery(f synonymForm) query.FieldableQuery {
 	if len(f.terms) == 1 {
 		return query.NewTermQuery(f.terms[0])
 	}
-	return query.NewMatchPhraseQuery(f.text)
+	q := query.NewMatchQuery(f.text)
+	q.SetOperator(query.MatchQueryOperatorAnd)
+	return q
 }
 
 // describe lists what a word reaches, for `cari analyze` and tests.
