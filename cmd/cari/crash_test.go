@@ -65,7 +65,8 @@ const (
 // 2,500 articles into a new index; each later one changes the text of
 // about a quarter of them and adds up to 25 new ones, written first in the
 // input so that most kills fall among writes; one round in the middle
-// starts a new index again. A round kills once or, one time in two, twice
+// starts a new index again, of two shards (--shards 2), so that the second
+// half of the kills falls on a sharded index. A round kills once or, one time in two, twice
 // in a row before the rerun. The last round brings the input to 3,000
 // articles, and the index it leaves must have the same statistics as one
 // built from them in one go.
@@ -89,6 +90,7 @@ func TestCrashSafety(t *testing.T) {
 
 	var (
 		dir     string
+		shards  = 1
 		indexes int
 		cur     []int // the version of each article in the input, by number
 		kills   int
@@ -101,6 +103,7 @@ func TestCrashSafety(t *testing.T) {
 		switch {
 		case round == 1 || round == 9:
 			indexes++
+			shards = indexes // the second index has two shards
 			dir = filepath.Join(tmp, fmt.Sprintf("index-%d", indexes))
 			prev = nil
 			if cur == nil {
@@ -138,7 +141,7 @@ func TestCrashSafety(t *testing.T) {
 		atCur := 0 // articles the index holds in their cur version
 		for k := 0; k < 1 || (k < 2 && rng.IntN(2) == 0); k++ {
 			wait := crashMinWait + time.Duration(rng.Int64N(int64(crashMaxWait-crashMinWait)))
-			child := startCrashChild(t, dir, input)
+			child := startCrashChild(t, dir, input, "--shards", strconv.Itoa(shards))
 			if !child.killAfter(wait) {
 				child.requireSuccess(t, len(cur))
 				t.Logf("round %d: the run ended before the kill at %v", round, wait)
@@ -147,10 +150,10 @@ func TestCrashSafety(t *testing.T) {
 			kills++
 			got := gen.verify(t, dir, prev, cur, false)
 			atCur = got.current
-			t.Logf("round %d (%s, %d articles): SIGKILL %d after %v: the index holds %d, %d of them as in this input",
-				round, kind, len(cur), kills, wait.Round(time.Millisecond), got.total, got.current)
+			t.Logf("round %d (%s of %d shards, %d articles): SIGKILL %d after %v: the index holds %d, %d of them as in this input",
+				round, kind, shards, len(cur), kills, wait.Round(time.Millisecond), got.total, got.current)
 		}
-		child := startCrashChild(t, dir, input)
+		child := startCrashChild(t, dir, input, "--shards", strconv.Itoa(shards))
 		_ = child.cmd.Wait()
 		written, unchanged := child.requireSuccess(t, len(cur))
 		got := gen.verify(t, dir, prev, cur, true)
@@ -242,10 +245,11 @@ type crashChild struct {
 	output bytes.Buffer
 }
 
-func startCrashChild(t *testing.T, dir, input string) *crashChild {
+func startCrashChild(t *testing.T, dir, input string, flags ...string) *crashChild {
 	t.Helper()
 	c := &crashChild{}
-	c.cmd = exec.Command(os.Args[0], "index", "--index", dir, "--batch", crashBatch, input)
+	args := append([]string{"index", "--index", dir, "--batch", crashBatch}, flags...)
+	c.cmd = exec.Command(os.Args[0], append(args, input)...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "CARI_") {
 			c.cmd.Env = append(c.cmd.Env, kv)
