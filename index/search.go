@@ -189,16 +189,17 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	out, err := ix.search(ctx, r)
-	if err != nil && !r.Plain && errors.Is(err, errQuery) {
-		// Syntax that parsed but cannot run: search the words.
+	if err != nil && !r.Plain && ctx.Err() == nil && !errors.Is(err, ErrBadRequest) {
+		// Syntax that parsed but cannot run (a regular expression
+		// bleve refuses, /$/): search the words. Should the words fail
+		// too, the index is at fault, and the first error says how.
 		r.Plain = true
-		return ix.search(ctx, r)
+		if plain, perr := ix.search(ctx, r); perr == nil {
+			return plain, nil
+		}
 	}
 	return out, err
 }
-
-// errQuery marks a failure caused by the query's text.
-var errQuery = errors.New("the query cannot run")
 
 // search runs a normalized request.
 func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
@@ -234,9 +235,6 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		req.PreSearchData = pre
 		res, err := ix.bleve.SearchInContext(ctx, req)
 		if err != nil {
-			if ctx.Err() == nil && isQueryError(err) {
-				return nil, fmt.Errorf("%w: %w: %v", ErrBadRequest, errQuery, err)
-			}
 			return nil, fmt.Errorf("search %q: %w", r.Query, err)
 		}
 		return res, nil
@@ -381,17 +379,6 @@ func hitFrom(h *search.DocumentMatch, highlighted bool) Hit {
 	return hit
 }
 
-// isQueryError tells errors caused by what the user typed (an invalid
-// regular expression, too much fuzziness) from failures of the index.
-func isQueryError(err error) bool {
-	msg := err.Error()
-	for _, s := range []string{"regexp", "fuzziness", "parse", "syntax", "invalid"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
-}
 
 // buildQuery turns a request into a bleve query: the text over title and
 // body, with filters that narrow without changing scores. Text that is not

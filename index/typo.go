@@ -20,6 +20,10 @@ import (
 // fuzzinessFor is the edit distance allowed for an unknown term.
 func fuzzinessFor(term string) int {
 	switch n := len([]rune(term)); {
+	case n > maxTypoRunes:
+		// No word of a language; and bleve refuses the automaton of a
+		// fuzzy match this long.
+		return 0
 	case n >= 9:
 		return 2
 	case n >= 5:
@@ -27,6 +31,9 @@ func fuzzinessFor(term string) int {
 	}
 	return 0
 }
+
+// maxTypoRunes is the longest word matched fuzzily.
+const maxTypoRunes = 40
 
 // unknownWord is a query word the index does not know, with its analyzed
 // term and the index's closest known term, if any.
