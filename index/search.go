@@ -170,6 +170,16 @@ func (r *Request) normalize() error {
 	if r.HalfLife < 0 {
 		return badRequest("half-life must be positive, not %s", r.HalfLife)
 	}
+	for _, d := range []struct {
+		name string
+		t    time.Time
+	}{{"from", r.From}, {"to", r.To}} {
+		// bleve keeps dates as nanoseconds since 1970 in an int64.
+		if !d.t.IsZero() && (d.t.Before(query.MinRFC3339CompatibleTime) || !d.t.AddDate(0, 0, 1).Before(query.MaxRFC3339CompatibleTime)) {
+			return badRequest("%s (%s) must be between %s and %s", d.name, d.t.Format("2006-01-02"),
+				query.MinRFC3339CompatibleTime.Format("2006-01-02"), query.MaxRFC3339CompatibleTime.AddDate(0, 0, -1).Format("2006-01-02"))
+		}
+	}
 	if !r.From.IsZero() && !r.To.IsZero() && r.To.Before(r.From) {
 		return badRequest("to (%s) is before from (%s)", r.To.Format("2006-01-02"), r.From.Format("2006-01-02"))
 	}
@@ -378,7 +388,6 @@ func hitFrom(h *search.DocumentMatch, highlighted bool) Hit {
 	}
 	return hit
 }
-
 
 // buildQuery turns a request into a bleve query: the text over title and
 // body, with filters that narrow without changing scores. Text that is not

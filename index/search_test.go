@@ -288,6 +288,8 @@ func TestSearchBadRequests(t *testing.T) {
 		{Query: "x", Page: 5000, Size: 100},
 		{Query: "x", Sort: "popularity"},
 		{Query: "x", From: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{Query: "x", To: time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)},      // before bleve's dates
+		{Query: "x", From: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}, // after them
 		{Query: strings.Repeat("a", MaxQueryBytes+1)},
 		{Query: "\xff"},
 	} {
