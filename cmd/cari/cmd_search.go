@@ -40,7 +40,13 @@ Serikat" finds AS, KPK finds "Komisi Pemberantasan Korupsi" (a built-in
 list; --synonyms FILE adds yours, one group a line: "a, b, c" for equal
 forms, "a => b" for a that also finds b). A word the index has never seen
 is matched within one or two typing errors, and the result suggests the
-word meant.
+word meant. A query of stop words only ("siapa dia") finds the articles
+whose titles hold them.
+
+--recent weighs newer articles more: a score halves towards half of
+itself every --half-life, counted from the newest article. --cursor prints
+the cursor of the next page, and --after CURSOR fetches it, however deep;
+--page stops at the first 10,000 hits.
 
 --json prints the result object of the HTTP API: query, total, took_ms,
 page, size, hits (id, score, title, source, url, published, snippet) and
@@ -48,7 +54,8 @@ facets; title and snippet are HTML with <mark> around matched words.`,
 		Example: `  cari search multipolar
   cari search '"kerja sama pertahanan"'
   cari search --source kabarnusantara.id --from 2023-01-01 --sort date Tiongkok
-  cari search --json "kerja sama"`,
+  cari search --json "kerja sama"
+  cari search --recent --half-life 168h banjir`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r.Query = strings.Join(args, " ")
