@@ -62,6 +62,9 @@ const (
 	MaxSuggestSize     = 20
 	// vocabularyMax bounds the vocabulary: about 10 MB of words.
 	vocabularyMax = 200_000
+	// pairsMax bounds the word pairs counted while the vocabulary is
+	// built (about 100 MB of map).
+	pairsMax = 4_000_000
 	// vocabularyRefresh is the longest the vocabulary lags behind writes.
 	vocabularyRefresh = 5 * time.Minute
 	// titlePrefixMin is the shortest prefix titles are looked for with:
@@ -357,7 +360,7 @@ func (ix *Index) buildVocabulary(ctx context.Context) (*vocabulary, error) {
 	// beyond the first thousand): growing these maps is most of the cost.
 	df := make(map[string]int, 20_000+5*n)
 	seen := map[string]bool{}
-	pairs := make(map[uint64]uint32, 50_000+25*n)
+	pairs := make(map[uint64]uint32, min(50_000+25*n, pairsMax))
 	count := func(text string) {
 		var words []string
 		if tok == nil {
@@ -394,6 +397,16 @@ func (ix *Index) buildVocabulary(ctx context.Context) (*vocabulary, error) {
 			for w := range seen {
 				if isVocabularyWord(w) {
 					df[w]++
+				}
+			}
+		}
+		if len(pairs) > pairsMax {
+			// Millions of articles would hold tens of millions of
+			// pairs, most seen once: dropping those as the map fills
+			// bounds memory and keeps the pairs that recur.
+			for k, c := range pairs {
+				if c < 2 {
+					delete(pairs, k)
 				}
 			}
 		}
