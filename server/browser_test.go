@@ -225,6 +225,21 @@ func TestSearchPageInBrowser(t *testing.T) {
 	}
 	screenshot("hasil.png")
 
+	// "Relevan & baru" asks for recency: the URL says so, and the newest
+	// article, which matches "ekonomi" about as well as the best match,
+	// comes first.
+	steps(chromedp.Navigate(srv.URL + "/?q=ekonomi"))
+	settled(`s === '?q=ekonomi'`)
+	plainFirst := firstHit()
+	steps(chromedp.SetValue(`#sort`, "recent"), chromedp.Evaluate[chromedp.Void](`document.getElementById('sort').dispatchEvent(new Event('change'))`))
+	settled(`s.includes('recent=true')`)
+	if v := read(chromedp.Value(`#sort`)); v != "recent" {
+		t.Errorf("sort shows %q after choosing recency", v)
+	}
+	if recentFirst := firstHit(); recentFirst == plainFirst {
+		t.Errorf("with recency the first hit is still %q", recentFirst)
+	}
+
 	// Narrowed to a year, the page offers that year's months; choosing one
 	// narrows the results to its count.
 	steps(chromedp.Navigate(srv.URL + "/?q=indonesia&from=2023-01-01&to=2023-12-31"))

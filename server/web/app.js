@@ -52,7 +52,9 @@
     const p = new URLSearchParams(location.search);
     return {
       q: p.get('q') || '',
-      sort: p.get('sort') || '',
+      // "recent" is relevance with newer articles weighed more
+      // (recent=true in the API).
+      sort: p.get('recent') === 'true' ? 'recent' : (p.get('sort') || ''),
       page: Math.max(1, parseInt(p.get('page'), 10) || 1),
       sources: p.getAll('source'),
       tags: p.getAll('tag'),
@@ -64,7 +66,8 @@
   function params(s) {
     const p = new URLSearchParams();
     if (s.q) p.set('q', s.q);
-    if (s.sort) p.set('sort', s.sort);
+    if (s.sort === 'recent') p.set('recent', 'true');
+    else if (s.sort) p.set('sort', s.sort);
     if (s.page > 1) p.set('page', String(s.page));
     s.sources.forEach((v) => p.append('source', v));
     s.tags.forEach((v) => p.append('tag', v));
