@@ -254,6 +254,18 @@ func mustJSON(v interface{}) []byte {
 	return data
 }
 
+// preSearch is what a search of q brings with it: the BM25 statistics
+// (see bm25Stats), as bleve takes them from a request's PreSearchData.
+func (ix *Index) preSearch(q query.Query) (map[string]interface{}, error) {
+	fields := map[string]bool{}
+	queriedFields(q, fields)
+	stats, err := ix.bm25Stats(fields)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]interface{}{search.BM25PreSearchDataKey: stats}, nil
+}
+
 // bm25Stats is the statistics a search brings: the document count and, as
 // bleve wants it, each field's token total (it divides by the count). A
 // field the query names that the index does not score gets a zero, which

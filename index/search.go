@@ -213,25 +213,21 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 
 // search runs a normalized request.
 func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
-	full, marks, unknown, withSynonyms, err := ix.buildQuery(ctx, r)
+	terms := ix.queryTerms(r.Query)
+	full, marks, unknown, withSynonyms, err := ix.buildQuery(ctx, r, terms)
 	if err != nil {
 		return nil, err
 	}
-	terms := ix.queryTerms(r.Query)
 	if len(terms) > 0 {
 		// Titles keep their stop words; queries drop them, unless they
 		// are all the query has ("siapa dia"): then the titles that hold
-		// them are what can be found.
+		// them are what can be found. marks is a part of full.
 		setAnalyzer(full, FieldTitle, ix.mapping().AnalyzerNameForPath(FieldBody))
-		setAnalyzer(marks, FieldTitle, ix.mapping().AnalyzerNameForPath(FieldBody))
 	}
-	fields := map[string]bool{}
-	queriedFields(full, fields)
-	stats, err := ix.bm25Stats(fields)
+	pre, err := ix.preSearch(full)
 	if err != nil {
 		return nil, err
 	}
-	pre := map[string]interface{}{search.BM25PreSearchDataKey: stats}
 	if r.Query != "" && withSynonyms {
 		syn, err := ix.synonymList()
 		if err != nil {
@@ -392,13 +388,14 @@ func hitFrom(h *search.DocumentMatch, highlighted bool) Hit {
 // buildQuery turns a request into a bleve query: the text over title and
 // body, with filters that narrow without changing scores. Text that is not
 // valid query syntax is searched as plain words. It also returns the query
-// words the index does not know, for the suggestion.
+// words the index does not know, for the suggestion. terms is the query
+// analyzed (queryTerms).
 //
 // It returns too the part of the query that says which words to mark,
 // without the clauses that only reweigh the same words (the phrase and
 // all-words clauses): those would mark nothing new, and fetching the
 // page's highlights runs them again.
-func (ix *Index) buildQuery(ctx context.Context, r Request) (q, marks query.Query, unknown []unknownWord, withSynonyms bool, err error) {
+func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string) (q, marks query.Query, unknown []unknownWord, withSynonyms bool, err error) {
 	var text query.Query
 	var should []query.Query
 	plain := r.Plain || !hasSyntax(r.Query)
@@ -419,7 +416,6 @@ func (ix *Index) buildQuery(ctx context.Context, r Request) (q, marks query.Quer
 		if err != nil {
 			return nil, nil, nil, false, err
 		}
-		terms := ix.queryTerms(r.Query)
 		x := syn.expand(terms)
 		// What people type into a search box, up to AllWordsMax words,
 		// is read generously: synonyms, rare words checked for typos,

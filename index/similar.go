@@ -76,13 +76,9 @@ func (ix *Index) Similar(ctx context.Context, id string, size int) (*Result, err
 
 	q := similarQuery(id, terms)
 	req := bleve.NewSearchRequestOptions(q, size, 0, false)
-	fields := map[string]bool{}
-	queriedFields(q, fields)
-	stats, err := ix.bm25Stats(fields)
-	if err != nil {
+	if req.PreSearchData, err = ix.preSearch(q); err != nil {
 		return nil, err
 	}
-	req.PreSearchData = map[string]interface{}{search.BM25PreSearchDataKey: stats}
 	req.Fields = []string{FieldTitle, FieldSource, FieldURL, FieldPublished, FieldTags, FieldBody}
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -508,13 +507,10 @@ func (ix *Index) titleCompletions(ctx context.Context, tok analysis.Tokenizer, h
 	// that do.
 	req := bleve.NewSearchRequestOptions(q, 4*n, 0, false)
 	req.Fields = []string{FieldTitle}
-	fields := map[string]bool{}
-	queriedFields(q, fields)
-	stats, err := ix.bm25Stats(fields)
-	if err != nil {
+	var err error
+	if req.PreSearchData, err = ix.preSearch(q); err != nil {
 		return nil, err
 	}
-	req.PreSearchData = map[string]interface{}{search.BM25PreSearchDataKey: stats}
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("autocomplete titles for %q: %w", prefix, err)

@@ -363,7 +363,7 @@ func formQuery(f synonymForm) query.FieldableQuery {
 	return q
 }
 
-// describe lists what a word reaches, for `cari analyze` and tests.
+// describe lists what a word reaches, as written, for tests.
 func (s *Synonyms) describe(term string) []string {
 	if s == nil {
 		return nil

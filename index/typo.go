@@ -52,8 +52,7 @@ type unknownWord struct {
 // thousands), when suspectRare. A rare word with no such neighbour, a
 // name say, stays known.
 func (ix *Index) unknownWords(ctx context.Context, text string, suspectRare bool) ([]unknownWord, error) {
-	m := ix.mapping()
-	an := m.AnalyzerNamed(m.AnalyzerNameForPath(FieldBody))
+	an := ix.textAnalyzer()
 	if an == nil {
 		return nil, nil
 	}

@@ -348,19 +348,17 @@ func parseSearch(raw string) (index.Request, error) {
 	req.Query = v.Get("q")
 	req.Sort = v.Get("sort")
 	req.After = v.Get("after")
-	switch c := strings.TrimSpace(v.Get("cursor")); c {
-	case "", "false", "0":
-	case "true", "1":
-		req.Cursor = true
-	default:
-		return req, fmt.Errorf("cursor must be true or false, not %q", truncate(c, 40))
-	}
-	switch r := strings.TrimSpace(v.Get("recent")); r {
-	case "", "false", "0":
-	case "true", "1":
-		req.Recent = true
-	default:
-		return req, fmt.Errorf("recent must be true or false, not %q", truncate(r, 40))
+	for _, p := range []struct {
+		name string
+		dst  *bool
+	}{{"cursor", &req.Cursor}, {"recent", &req.Recent}} {
+		switch b := strings.TrimSpace(v.Get(p.name)); b {
+		case "", "false", "0":
+		case "true", "1":
+			*p.dst = true
+		default:
+			return req, fmt.Errorf("%s must be true or false, not %q", p.name, truncate(b, 40))
+		}
 	}
 	if s := strings.TrimSpace(v.Get("half_life")); s != "" {
 		days, err := strconv.Atoi(s)
