@@ -598,12 +598,12 @@ func anyTerm(field string, values []string) query.Query {
 	return query.NewDisjunctionQuery(terms)
 }
 
-// overTextFields searches a field-less query in title and body, the title
-// weighing more.
+// overTextFields searches a field-less query in title and body, the
+// title's boost TitleBoost times the query's own.
 func overTextFields(q query.FieldableQuery) query.Query {
 	inTitle := cloneFieldable(q)
 	inTitle.SetField(FieldTitle)
-	inTitle.(query.BoostableQuery).SetBoost(TitleBoost)
+	inTitle.(query.BoostableQuery).SetBoost(q.(query.BoostableQuery).Boost() * TitleBoost)
 	inBody := cloneFieldable(q)
 	inBody.SetField(FieldBody)
 	return query.NewDisjunctionQuery([]query.Query{inTitle, inBody})

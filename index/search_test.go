@@ -16,6 +16,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/search/query"
+
 	"github.com/carisearch/cari"
 )
 
@@ -469,5 +471,29 @@ func TestSnippetLength(t *testing.T) {
 				t.Errorf("%q %s: snippet of %d characters: %q", q, h.ID, n, h.Snippet)
 			}
 		}
+	}
+}
+
+// TestOverTextFieldsKeepsBoost: a clause weighed down (a synonym at half
+// weight) stays so in the title, where TitleBoost multiplies its boost.
+func TestOverTextFieldsKeepsBoost(t *testing.T) {
+	q := query.NewTermQuery("rrt")
+	q.SetBoost(SynonymBoost)
+	d, ok := overTextFields(q).(*query.DisjunctionQuery)
+	if !ok || len(d.Disjuncts) != 2 {
+		t.Fatalf("overTextFields gave %#v", overTextFields(q))
+	}
+	for _, c := range d.Disjuncts {
+		tq := c.(*query.TermQuery)
+		want := SynonymBoost
+		if tq.Field() == FieldTitle {
+			want *= TitleBoost
+		}
+		if got := tq.Boost(); got != want {
+			t.Errorf("%s: boost %g, want %g", tq.Field(), got, want)
+		}
+	}
+	if q.Boost() != SynonymBoost || q.Field() != "" {
+		t.Errorf("the query given changed: field %q, boost %g", q.Field(), q.Boost())
 	}
 }
