@@ -223,22 +223,11 @@ func (ix *Index) distinctiveTerms(ctx context.Context, a *Article) ([]weightedTe
 // docFreq is the number of articles whose body holds term, or, for a term
 // only titles have, whose title does.
 func docFreq(ctx context.Context, r bleveindex.IndexReader, term string) (uint64, error) {
-	var best uint64
 	for _, field := range []string{FieldBody, FieldTitle} {
-		// With frequencies asked for, a shard's reader counts the
-		// documents of every shard (shards.go).
-		tfr, err := r.TermFieldReader(ctx, []byte(term), field, true, false, false)
-		if err != nil {
-			return 0, fmt.Errorf("document frequency of %q in %s: %w", term, field, err)
+		c, err := termDocs(ctx, r, field, term)
+		if err != nil || c > 0 {
+			return c, err
 		}
-		c := tfr.Count()
-		if err := tfr.Close(); err != nil {
-			return 0, err
-		}
-		if c > 0 {
-			return c, nil
-		}
-		best = max(best, c)
 	}
-	return best, nil
+	return 0, nil
 }

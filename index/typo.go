@@ -130,7 +130,7 @@ func (ix *Index) unknownWords(ctx context.Context, text string, suspectRare bool
 			}
 		} else if known {
 			var n uint64
-			if n, err = bodyDocs(ctx, readers[0], string(term)); err != nil {
+			if n, err = termDocs(ctx, readers[0], FieldBody, string(term)); err != nil {
 				return nil, fmt.Errorf("typo check: %w", err)
 			}
 			if n > rareDocs {
@@ -229,12 +229,12 @@ const (
 	neighbourMin   = 20
 )
 
-// bodyDocs is how many articles hold term in their body, over every shard
-// (a shard's reader counts them all when asked for frequencies).
-func bodyDocs(ctx context.Context, r bleveindex.IndexReader, term string) (uint64, error) {
-	tfr, err := r.TermFieldReader(ctx, []byte(term), FieldBody, true, false, false)
+// termDocs is how many articles hold term in field, over every shard (a
+// shard's reader counts them all when asked for frequencies, shards.go).
+func termDocs(ctx context.Context, r bleveindex.IndexReader, field, term string) (uint64, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, true, false, false)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("articles holding %q in %s: %w", term, field, err)
 	}
 	defer tfr.Close()
 	return tfr.Count(), nil
@@ -266,7 +266,7 @@ func neighbours(ctx context.Context, r bleveindex.IndexReader, term string) (map
 		out[e.Term] = neighbour{edits: e.EditDistance}
 	}
 	for t, n := range out {
-		if n.docs, err = bodyDocs(ctx, r, t); err != nil {
+		if n.docs, err = termDocs(ctx, r, FieldBody, t); err != nil {
 			return nil, err
 		}
 		out[t] = n
