@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
 // IngestReport is the outcome of ingesting inputs: counts, every record
@@ -174,5 +176,40 @@ func (ix *Index) ingest(ctx context.Context, opts IngestOptions, read func(Handl
 		err = cause
 	}
 	report.IngestStats = stats
+	if err == nil && stats.Indexed+stats.Updated >= CompactMin {
+		if n, cerr := ix.Count(); cerr == nil && uint64(stats.Indexed+stats.Updated)*CompactShare >= n {
+			err = ix.Compact(ctx)
+		}
+	}
 	return report, err
+}
+
+// A run that writes at least CompactMin articles and at least
+// 1/CompactShare of the index merges the index's segments into one at the
+// end (Compact). A search reads every segment's dictionary and postings
+// for each of its words; on the 25,401 articles of the news corpus, left
+// in the 7 segments bleve's merger settles on, the latency benchmark's
+// median was about a quarter higher than on one segment.
+const (
+	CompactMin   = 1000
+	CompactShare = 10
+)
+
+// Compact merges each shard's segments into one, waiting until it is
+// done. Searches keep running meanwhile, on the segments they started on.
+func (ix *Index) Compact(ctx context.Context) error {
+	for i, b := range ix.shards {
+		adv, err := b.Advanced()
+		if err != nil {
+			return fmt.Errorf("compact shard %d: %w", i, err)
+		}
+		s, ok := adv.(*scorch.Scorch)
+		if !ok {
+			continue
+		}
+		if err := s.ForceMerge(ctx, nil); err != nil {
+			return fmt.Errorf("compact shard %d: %w", i, err)
+		}
+	}
+	return ctx.Err()
 }

@@ -497,3 +497,114 @@ func TestOverTextFieldsKeepsBoost(t *testing.T) {
 		t.Errorf("the query given changed: field %q, boost %g", q.Field(), q.Boost())
 	}
 }
+
+// TestKeywordsFindEveryWord checks that a keyword query finds exactly the
+// articles that hold every word when there are any, and the articles that
+// hold any word when there are none, and that a question is searched as
+// any of its words. The expected sets come from analyzing every sample
+// article; the words are ones without synonyms, so that the analysis is
+// all that decides.
+func TestKeywordsFindEveryWord(t *testing.T) {
+	ix := samples(t)
+	ctx := context.Background()
+	syn, err := ix.synonymList()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := ix.Search(ctx, Request{Size: MaxSize, NoFacets: true, NoHighlight: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	an := ix.textAnalyzer()
+	termsOf := map[string]map[string]bool{}
+	for _, h := range all.Hits {
+		a, err := ix.Article(ctx, h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		termsOf[h.ID] = map[string]bool{}
+		for _, tok := range an.Analyze([]byte(a.Title + "\n" + a.Body)) {
+			termsOf[h.ID][string(tok.Term)] = true
+		}
+	}
+	holding := func(terms []string, every bool) map[string]bool {
+		out := map[string]bool{}
+		for id, has := range termsOf {
+			n := 0
+			for _, t := range terms {
+				if has[t] {
+					n++
+				}
+			}
+			if every && n == len(terms) || !every && n > 0 {
+				out[id] = true
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		query string
+		every bool // some article holds every word
+	}{
+		{"tatanan multipolar", true},
+		{"nyamuk fogging", true},
+		{"rendang festival pengunjung", true},
+		{"rendang nelayan", false},
+		{"batik satelit internet", false},
+	} {
+		terms := ix.queryTerms(tc.query)
+		for _, term := range terms {
+			if len(syn.terms[term]) > 0 || len(syn.forms[term]) > 0 {
+				t.Fatalf("%q: %q has synonyms; the test wants words without", tc.query, term)
+			}
+		}
+		want := holding(terms, true)
+		if (len(want) > 0) != tc.every {
+			t.Fatalf("%q: %d sample articles hold every word %v; the test wants every=%v", tc.query, len(want), terms, tc.every)
+		}
+		if !tc.every {
+			want = holding(terms, false)
+		}
+		res, err := ix.Search(ctx, Request{Query: tc.query, Size: MaxSize, NoFacets: true, NoHighlight: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, h := range res.Hits {
+			got[h.ID] = true
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) || res.Total != uint64(len(want)) {
+			t.Errorf("%q: %d hits %v, want %v", tc.query, res.Total, got, want)
+		}
+		// Asked as a question, any of the words will do.
+		question, err := ix.Search(ctx, Request{Query: "apa " + tc.query + "?", Size: MaxSize, NoFacets: true, NoHighlight: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if anyWord := holding(terms, false); question.Total != uint64(len(anyWord)) {
+			t.Errorf("%q asked as a question: %d hits, want the %d articles with any of its words", tc.query, question.Total, len(anyWord))
+		}
+	}
+}
+
+func TestIsQuestion(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"Siapa presiden pertama Indonesia", true},
+		{"pada tahun berapakah candi borobudur dibangun", true},
+		{"di mana letak danau toba", true},
+		{"harga beras naik?", true},
+		{"Apakah rupiah melemah", true},
+		{"harga beras naik", false},
+		{"ada apa", true},
+		{"ada korupsi", false},
+		{"kemana-mana", true},
+		{"", false},
+	} {
+		if got := isQuestion(tc.text); got != tc.want {
+			t.Errorf("isQuestion(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
