@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 )
@@ -210,6 +211,26 @@ func (ix *Index) Compact(ctx context.Context) error {
 		if err := s.ForceMerge(ctx, nil); err != nil {
 			return fmt.Errorf("compact shard %d: %w", i, err)
 		}
+		waitForOldFiles(ctx, s)
 	}
 	return ctx.Err()
 }
+
+// waitForOldFiles waits, for up to oldFilesWait, until scorch has removed
+// the segment files a merge replaced: it does so in the background, and a
+// process that exits first leaves the index twice its size on disk until
+// it is next opened.
+func waitForOldFiles(ctx context.Context, s *scorch.Scorch) {
+	deadline := time.Now().Add(oldFilesWait)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		st := s.StatsMap()
+		files, _ := st["num_files_on_disk"].(uint64)
+		segments, _ := st["num_root_filesegments"].(uint64)
+		if files <= segments+1 { // and the root.bolt file
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+const oldFilesWait = 10 * time.Second

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -223,4 +225,63 @@ func TestRefusesWhatIsNotACariIndex(t *testing.T) {
 		t.Fatalf("an empty directory: created %v, %v", created, err)
 	}
 	ix.Close()
+}
+
+// TestCompact writes articles in several batches, so several segments,
+// and checks that Compact leaves one segment file on disk and the same
+// search results.
+func TestCompact(t *testing.T) {
+	ctx := context.Background()
+	for _, shards := range []int{1, 2} {
+		ix, err := Create(filepath.Join(t.TempDir(), "index"), Options{Shards: shards})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := ix.NewWriter(50)
+		for i := range 400 {
+			// Each article its own mix of the words, so its own score.
+			a := Article{ID: fmt.Sprintf("a%03d", i), Title: fmt.Sprintf("Berita ke-%d", i),
+				Body: strings.Repeat("Banjir melanda. ", 1+i%13) + strings.Repeat("Warga kampung mengungsi. ", 1+i%7) + strings.Repeat("Petugas datang. ", 1+i%5)}
+			if err := w.Add(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		search := func() []string {
+			res, err := ix.Search(ctx, Request{Query: "banjir kampung", Size: MaxSize})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := []string{fmt.Sprint(res.Total, res.Facets)}
+			for _, h := range res.Hits {
+				out = append(out, fmt.Sprintf("%s %.6f %s", h.ID, h.Score, h.Snippet))
+			}
+			return out
+		}
+		before := search()
+		if err := ix.Compact(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for s, b := range ix.shards {
+			st, _ := b.StatsMap()["index"].(map[string]interface{})
+			if segs := st["num_root_filesegments"]; segs != uint64(1) {
+				t.Errorf("%d shards: shard %d has %v segments after Compact, want 1", shards, s, segs)
+			}
+			if files := st["num_files_on_disk"]; files != uint64(2) {
+				t.Errorf("%d shards: shard %d has %v files on disk after Compact, want a segment and root.bolt", shards, s, files)
+			}
+		}
+		after := search()
+		for i := range max(len(after), len(before)) {
+			if i >= len(after) || i >= len(before) || after[i] != before[i] {
+				t.Errorf("%d shards: results changed by Compact from line %d: %d lines, want %d", shards, i, len(after), len(before))
+				break
+			}
+		}
+		if err := ix.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
