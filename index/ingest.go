@@ -217,12 +217,12 @@ func (ix *Index) Compact(ctx context.Context) error {
 }
 
 // waitForOldFiles waits, for up to oldFilesWait, until scorch has removed
-// the segment files a merge replaced: it does so in the background, and a
-// process that exits first leaves the index twice its size on disk until
-// it is next opened.
+// the segment files a merge replaced, which it does in the background: a
+// process that exits first leaves the index up to twice its size on disk
+// until it is next opened. scorch removes a file only when no search
+// reads it any more and it next looks, so the wait may end first.
 func waitForOldFiles(ctx context.Context, s *scorch.Scorch) {
-	deadline := time.Now().Add(oldFilesWait)
-	for time.Now().Before(deadline) && ctx.Err() == nil {
+	for deadline := time.Now().Add(oldFilesWait); time.Now().Before(deadline) && ctx.Err() == nil; {
 		st := s.StatsMap()
 		files, _ := st["num_files_on_disk"].(uint64)
 		segments, _ := st["num_root_filesegments"].(uint64)
@@ -233,4 +233,4 @@ func waitForOldFiles(ctx context.Context, s *scorch.Scorch) {
 	}
 }
 
-const oldFilesWait = 10 * time.Second
+const oldFilesWait = 5 * time.Second
