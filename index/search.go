@@ -573,46 +573,38 @@ func allWords(units []unit, unknown []unknownWord) query.Query {
 	if len(units) < 2 || len(units) > AllWordsMax {
 		return nil
 	}
-	term := func(t string) query.Query {
-		q := query.NewTermQuery(t)
-		q.SetBoost(AllWordsBoost)
-		return overTextFields(q)
-	}
-	var each []query.Query
-	for _, u := range units {
-		if len(u.terms) > 1 {
-			var words []query.Query
-			for _, t := range u.terms {
-				words = append(words, term(t))
-			}
-			each = append(each, query.NewDisjunctionQuery(append([]query.Query{query.NewConjunctionQuery(words)}, u.others...)))
-			continue
-		}
-		t := u.terms[0]
-		if i := slices.IndexFunc(unknown, func(w unknownWord) bool { return w.term == t }); i >= 0 {
-			if unknown[i].closest == "" {
-				continue // nothing near it: it cannot hold the clause back
-			}
-			t = unknown[i].closestTerm
-		}
-		each = append(each, term(t))
-	}
+	each := unitClauses(units, unknown, AllWordsBoost, false)
 	if len(each) < 2 {
 		return nil
 	}
 	return query.NewConjunctionQuery(each)
 }
 
-// everyUnit is a clause that matches the articles that hold every unit of
-// the query: each word, or another form of it, in title or body; a name
-// ("Amerika Serikat") as its words or another of its forms ("AS"); a
-// misspelt word as the word the index knows nearest to it. Each word
-// weighs boost. It is nil for a query of one word or of more than
-// AllWordsMax units: there it would find what the words do.
+// everyUnit is allWords for keywords: it also reaches the several-word
+// forms of a single word (KPK → "Komisi Pemberantasan Korupsi"), since
+// it decides what is found, and each word weighs boost. It is nil for a
+// query of one word or of more than AllWordsMax units: there it would find
+// what the words do.
 func everyUnit(units []unit, unknown []unknownWord, boost float64) query.Query {
 	if len(units) == 0 || len(units) > AllWordsMax || len(units) == 1 && len(units[0].terms) == 1 {
 		return nil
 	}
+	each := unitClauses(units, unknown, boost, true)
+	switch len(each) {
+	case 0:
+		return nil
+	case 1:
+		return each[0]
+	}
+	return query.NewConjunctionQuery(each)
+}
+
+// unitClauses has a clause for each unit that matches the articles holding
+// it: a name as all its words or another of its forms, a word as itself
+// (and, with wordForms, its several-word forms), a misspelt word as the
+// closest known word; a misspelt word with none near it has no clause.
+// Each word weighs boost.
+func unitClauses(units []unit, unknown []unknownWord, boost float64, wordForms bool) []query.Query {
 	term := func(t string) query.Query {
 		q := query.NewTermQuery(t)
 		q.SetBoost(boost)
@@ -637,19 +629,13 @@ func everyUnit(units []unit, unknown []unknownWord, boost float64) query.Query {
 			}
 			own = term(t)
 		}
-		if len(u.others) == 0 {
+		if len(u.others) == 0 || len(u.terms) == 1 && !wordForms {
 			each = append(each, own)
 			continue
 		}
 		each = append(each, query.NewDisjunctionQuery(append([]query.Query{own}, u.others...)))
 	}
-	switch len(each) {
-	case 0:
-		return nil
-	case 1:
-		return each[0]
-	}
-	return query.NewConjunctionQuery(each)
+	return each
 }
 
 // setAnalyzer makes the match and phrase queries on field in q analyze
