@@ -238,6 +238,12 @@ func buildLatencyIndex() (li latencyIndex) {
 		return li
 	}
 	li.compact = time.Since(start)
+	// As cari serve does before it listens: typos are corrected from the
+	// autocomplete vocabulary, and its memory is the server's too.
+	if err := li.ix.PrepareSuggest(ctx); err != nil {
+		li.err = err
+		return li
+	}
 	st, _ := li.ix.bleve.StatsMap()["index"].(map[string]interface{})
 	li.segments = st["num_root_filesegments"]
 	if li.docs, err = li.ix.Count(); err != nil {
