@@ -310,13 +310,30 @@ func (s *Synonyms) expand(terms []string) expansion {
 		}
 		u := unit{terms: terms[i : i+n]}
 		if s != nil {
-			for _, f := range s.forms[strings.Join(u.terms, " ")] {
+			forms := s.forms[strings.Join(u.terms, " ")]
+			// The one-word forms the run reaches: bleve's synonyms of a
+			// word, or the one-word forms of a name.
+			oneWord := map[string]bool{}
+			if len(u.terms) == 1 {
+				for _, t := range s.terms[u.terms[0]] {
+					oneWord[t] = true
+				}
+			}
+			for _, f := range forms {
+				if len(f.terms) == 1 {
+					oneWord[f.terms[0]] = true
+				}
+			}
+			for _, f := range forms {
 				// A form that shares a word with the run ("Republik
 				// Indonesia" for "Indonesia", "Jakarta" for "DKI
-				// Jakarta") finds no article that the run's own words do
+				// Jakarta"), or holds a one-word form it reaches
+				// ("Republik Indonesia" for "RI", which reaches
+				// "Indonesia"; "DPR RI" for "Dewan Perwakilan Rakyat",
+				// which reaches "DPR"), finds no article that those do
 				// not, and would only favour the articles that use it,
-				// at the cost of another search of a common word.
-				if seen[f.key()] || sharesTerm(f.terms, u.terms) {
+				// at the cost of another search of common words.
+				if seen[f.key()] || sharesTerm(f.terms, u.terms) || len(f.terms) > 1 && slices.ContainsFunc(f.terms, func(t string) bool { return oneWord[t] }) {
 					continue
 				}
 				seen[f.key()] = true
