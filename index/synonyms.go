@@ -310,30 +310,8 @@ func (s *Synonyms) expand(terms []string) expansion {
 		}
 		u := unit{terms: terms[i : i+n]}
 		if s != nil {
-			forms := s.forms[strings.Join(u.terms, " ")]
-			// The one-word forms the run reaches: bleve's synonyms of a
-			// word, or the one-word forms of a name.
-			oneWord := map[string]bool{}
-			if len(u.terms) == 1 {
-				for _, t := range s.terms[u.terms[0]] {
-					oneWord[t] = true
-				}
-			}
-			for _, f := range forms {
-				if len(f.terms) == 1 {
-					oneWord[f.terms[0]] = true
-				}
-			}
-			for _, f := range forms {
-				// A form that shares a word with the run ("Republik
-				// Indonesia" for "Indonesia", "Jakarta" for "DKI
-				// Jakarta"), or holds a one-word form it reaches
-				// ("Republik Indonesia" for "RI", which reaches
-				// "Indonesia"; "DPR RI" for "Dewan Perwakilan Rakyat",
-				// which reaches "DPR"), finds no article that those do
-				// not, and would only favour the articles that use it,
-				// at the cost of another search of common words.
-				if seen[f.key()] || sharesTerm(f.terms, u.terms) || len(f.terms) > 1 && slices.ContainsFunc(f.terms, func(t string) bool { return oneWord[t] }) {
+			for _, f := range s.othersOf(u.terms) {
+				if seen[f.key()] {
 					continue
 				}
 				seen[f.key()] = true
@@ -354,6 +332,56 @@ func (s *Synonyms) expand(terms []string) expansion {
 		i += n
 	}
 	return x
+}
+
+// othersOf is the forms a run of terms reaches that its own words and
+// bleve's one-word synonyms do not already find. A form is left out that
+// shares a word with the run ("Republik Indonesia" for "Indonesia",
+// "Jakarta" for "DKI Jakarta"), that holds a one-word form the run
+// reaches ("Republik Indonesia" for "RI", which reaches "Indonesia"; "DPR
+// RI" for "Dewan Perwakilan Rakyat", which reaches "DPR"), or that holds
+// every word of a shorter form kept ("Komisi Pemberantasan Tindak Pidana
+// Korupsi" beside "Komisi Pemberantasan Korupsi"): each finds no article
+// the others do not, and would only favour the articles that use it, at
+// the cost of another search of common words.
+func (s *Synonyms) othersOf(run []string) []synonymForm {
+	forms := slices.Clone(s.forms[strings.Join(run, " ")])
+	slices.SortStableFunc(forms, func(a, b synonymForm) int { return len(a.terms) - len(b.terms) })
+	reached := map[string]bool{}
+	if len(run) == 1 {
+		for _, t := range s.terms[run[0]] {
+			reached[t] = true
+		}
+	}
+	for _, f := range forms {
+		if len(f.terms) == 1 {
+			reached[f.terms[0]] = true
+		}
+	}
+	var kept []synonymForm
+	for _, f := range forms {
+		if sharesTerm(f.terms, run) {
+			continue
+		}
+		if len(f.terms) > 1 {
+			if slices.ContainsFunc(f.terms, func(t string) bool { return reached[t] }) ||
+				slices.ContainsFunc(kept, func(k synonymForm) bool { return len(k.terms) > 1 && containsAll(f.terms, k.terms) }) {
+				continue
+			}
+		}
+		kept = append(kept, f)
+	}
+	return kept
+}
+
+// containsAll reports whether every term of b is in a.
+func containsAll(a, b []string) bool {
+	for _, t := range b {
+		if !slices.Contains(a, t) {
+			return false
+		}
+	}
+	return true
 }
 
 func sharesTerm(a, b []string) bool {
