@@ -277,9 +277,11 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		return run(req)
 	}
 	res, err := rank(plan.ranked)
+	marks := plan.marks
 	if err == nil && res.Total == 0 && plan.fallback != nil {
 		// No article holds every word: those that hold some.
 		res, err = rank(plan.fallback)
+		marks = plan.fallbackMarks
 	}
 	if err != nil {
 		return nil, err
@@ -289,7 +291,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	}
 	hits := res.Hits
 	if !r.NoHighlight && len(hits) > 0 {
-		shown, err := highlighted(run, plan.marks, hits)
+		shown, err := highlighted(run, marks, hits)
 		if err != nil {
 			return nil, err
 		}
@@ -447,7 +449,9 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string) (p q
 		if unknown, err = ix.unknownWords(ctx, r.Query, short); err != nil {
 			return p, err
 		}
-		unknown = slices.DeleteFunc(unknown, func(u unknownWord) bool { return x.inNames[u.term] })
+		// A word of a name, or a word with other forms ("Korsel"), is
+		// no typo, even where no article uses it.
+		unknown = slices.DeleteFunc(unknown, func(u unknownWord) bool { return x.inNames[u.term] || syn.reaches(u.term) })
 		clauses := []query.Query{overTextFields(query.NewMatchQuery(r.Query))}
 		if short {
 			clauses = append(clauses, x.clauses()...)
@@ -509,8 +513,10 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string) (p q
 		if titleFirst != nil {
 			first = []query.Query{titleFirst}
 		}
-		p.fallback = p.ranked
-		p.ranked = filtered(query.NewBooleanQuery([]query.Query{everyWord}, first, nil))
+		p.fallback, p.fallbackMarks = p.ranked, p.marks
+		// What the hits matched is every unit: to mark it, no fuzzy
+		// search for near spellings is needed, only the closest.
+		p.ranked, p.marks = filtered(query.NewBooleanQuery([]query.Query{everyWord}, first, nil)), everyWord
 	}
 	return p, nil
 }
@@ -535,11 +541,12 @@ type queryPlan struct {
 	// fallback, when set, is searched when ranked finds nothing: any of
 	// the words, the articles with most of them first.
 	fallback query.Query
-	// marks is the part of the query that says which words to mark,
-	// without the clauses that only reweigh the same words.
-	marks        query.Query
-	unknown      []unknownWord
-	withSynonyms bool
+	// marks is the part of ranked that says which words to mark,
+	// without the clauses that only reweigh the same words;
+	// fallbackMarks is that of fallback.
+	marks, fallbackMarks query.Query
+	unknown              []unknownWord
+	withSynonyms         bool
 }
 
 // phraseClause ranks higher the articles that hold the words of text as

@@ -334,6 +334,11 @@ func (s *Synonyms) expand(terms []string) expansion {
 	return x
 }
 
+// reaches reports whether term has other forms.
+func (s *Synonyms) reaches(term string) bool {
+	return s != nil && (len(s.terms[term]) > 0 || len(s.forms[term]) > 0)
+}
+
 // othersOf is the forms a run of terms reaches that its own words and
 // bleve's one-word synonyms do not already find. A form is left out that
 // shares a word with the run ("Republik Indonesia" for "Indonesia",
