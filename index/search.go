@@ -398,16 +398,14 @@ func hitFrom(h *search.DocumentMatch, highlighted bool) Hit {
 	return hit
 }
 
-// buildQuery turns a request into a bleve query: the text over title and
-// body, with filters that narrow without changing scores. Text that is not
-// valid query syntax is searched as plain words. It also returns the query
-// words the index does not know, for the suggestion. terms is the query
-// analyzed (queryTerms).
-//
-// It returns too the part of the query that says which words to mark,
-// without the clauses that only reweigh the same words (the phrase and
-// all-words clauses): those would mark nothing new, and fetching the
-// page's highlights runs them again.
+// buildQuery turns a request into bleve queries (queryPlan): the text over
+// title and body, with filters that narrow without changing scores. Text
+// that is not valid query syntax is searched as plain words. The plan
+// also holds the query words the index does not know, for the suggestion,
+// and the part of each query that says which words to mark, without the
+// clauses that only reweigh the same words (the phrase and all-words
+// clauses): those would mark nothing new, and fetching the page's
+// highlights runs them again. terms is the query analyzed (queryTerms).
 func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string) (p queryPlan, err error) {
 	var text, everyWord, phrase, titleFirst query.Query
 	var should []query.Query
@@ -526,8 +524,8 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string) (p q
 // Keywords (a query of up to AllWordsMax units that is not a question)
 // find the articles that hold every unit. That is what people mean by a
 // few words typed into a news search, and what makes the total and the
-// facets say something ("pemilu 2019": 196 articles, not the 15,798
-// that hold either word). It is also what keeps such a search fast: bleve
+// facets say something ("pemilu 2019": 613 articles that hold both, or
+// "pemilihan umum" and 2019, not the 15,798 that hold either). It is also what keeps such a search fast: bleve
 // scores, counts and reads facet values for every match, at about half a
 // microsecond a match for the facets alone, and the articles that hold
 // one common word of several are most of an archive. Questions keep any
@@ -536,7 +534,7 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string) (p q
 // of the short questions took TyDi QA's Recall@100 from .960 to .853.
 type queryPlan struct {
 	// ranked finds and scores the hits: for keywords, the articles that
-	// hold every unit, as a phrase first.
+	// hold every unit, those whose titles hold them as a phrase first.
 	ranked query.Query
 	// fallback, when set, is searched when ranked finds nothing: any of
 	// the words, the articles with most of them first.

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -175,17 +176,27 @@ func (v *vocabulary) nearest(w string, edits, min int) string {
 	lo := sort.SearchStrings(v.words, w[:size])
 	hi := sort.SearchStrings(v.words, string(first+1))
 	target := []rune(w)
+	var e editor
+	var word []rune
 	best, bestEdits, bestCount := "", edits+1, 0
 	for i := lo; i < hi; i++ {
 		c := v.words[i]
-		if c == w || v.counts[i] < min {
+		// A word has no more letters than bytes: most are too short
+		// or too long by their bytes alone, and are skipped before
+		// their letters are counted.
+		if len(c) < len(target)-edits || c == w || v.counts[i] < min {
 			continue
 		}
-		n := utf8.RuneCountInString(c)
-		if n < len(target)-edits || n > len(target)+edits {
-			continue
+		if len(c) > len(target)+edits {
+			if n := utf8.RuneCountInString(c); n > len(target)+edits {
+				continue
+			}
 		}
-		d := boundedEdits(target, []rune(c), edits)
+		word = word[:0]
+		for _, r := range c {
+			word = append(word, r)
+		}
+		d := e.bounded(target, word, edits)
 		if d <= edits && (d < bestEdits || d == bestEdits && v.counts[i] > bestCount) {
 			best, bestEdits, bestCount = c, d, v.counts[i]
 		}
@@ -196,8 +207,18 @@ func (v *vocabulary) nearest(w string, edits, min int) string {
 // boundedEdits is the Levenshtein distance of a and b, or limit+1 once it
 // must exceed limit.
 func boundedEdits(a, b []rune, limit int) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	var e editor
+	return e.bounded(a, b, limit)
+}
+
+// editor computes edit distances with rows it keeps from one word to the
+// next, so that scanning a vocabulary allocates nothing.
+type editor struct{ prev, cur []int }
+
+func (e *editor) bounded(a, b []rune, limit int) int {
+	e.prev = slices.Grow(e.prev[:0], len(b)+1)[:len(b)+1]
+	e.cur = slices.Grow(e.cur[:0], len(b)+1)[:len(b)+1]
+	prev, cur := e.prev, e.cur
 	for j := range prev {
 		prev[j] = j
 	}
