@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"sort"
 	"unicode"
 	"unicode/utf8"
 
@@ -24,12 +25,31 @@ type wordFragmenter struct {
 	inner highlight.Fragmenter
 }
 
+// fragmentGap is how far apart, in bytes, the matches must start that
+// begin candidate snippets. bleve's fragmenter makes a snippet from every
+// match and reads fragmentRunes characters for each, which a long article
+// that repeats the words ("harga" in a price report) pays dozens of times
+// over; snippets that start a few words apart hold the same matches. The
+// highlighter still scores each candidate, and marks, by every match.
+const fragmentGap = 40
+
 func (f wordFragmenter) Fragment(orig []byte, locations highlight.TermLocations) []*highlight.Fragment {
-	frags := f.inner.Fragment(orig, locations)
+	starts := make(highlight.TermLocations, 0, len(locations))
+	for _, l := range locations {
+		if len(starts) == 0 || l.Start >= starts[len(starts)-1].Start+fragmentGap {
+			starts = append(starts, l)
+		}
+	}
+	frags := f.inner.Fragment(orig, starts)
 	for _, fr := range frags {
+		// The matches inside the fragment; locations come in order.
 		first, last := fr.End, fr.Start
-		for _, l := range locations {
-			if l.Start >= fr.Start && l.End <= fr.End {
+		i := sort.Search(len(locations), func(i int) bool { return locations[i].Start >= fr.Start })
+		for _, l := range locations[i:] {
+			if l.Start >= fr.End {
+				break
+			}
+			if l.End <= fr.End {
 				first, last = min(first, l.Start), max(last, l.End)
 			}
 		}

@@ -600,7 +600,7 @@ func TestIsQuestion(t *testing.T) {
 		{"harga beras naik", false},
 		{"ada apa", true},
 		{"ada korupsi", false},
-		{"kemana-mana", true},
+		{"Kenapa harga cabai naik", true},
 		{"", false},
 	} {
 		if got := isQuestion(tc.text); got != tc.want {
