@@ -47,6 +47,10 @@ type Index struct {
 	// autocomplete vocabulary, suggest.go) knows when it is stale.
 	gen     atomic.Uint64
 	suggest suggestState
+
+	// sources maps the codes of source names in facet values back to
+	// the names (facets.go).
+	sources sourceNames
 }
 
 // ErrNotFound is returned for an id with no article.

@@ -198,14 +198,10 @@ func articleFields(a *Article, sum string) map[string]interface{} {
 	if a.URL != "" {
 		d[FieldURL] = a.URL
 	}
-	var facets []string
-	if a.Source != "" {
-		facets = append(facets, facetSource+a.Source)
-	}
+	facets := []string{facetKey(a)}
 	if !a.Published.IsZero() {
 		d[FieldPublished] = a.Published
 		d[fieldMonth] = a.Published.Format("2006-01")
-		facets = append(facets, facetMonth+a.Published.Format("2006-01"))
 	}
 	if len(a.Tags) > 0 {
 		d[FieldTags] = a.Tags
@@ -213,15 +209,6 @@ func articleFields(a *Article, sum string) map[string]interface{} {
 			facets = append(facets, facetTag+t)
 		}
 	}
-	if len(facets) > 0 {
-		d[fieldFacets] = facets
-	}
+	d[fieldFacets] = facets
 	return d
 }
-
-// The prefixes of the values of fieldFacets.
-const (
-	facetSource = "s:"
-	facetTag    = "t:"
-	facetMonth  = "m:"
-)

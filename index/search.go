@@ -318,7 +318,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	}
 	if all, ok := out.Facets[fieldFacets]; ok {
 		delete(out.Facets, fieldFacets)
-		out.Facets[FieldSource], out.Facets[FieldTags], out.Facets[FacetMonth] = splitFacets(all)
+		out.Facets[FieldSource], out.Facets[FieldTags], out.Facets[FacetMonth] = ix.splitFacets(all)
 	}
 	if months, ok := out.Facets[FacetMonth]; ok {
 		out.Facets[FieldPublished], out.Facets[FacetMonth] = yearsAndMonths(months)
@@ -847,27 +847,6 @@ const shownValues = 10
 // one is counted (bleve counts them all anyway and sorts them before
 // cutting), so each part is exact.
 const allFacetValues = 1 << 30
-
-// splitFacets turns the combined facet's values into the source, tag and
-// month facets. Values come most hits first.
-func splitFacets(all []Facet) (sources, tags, months []Facet) {
-	sources, tags, months = []Facet{}, []Facet{}, []Facet{}
-	for _, f := range all {
-		switch {
-		case strings.HasPrefix(f.Value, facetSource):
-			if len(sources) < shownValues {
-				sources = append(sources, Facet{Value: f.Value[len(facetSource):], Count: f.Count})
-			}
-		case strings.HasPrefix(f.Value, facetTag):
-			if len(tags) < shownValues {
-				tags = append(tags, Facet{Value: f.Value[len(facetTag):], Count: f.Count})
-			}
-		case strings.HasPrefix(f.Value, facetMonth):
-			months = append(months, Facet{Value: f.Value[len(facetMonth):], Count: f.Count})
-		}
-	}
-	return sources, tags, months
-}
 
 // allMonths is more months than any archive holds (two centuries), so the
 // month facet counts every month and the years summed from it are exact.
