@@ -1,0 +1,44 @@
+package index
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// TestSplitFacets reads facet values as this version writes them and as
+// indexes made before it wrote them, mixed, as in an old index that new
+// articles were added to.
+func TestSplitFacets(t *testing.T) {
+	ix := samples(t)
+	aug := time.Date(2023, 8, 14, 0, 0, 0, 0, time.UTC)
+	newKey := facetKey(&Article{Source: "kabarnusantara.id", Published: aug})
+	undated := facetKey(&Article{Source: "suarakita.co.id"})
+	sourceless := facetKey(&Article{Published: aug.AddDate(1, 0, 0)})
+	sources, tags, months := ix.splitFacets([]Facet{
+		{Value: newKey, Count: 4},
+		{Value: "s:kabarnusantara.id", Count: 3},
+		{Value: "m:2023-08", Count: 2},
+		{Value: undated, Count: 5},
+		{Value: sourceless, Count: 1},
+		{Value: "t:pertahanan", Count: 6},
+	})
+	for _, tc := range []struct {
+		name      string
+		got, want []Facet
+	}{
+		{"sources", sources, []Facet{{"kabarnusantara.id", 7}, {"suarakita.co.id", 5}}},
+		{"tags", tags, []Facet{{"pertahanan", 6}}},
+		{"months", months, []Facet{{"2023-08", 6}, {"2024-08", 1}}},
+	} {
+		if fmt.Sprint(tc.got) != fmt.Sprint(tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, tc.got, tc.want)
+		}
+	}
+	for _, m := range []time.Time{time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), aug, time.Date(3887, 12, 1, 0, 0, 0, 0, time.UTC)} {
+		code := monthCode(m)
+		if got, ok := monthOf(code); !ok || got != m.Format("2006-01") || len(code) != len(noMonth) {
+			t.Errorf("monthCode(%s) = %q, read back as %q", m.Format("2006-01"), code, got)
+		}
+	}
+}
