@@ -346,6 +346,7 @@ func highlighted(run func(*bleve.SearchRequest) (*bleve.SearchResult, error), q 
 	req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
 	req.Highlight.AddField(FieldTitle)
 	req.Highlight.AddField(FieldBody)
+	req.Score = "none" // the ranking's scores are kept
 	res, err := run(req)
 	if err != nil {
 		return nil, err
