@@ -14,6 +14,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/vellum"
+	"github.com/blevesearch/vellum/levenshtein"
 )
 
 // Autocomplete. As someone types into the search box, Suggest offers two
@@ -199,9 +201,14 @@ type wordCount struct {
 type vocabulary struct {
 	words  []string
 	counts []int
-	pairs  map[uint64]uint32 // pairHash(a, b) → times b follows a
-	gen    uint64
-	built  time.Time
+	// fst holds words (each its index in words), for the words near a
+	// misspelt one (typo.go); edits builds its automata, for one and two
+	// edits.
+	fst   *vellum.FST
+	edits [2]*levenshtein.LevenshteinAutomatonBuilder
+	pairs map[uint64]uint32 // pairHash(a, b) → times b follows a
+	gen   uint64
+	built time.Time
 }
 
 // pairHash is the key of two adjacent words (FNV-1a of "a b").
@@ -437,6 +444,9 @@ func (ix *Index) buildVocabulary(ctx context.Context) (*vocabulary, error) {
 	v := &vocabulary{words: make([]string, len(all)), counts: make([]int, len(all)), pairs: pairs, gen: gen, built: time.Now()}
 	for i, wc := range all {
 		v.words[i], v.counts[i] = wc.word, wc.count
+	}
+	if err := v.buildNearest(); err != nil {
+		return nil, fmt.Errorf("autocomplete vocabulary: %w", err)
 	}
 	return v, nil
 }

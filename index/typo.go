@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+	"github.com/blevesearch/vellum"
+	"github.com/blevesearch/vellum/levenshtein"
 )
 
 // Typo tolerance. A query word whose analyzed form the index has never
@@ -170,30 +173,28 @@ func (v *vocabulary) count(w string) int {
 // the sorted words, and a typo seldom falls on the first letter.
 func (v *vocabulary) nearest(w string, edits, min int) string {
 	first, size := utf8.DecodeRuneInString(w)
-	if first == utf8.RuneError || edits == 0 {
+	if first == utf8.RuneError || edits == 0 || edits > len(v.edits) || v.fst == nil {
 		return ""
 	}
-	lo := sort.SearchStrings(v.words, w[:size])
-	hi := sort.SearchStrings(v.words, string(first+1))
+	dfa, err := v.edits[edits-1].BuildDfa(w, uint8(edits))
+	if err != nil {
+		return ""
+	}
+	// Words that begin with the same letter: a misspelling seldom
+	// changes the first.
+	it, err := v.fst.Search(dfa, []byte(w[:size]), []byte(string(first+1)))
 	target := []rune(w)
 	var e editor
 	var word []rune
 	best, bestEdits, bestCount := "", edits+1, 0
-	for i := lo; i < hi; i++ {
+	for ; err == nil; err = it.Next() {
+		key, i := it.Current()
 		c := v.words[i]
-		// A word has no more letters than bytes: most are too short
-		// or too long by their bytes alone, and are skipped before
-		// their letters are counted.
-		if len(c) < len(target)-edits || c == w || v.counts[i] < min {
+		if c == w || v.counts[i] < min {
 			continue
 		}
-		if len(c) > len(target)+edits {
-			if n := utf8.RuneCountInString(c); n > len(target)+edits {
-				continue
-			}
-		}
 		word = word[:0]
-		for _, r := range c {
+		for _, r := range string(key) {
 			word = append(word, r)
 		}
 		d := e.bounded(target, word, edits)
@@ -202,6 +203,34 @@ func (v *vocabulary) nearest(w string, edits, min int) string {
 		}
 	}
 	return best
+}
+
+// buildNearest builds what nearest searches: an FST of the words and
+// Levenshtein automaton builders (vellum's, which bleve's fuzzy search
+// uses too).
+func (v *vocabulary) buildNearest() error {
+	var buf bytes.Buffer
+	b, err := vellum.New(&buf, nil)
+	if err != nil {
+		return err
+	}
+	for i, w := range v.words {
+		if err := b.Insert([]byte(w), uint64(i)); err != nil {
+			return fmt.Errorf("word %q: %w", w, err)
+		}
+	}
+	if err := b.Close(); err != nil {
+		return err
+	}
+	if v.fst, err = vellum.Load(buf.Bytes()); err != nil {
+		return err
+	}
+	for i := range v.edits {
+		if v.edits[i], err = levenshtein.NewLevenshteinAutomatonBuilder(uint8(i+1), false); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // boundedEdits is the Levenshtein distance of a and b, or limit+1 once it
