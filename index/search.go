@@ -526,10 +526,10 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string) (p q
 // find the articles that hold every unit. That is what people mean by a
 // few words typed into a news search, and what makes the total and the
 // facets say something ("pemilu 2019": 613 articles that hold both, or
-// "pemilihan umum" and 2019, not the 15,798 that hold either). It is also what keeps such a search fast: bleve
-// scores, counts and reads facet values for every match, at about half a
-// microsecond a match for the facets alone, and the articles that hold
-// one common word of several are most of an archive. Questions keep any
+// "pemilihan umum" and 2019, not the 15,798 that hold either). It is also
+// what keeps such a search fast: bleve scores, counts and reads facet
+// values for every match, and the articles that hold one common word of
+// several are most of an archive. Questions keep any
 // of their words: an answer seldom repeats its question. On the question
 // sets the figures are those of the any-word search: requiring every word
 // of the short questions took TyDi QA's Recall@100 from .960 to .853.
