@@ -105,12 +105,11 @@ func (ix *Index) sourceName(code string) (string, bool) {
 // source, tag and month facets: the shownValues sources and tags with most
 // hits, and every month.
 func (ix *Index) splitFacets(all []Facet) (sources, tags, months []Facet) {
-	bySource, byMonth := map[string]int{}, map[string]int{}
-	tags = []Facet{}
+	bySource, byTag, byMonth := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, f := range all {
 		switch {
 		case strings.HasPrefix(f.Value, facetTag):
-			tags = append(tags, Facet{Value: f.Value[len(facetTag):], Count: f.Count})
+			byTag[f.Value[len(facetTag):]] += f.Count
 		case strings.HasPrefix(f.Value, facetOldSource):
 			bySource[f.Value[len(facetOldSource):]] += f.Count
 		case strings.HasPrefix(f.Value, facetOldMonth):
@@ -128,15 +127,7 @@ func (ix *Index) splitFacets(all []Facet) (sources, tags, months []Facet) {
 			}
 		}
 	}
-	return mostFirst(bySource, shownValues), mostFirst(countsOf(tags), shownValues), mostFirst(byMonth, -1)
-}
-
-func countsOf(fs []Facet) map[string]int {
-	m := make(map[string]int, len(fs))
-	for _, f := range fs {
-		m[f.Value] += f.Count
-	}
-	return m
+	return mostFirst(bySource, shownValues), mostFirst(byTag, shownValues), mostFirst(byMonth, -1)
 }
 
 // mostFirst lists counts, most first (ties in the order of their values),

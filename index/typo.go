@@ -169,8 +169,9 @@ func (v *vocabulary) count(w string) int {
 
 // nearest is the written word within edits of w, other than w, with the
 // fewest edits and then in the most articles, if in at least min of them.
-// Only words with w's first letter are tried: they are a contiguous run of
-// the sorted words, and a typo seldom falls on the first letter.
+// Only words with w's first letter are tried (a typo seldom falls on it),
+// and of those only the ones vellum's Levenshtein automaton lets through
+// the vocabulary's FST.
 func (v *vocabulary) nearest(w string, edits, min int) string {
 	first, size := utf8.DecodeRuneInString(w)
 	if first == utf8.RuneError || edits == 0 || edits > len(v.edits) || v.fst == nil {
@@ -180,8 +181,6 @@ func (v *vocabulary) nearest(w string, edits, min int) string {
 	if err != nil {
 		return ""
 	}
-	// Words that begin with the same letter: a misspelling seldom
-	// changes the first.
 	it, err := v.fst.Search(dfa, []byte(w[:size]), []byte(string(first+1)))
 	target := []rune(w)
 	var e editor
