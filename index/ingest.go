@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
@@ -199,21 +200,63 @@ const (
 // Compact merges each shard's segments into one, waiting until it is
 // done. Searches keep running meanwhile, on the segments they started on.
 func (ix *Index) Compact(ctx context.Context) error {
+	errs := make([]error, len(ix.shards))
+	var wg sync.WaitGroup
 	for i, b := range ix.shards {
-		adv, err := b.Advanced()
-		if err != nil {
-			return fmt.Errorf("compact shard %d: %w", i, err)
-		}
-		s, ok := adv.(*scorch.Scorch)
-		if !ok {
-			continue
-		}
-		if err := s.ForceMerge(ctx, nil); err != nil {
-			return fmt.Errorf("compact shard %d: %w", i, err)
-		}
-		waitForOldFiles(ctx, s)
+		wg.Add(1)
+		go func() { // each shard on a core of its own
+			defer wg.Done()
+			if err := compactShard(ctx, b); err != nil {
+				errs[i] = fmt.Errorf("compact shard %d: %w", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
 	return ctx.Err()
+}
+
+func compactShard(ctx context.Context, b bleve.Index) error {
+	adv, err := b.Advanced()
+	if err != nil {
+		return err
+	}
+	var s *scorch.Scorch
+	switch v := adv.(type) {
+	case *scorch.Scorch:
+		s = v
+	case *globalDFScorch: // a shard of several
+		s = v.Scorch
+	default:
+		return nil
+	}
+	// A force merge merges the segments on disk: first let scorch write
+	// out and merge what it holds in memory.
+	if err := settle(ctx, s); err != nil {
+		return err
+	}
+	if err := s.ForceMerge(ctx, nil); err != nil {
+		return err
+	}
+	waitForOldFiles(ctx, s)
+	return nil
+}
+
+// settle waits until scorch has persisted and merged every batch written:
+// its background work is done.
+func settle(ctx context.Context, s *scorch.Scorch) error {
+	for {
+		if active, ok := s.StatsMap()["index_bgthreads_active"].(bool); ok && !active {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // waitForOldFiles waits, for up to oldFilesWait, until scorch has removed
