@@ -26,8 +26,14 @@ each with its title, source, date, score and a snippet with the matched words
 marked. Words are analyzed like the articles, so "serangan" also finds
 "menyerang" and "diserang".
 
+Up to four words (a name counts as one) find the articles that hold every
+one of them, or another name for it; only when none holds them all do the
+articles with some of them count. A question (a question word such as
+"siapa" or "kapan", or a closing "?") or a longer query finds the articles
+with any of its words, those with most of them first.
+
 Query syntax (bleve's query string):
-  kerja sama            either word; articles with both rank higher
+  kerja sama            both words (as above)
   "kerja sama"          the phrase
   +rusia -ukraina       must have rusia, must not have ukraina
   title:multipolar      only in the title
