@@ -93,6 +93,8 @@ func (ix *Index) analyzeArticle(a *Article, sum string) (*document.Document, tok
 			lens[2]++
 		case FieldTags:
 			lens[3]++
+		case fieldFacets:
+			doc.Fields[i] = plainDocValuesField{f}
 		}
 	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLens, nil, []byte(lens.String()), bleveindex.StoreField))
@@ -138,6 +140,19 @@ func (ix *Index) analyzeArticles(ctx context.Context, articles []*Article, sums 
 type analyzedField struct{ document.Field }
 
 func (analyzedField) Analyze() {}
+
+// plainDocValuesField keeps its doc values one article at a time and
+// uncompressed. By default zapx packs them in snappy-compressed chunks of
+// 1,024 articles, and a search that counts facets decodes, for every
+// chunk its hits touch, the chunk's offset table and all its values: a
+// third of the cost of facets. The facet values are a few bytes an
+// article, so the index grows by little. Segments merged with older
+// ones that compress keep compressing (zapx merges options by and).
+type plainDocValuesField struct{ document.Field }
+
+func (f plainDocValuesField) Options() bleveindex.FieldIndexingOptions {
+	return f.Field.Options() | bleveindex.SkipDVCompression | bleveindex.SkipDVChunking
+}
 
 // countTokens analyzes an article's fields as the index does and counts
 // the tokens, the lengths BM25 normalizes by. Writes learn the lengths in
