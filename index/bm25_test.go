@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
@@ -104,7 +106,16 @@ func TestTotalsDroppedUntilRecount(t *testing.T) {
 	}
 	// An article as stored before lengths were kept: no lens field.
 	old := Article{ID: "a", Title: "Banjir", Body: "banjir merendam rumah warga di desa"}
-	if err := ix.bleve.Index(old.ID, articleFields(&old, old.checksum())); err != nil {
+	oldDocs, _, err := ix.analyzeArticles(ctx, []*Article{&old}, []string{old.checksum()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldDocs[0].Fields = slices.DeleteFunc(oldDocs[0].Fields, func(f document.Field) bool { return f.Name() == fieldLens })
+	oldBatch := ix.bleve.NewBatch()
+	if err := oldBatch.IndexAdvanced(oldDocs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.bleve.Batch(oldBatch); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.recountTokenTotals(ctx); err != nil {

@@ -1,18 +1,21 @@
 package index
 
 // Facets are counted by bleve from doc values: for every hit, the values
-// of one field, fieldFacets, decoded from chunks of 1,024 articles that
-// bleve decompresses whole. Reading those chunks is most of what a facet
-// costs a search that finds a few hundred articles spread over the index,
-// so an article's source and month are one short value (facetKey): a
-// month code and a code of the source name, 13 bytes where "s:kompas.com"
-// and "m:2019-08" took 26, and one value to count, not two. Tags, which
-// are many and free text, stay values of their own ("t:politik"). The
-// source names are found again from the codes through the source field's
-// own dictionary (sourceNames).
+// of one field, fieldFacets. zapx would keep them snappy-compressed in
+// chunks of 1,024 articles, and a search that finds a few hundred
+// articles spread over the index would decode every chunk, offset table
+// and all; this field keeps them uncompressed, an article at a time
+// (plainDocValuesField), which halved what facets cost a search. An
+// article's source and month are one short value (facetKey): a month
+// code and a code of the source name, 13 bytes where "s:kompas.com" and
+// "m:2019-08" took 26, and one value to count, not two. Tags, which are
+// many and free text, stay values of their own ("t:politik"). The source
+// names are found again from the codes through the source field's own
+// dictionary (sourceNames).
 //
-// Indexes made before keep their values ("s:…", "m:…"): splitFacets reads
-// both.
+// Indexes made before keep their field (fieldFacetsCompressed) and
+// their values ("s:…", "m:…"): addFacets counts whichever field the
+// index has, and splitFacets reads both kinds of value.
 
 import (
 	"fmt"

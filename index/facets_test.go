@@ -1,7 +1,9 @@
 package index
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -40,5 +42,54 @@ func TestSplitFacets(t *testing.T) {
 		if got, ok := monthOf(code); !ok || got != m.Format("2006-01") || len(code) != len(noMonth) {
 			t.Errorf("monthCode(%s) = %q, read back as %q", m.Format("2006-01"), code, got)
 		}
+	}
+}
+
+// TestFacetsAfterMerges counts facets in an index written in many small
+// batches and then compacted, so that zapx merges the facet field's doc
+// values: as this version keeps them (uncompressed, an article at a time)
+// and as indexes made before kept them (compressed, in an older field),
+// into which this version goes on writing.
+func TestFacetsAfterMerges(t *testing.T) {
+	ctx := context.Background()
+	src := samples(t)
+	all, err := src.Search(ctx, Request{Size: MaxSize, NoFacets: true, NoHighlight: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, old := range []bool{false, true} {
+		m, err := NewMapping(Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if old {
+			props := m.DefaultMapping.Properties
+			props[fieldFacetsCompressed] = props[fieldFacets]
+			delete(props, fieldFacets)
+		}
+		dir := filepath.Join(t.TempDir(), "index")
+		shards, err := createBleve(dir, m, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix := newIndex(shards, dir)
+		t.Cleanup(func() { _ = ix.Close() })
+		w := ix.NewWriter(4)
+		for _, h := range all.Hits {
+			a, err := src.Article(ctx, h.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Add(ctx, *a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.Compact(ctx); err != nil {
+			t.Fatalf("old=%v: %v", old, err)
+		}
+		checkFacetCounts(t, ix)
 	}
 }

@@ -25,9 +25,15 @@ const (
 	fieldYear      = "year"  // the year facet's field in indexes made before it came from months
 	fieldMonth     = "month" // the publication month (2023-08), for the month facet
 	// fieldFacets holds an article's source, tags and month in one field
-	// ("s:kompas.com", "t:politik", "m:2023-08"), so that counting all
-	// three facets reads one doc value a hit, not three (see addFacets).
-	fieldFacets = "facets"
+	// (facetKey and "t:politik"), so that counting all three facets reads
+	// one doc value a hit, not three (see addFacets). Its doc values are
+	// kept uncompressed, an article at a time (plainDocValuesField).
+	fieldFacets = "facet_values"
+	// fieldFacetsCompressed is fieldFacets as indexes made before kept it,
+	// doc values compressed. A new name, not new options on the old one:
+	// zapx cannot merge segments that keep one field's doc values both
+	// ways, so a field keeps them one way for the life of an index.
+	fieldFacetsCompressed = "facets"
 )
 
 // Options choose how a new index analyzes text. They are written into the
@@ -209,6 +215,8 @@ func articleFields(a *Article, sum string) map[string]interface{} {
 			facets = append(facets, facetTag+t)
 		}
 	}
+	// The index's mapping takes the one it has.
 	d[fieldFacets] = facets
+	d[fieldFacetsCompressed] = facets
 	return d
 }

@@ -822,9 +822,11 @@ func expandFields(q query.Query) (query.Query, error) {
 // (source, tags and month in one field) counts all three in one read and
 // one facet, split afterwards (splitFacets).
 func (ix *Index) addFacets(req *bleve.SearchRequest) {
-	if ix.hasField(fieldFacets) {
-		req.AddFacet(fieldFacets, bleve.NewFacetRequest(fieldFacets, allFacetValues))
-		return
+	for _, f := range []string{fieldFacets, fieldFacetsCompressed} {
+		if ix.hasField(f) {
+			req.AddFacet(fieldFacets, bleve.NewFacetRequest(f, allFacetValues))
+			return
+		}
 	}
 	req.AddFacet(FieldSource, bleve.NewFacetRequest(FieldSource, shownValues))
 	req.AddFacet(FieldTags, bleve.NewFacetRequest(FieldTags, shownValues))

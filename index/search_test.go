@@ -407,7 +407,13 @@ func TestStopWordOnlyQuery(t *testing.T) {
 // TestFacetCounts counts sources, tags, years and months of every hit by
 // hand and checks the facets against the counts.
 func TestFacetCounts(t *testing.T) {
-	ix := samples(t)
+	checkFacetCounts(t, samples(t))
+}
+
+// checkFacetCounts compares the facets of a few searches with counts made
+// by hand from the hits.
+func checkFacetCounts(t *testing.T, ix *Index) {
+	t.Helper()
 	ctx := context.Background()
 	for _, q := range []string{"", "indonesia", "banjir"} {
 		all, err := ix.Search(ctx, Request{Query: q, Size: MaxSize, NoFacets: true, NoHighlight: true})
