@@ -470,7 +470,7 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string) (p q
 		if !isQuestion(r.Query) {
 			everyWord = everyUnit(x.units, unknown, 1+AllWordsBoost)
 			if len(x.units) > 1 {
-				titleFirst = titlePhrase(r.Query)
+				titleFirst = titleHoldsAll(x.units, unknown)
 			}
 		}
 	}
@@ -506,7 +506,7 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string) (p q
 	p.ranked = filtered(text)
 	if everyWord != nil {
 		// Keywords: the articles that hold every one, those whose
-		// titles hold them as a phrase first. Should none hold them all,
+		// titles hold every one first. Should none hold them all,
 		// any of them, the articles with most of them first.
 		var first []query.Query
 		if titleFirst != nil {
@@ -535,7 +535,7 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string) (p q
 // of the short questions took TyDi QA's Recall@100 from .960 to .853.
 type queryPlan struct {
 	// ranked finds and scores the hits: for keywords, the articles that
-	// hold every unit, those whose titles hold them as a phrase first.
+	// hold every unit, those whose titles hold every one first.
 	ranked query.Query
 	// fallback, when set, is searched when ranked finds nothing: any of
 	// the words, the articles with most of them first.
@@ -558,22 +558,42 @@ func phraseClause(text string) query.Query {
 	return overTextFields(phrase)
 }
 
-// titlePhrase ranks first, among the articles that hold every keyword,
-// those whose titles hold them as a phrase (PhraseBoost). It leaves out
-// the phrase in bodies, which bleve finds by reading the positions of the
-// words in every article that holds them all, and through every other form
-// of each (dki|jakarta): that was a third of the time of a keyword search
-// (1.4 of 3.9 CPU-s of ranking in the latency benchmark), and in the worst
-// ones most of it. On the question sets with their question words taken
-// out, a stand-in for keywords (each passage's first sentence as its
-// title), MRR@10 was .7801 with the phrase in title and body, .7798 with
-// it in titles only and .7796 without on FacQA; .5901, .5903 and .5894 on
-// TyDi QA.
-func titlePhrase(text string) query.Query {
-	phrase := query.NewMatchPhraseQuery(text)
-	phrase.SetField(FieldTitle)
-	phrase.SetBoost(PhraseBoost)
-	return phrase
+// titleHoldsAll ranks first, among the articles that hold every keyword,
+// those whose titles hold every one too, in any order (PhraseBoost): the
+// article titled "Harga Emas Antam Naik" for `harga emas`. A misspelt word
+// counts as its closest known word; other forms count in the body only.
+//
+// It was a phrase in the titles once. bleve finds a phrase by reading the
+// positions of its words in every title that holds them all, which was
+// 8% of the mean search time of the latency benchmark, and 28% of its
+// slowest query (revisi uu kpk); the same words in any order cost no
+// positions. On the question sets with their question words taken out, a
+// stand-in for keywords (each passage's first sentence as its title),
+// MRR@10 was .7809 with the title phrase, .7807 with every word in the
+// title and .7806 with neither on FacQA; .5904, .5915 and .5895 on TyDi
+// QA. Before that the phrase was sought in bodies too: a third of the
+// time of a keyword search, for .7801 against .7798.
+func titleHoldsAll(units []unit, unknown []unknownWord) query.Query {
+	var each []query.Query
+	for _, u := range units {
+		for _, t := range u.terms {
+			if i := slices.IndexFunc(unknown, func(w unknownWord) bool { return w.term == t }); i >= 0 {
+				if unknown[i].closest == "" {
+					continue // as in unitClauses: it holds nothing back
+				}
+				t = unknown[i].closestTerm
+			}
+			q := query.NewTermQuery(t)
+			q.SetField(FieldTitle)
+			each = append(each, q)
+		}
+	}
+	if len(each) < 2 {
+		return nil // one word in the title already scores by itself
+	}
+	all := query.NewConjunctionQuery(each)
+	all.SetBoost(PhraseBoost)
+	return all
 }
 
 // AllWordsBoost weighs the clause that every word of a short query
