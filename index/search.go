@@ -561,18 +561,20 @@ func phraseClause(text string) query.Query {
 // titleHoldsAll ranks first, among the articles that hold every keyword,
 // those whose titles hold every one too, in any order (PhraseBoost): the
 // article titled "Harga Emas Antam Naik" for `harga emas`. A misspelt word
-// counts as its closest known word; other forms count in the body only.
+// counts as its closest known word; other forms of a word do not count
+// here.
 //
 // It was a phrase in the titles once. bleve finds a phrase by reading the
-// positions of its words in every title that holds them all, which was
-// 8% of the mean search time of the latency benchmark, and 28% of its
-// slowest query (revisi uu kpk); the same words in any order cost no
-// positions. On the question sets with their question words taken out, a
-// stand-in for keywords (each passage's first sentence as its title),
-// MRR@10 was .7809 with the title phrase, .7807 with every word in the
-// title and .7806 with neither on FacQA; .5904, .5915 and .5895 on TyDi
-// QA. Before that the phrase was sought in bodies too: a third of the
-// time of a keyword search, for .7801 against .7798.
+// positions of its words in every title that holds them all; the same
+// words in any order cost no positions, and the mean search of the
+// latency benchmark takes 2-3% less time (searches alternating between
+// the two, three runs), its four slowest queries 3%. On the question sets
+// with their question words taken out, a stand-in for keywords (each
+// passage's first sentence as its title), MRR@10 was .7809 with the title
+// phrase, .7807 with every word in the title and .7806 with neither on
+// FacQA; .5904, .5915 and .5895 on TyDi QA. Before that the phrase was
+// sought in bodies too: a third of the time of a keyword search, for
+// .7801 against .7798.
 func titleHoldsAll(units []unit, unknown []unknownWord) query.Query {
 	var each []query.Query
 	for _, u := range units {
