@@ -336,3 +336,61 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 	i := int(math.Ceil(p*float64(len(sorted)))) - 1
 	return sorted[max(0, min(i, len(sorted)-1))]
 }
+
+// BenchmarkSearchCosts measures what snippets and facets cost: the four
+// kinds of request of BenchmarkSearchLatency alternate query by query, so
+// that the drift of a shared machine moves them together, which separate
+// sub-benchmarks a minute apart do not. It reports each kind's p50 and
+// mean, and the cost of snippets and of facets as differences of p50:
+//
+//	go test -run XXX -bench SearchCosts -benchtime 10x -cpu 1 ./index
+func BenchmarkSearchCosts(b *testing.B) {
+	li := corpusIndex(b)
+	ctx := context.Background()
+	kinds := []struct {
+		name string
+		req  Request
+	}{
+		{"default", Request{}},
+		{"nosnippets", Request{NoHighlight: true}},
+		{"nofacets", Request{NoFacets: true}},
+		{"neither", Request{NoHighlight: true, NoFacets: true}},
+	}
+	durations := make([][]time.Duration, len(kinds))
+	search := func(k int, q string) time.Duration {
+		r := kinds[k].req
+		r.Query = q
+		start := time.Now()
+		if _, err := li.ix.Search(ctx, r); err != nil {
+			b.Fatalf("search %q: %v", q, err)
+		}
+		return time.Since(start)
+	}
+	for _, q := range latencyQueries { // warm up
+		for k := range kinds {
+			search(k, q)
+		}
+	}
+	for b.Loop() {
+		for _, q := range latencyQueries {
+			for k := range kinds {
+				durations[k] = append(durations[k], search(k, q))
+			}
+		}
+	}
+	b.StopTimer()
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	p50 := make([]float64, len(kinds))
+	for k, ds := range durations {
+		slices.Sort(ds)
+		var total time.Duration
+		for _, d := range ds {
+			total += d
+		}
+		p50[k] = ms(percentile(ds, 0.50))
+		b.ReportMetric(p50[k], kinds[k].name+"-p50-ms")
+		b.ReportMetric(ms(total)/float64(len(ds)), kinds[k].name+"-mean-ms")
+	}
+	b.ReportMetric(p50[0]-p50[1], "snippets-ms")
+	b.ReportMetric(p50[0]-p50[2], "facets-ms")
+}
