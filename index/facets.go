@@ -5,9 +5,9 @@ package index
 // chunks of 1,024 articles, and a search that finds a few hundred
 // articles spread over the index would decode every chunk, offset table
 // and all; this field keeps them uncompressed, an article at a time
-// (plainDocValuesField): on the news corpus that took 0.4-0.5 ms off the
+// (plainDocValuesField): on the news corpus that takes 0.4-0.5 ms off the
 // median search of the latency benchmark, over half of what facets cost
-// (two copies of the index, searches alternating between them). An
+// (BenchmarkFacetDocValues). An
 // article's source and month are one short value (facetKey): a month
 // code and a code of the source name, 13 bytes where "s:kompas.com" and
 // "m:2019-08" took 26, and one value to count, not two. Tags, which are

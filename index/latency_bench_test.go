@@ -176,18 +176,11 @@ func corpusIndex(b *testing.B) *latencyIndex {
 
 func buildLatencyIndex() (li latencyIndex) {
 	path := newsCorpusPath()
-	f, err := os.Open(path)
-	if err != nil {
+	if _, err := os.Stat(path); err != nil {
 		li.skip = fmt.Sprintf("no corpus at %s (set CARI_SHARED): %v", path, err)
 		return li
 	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		li.err = fmt.Errorf("%s: %w", path, err)
-		return li
-	}
-	defer gz.Close()
+	var err error
 	if li.dir, err = os.MkdirTemp("", "cari-latency-"); err != nil {
 		li.err = err
 		return li
@@ -196,38 +189,7 @@ func buildLatencyIndex() (li latencyIndex) {
 		li.err = err
 		return li
 	}
-	// Building is not what is measured: let it use every core even
-	// under -cpu 1.
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(runtime.NumCPU()))
-
-	ctx := context.Background()
-	start := time.Now()
-	w := li.ix.NewWriter(0)
-	err = ReadStream(ctx, gz, path, FormatJSONLines, Handlers{
-		Emit: func(r Record) error { return w.Add(ctx, r.Article) },
-		Bad:  func(*FieldError) { li.skipped++ },
-	})
-	if err == nil {
-		err = w.Flush(ctx)
-	}
-	if err != nil {
-		li.err = fmt.Errorf("index %s: %w", path, err)
-		return li
-	}
-	li.ingest = time.Since(start)
-
-	// As cari index does after writing this many articles; searching
-	// while scorch still persists and merges segments in the background
-	// would measure the merger.
-	start = time.Now()
-	if err := li.ix.Compact(ctx); err != nil {
-		li.err = err
-		return li
-	}
-	li.compact = time.Since(start)
-	// As cari serve does before it listens: typos are corrected from the
-	// autocomplete vocabulary, and its memory is the server's too.
-	if err := li.ix.PrepareSuggest(ctx); err != nil {
+	if li.skipped, li.ingest, li.compact, err = loadCorpus(li.ix, path); err != nil {
 		li.err = err
 		return li
 	}
@@ -237,6 +199,55 @@ func buildLatencyIndex() (li latencyIndex) {
 		li.err = err
 	}
 	return li
+}
+
+// loadCorpus writes the corpus at path into ix and leaves the index as
+// the tools do, returning how many records the reader skipped and how
+// long writing and compacting took.
+func loadCorpus(ix *Index, path string) (skipped int, ingest, compact time.Duration, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	defer gz.Close()
+	// Building is not what is measured: let it use every core even
+	// under -cpu 1.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(runtime.NumCPU()))
+
+	ctx := context.Background()
+	start := time.Now()
+	w := ix.NewWriter(0)
+	err = ReadStream(ctx, gz, path, FormatJSONLines, Handlers{
+		Emit: func(r Record) error { return w.Add(ctx, r.Article) },
+		Bad:  func(*FieldError) { skipped++ },
+	})
+	if err == nil {
+		err = w.Flush(ctx)
+	}
+	if err != nil {
+		return skipped, 0, 0, fmt.Errorf("index %s: %w", path, err)
+	}
+	ingest = time.Since(start)
+
+	// As cari index does after writing this many articles; searching
+	// while scorch still persists and merges segments in the background
+	// would measure the merger.
+	start = time.Now()
+	if err := ix.Compact(ctx); err != nil {
+		return skipped, ingest, 0, err
+	}
+	compact = time.Since(start)
+	// As cari serve does before it listens: typos are corrected from the
+	// autocomplete vocabulary, and its memory is the server's too.
+	if err := ix.PrepareSuggest(ctx); err != nil {
+		return skipped, ingest, compact, err
+	}
+	return skipped, ingest, compact, nil
 }
 
 // BenchmarkSearchLatency measures the latency of the query mix over the
@@ -371,12 +382,17 @@ func BenchmarkSearchCosts(b *testing.B) {
 			search(k, q)
 		}
 	}
+	rep := 0
 	for b.Loop() {
 		for _, q := range latencyQueries {
-			for k := range kinds {
+			// Each kind goes first in turn: the first search of a
+			// query meets colder caches than those that follow.
+			for j := range kinds {
+				k := (rep + j) % len(kinds)
 				durations[k] = append(durations[k], search(k, q))
 			}
 		}
+		rep++
 	}
 	b.StopTimer()
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -393,4 +409,72 @@ func BenchmarkSearchCosts(b *testing.B) {
 	}
 	b.ReportMetric(p50[0]-p50[1], "snippets-ms")
 	b.ReportMetric(p50[0]-p50[2], "facets-ms")
+}
+
+// BenchmarkFacetDocValues measures what keeping the facet field's doc
+// values uncompressed, an article at a time (plainDocValuesField), saves
+// a search: it builds a second corpus index as indexes made before it
+// were, the facet values in zapx's compressed chunks of 1,024 articles
+// (fieldFacetsCompressed), and alternates the default request of the
+// query mix between the two, reporting each one's p50 and mean:
+//
+//	go test -run XXX -bench FacetDocValues -benchtime 5x -cpu 1 ./index
+func BenchmarkFacetDocValues(b *testing.B) {
+	li := corpusIndex(b)
+	m, err := NewMapping(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	props := m.DefaultMapping.Properties
+	props[fieldFacetsCompressed] = props[fieldFacets]
+	delete(props, fieldFacets)
+	dir := filepath.Join(b.TempDir(), "index")
+	shards, err := createBleve(dir, m, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	compressed := newIndex(shards, dir)
+	defer compressed.Close()
+	if _, _, _, err := loadCorpus(compressed, newsCorpusPath()); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	indexes := []*Index{li.ix, compressed}
+	names := []string{"plain", "compressed"}
+	durations := make([][]time.Duration, len(indexes))
+	search := func(i int, q string) time.Duration {
+		start := time.Now()
+		if _, err := indexes[i].Search(ctx, Request{Query: q}); err != nil {
+			b.Fatalf("search %q: %v", q, err)
+		}
+		return time.Since(start)
+	}
+	for _, q := range latencyQueries { // warm up
+		search(0, q)
+		search(1, q)
+	}
+	rep := 0
+	for b.Loop() {
+		order := []int{0, 1}
+		if rep%2 == 1 {
+			order = []int{1, 0} // neither always second on a warm query
+		}
+		rep++
+		for _, q := range latencyQueries {
+			for _, i := range order {
+				durations[i] = append(durations[i], search(i, q))
+			}
+		}
+	}
+	b.StopTimer()
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	for i, ds := range durations {
+		slices.Sort(ds)
+		var total time.Duration
+		for _, d := range ds {
+			total += d
+		}
+		b.ReportMetric(ms(percentile(ds, 0.50)), names[i]+"-p50-ms")
+		b.ReportMetric(ms(total)/float64(len(ds)), names[i]+"-mean-ms")
+	}
 }
