@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -23,6 +24,47 @@ func TestWordFragmenterSnapsToWords(t *testing.T) {
 		}
 		if fr.Start > at || fr.End < at+len("multipolar") {
 			t.Errorf("size %d: fragment %q lost the term", size, text[fr.Start:fr.End])
+		}
+	}
+}
+
+// TestBestWindow checks the window a snippet is cut from: the one that
+// holds the most distinct matched terms in fragmentRunes bytes from a
+// match, the earliest among equals.
+func TestBestWindow(t *testing.T) {
+	// Each word of text at its byte offset; the matched ones are those
+	// named in a case's terms.
+	filler := strings.Repeat("x ", fragmentRunes) // one window of nothing
+	for _, tc := range []struct {
+		name  string
+		text  string
+		terms []string
+		want  string // the window's first match and how many matches it holds
+	}{
+		{"no match", "harga emas naik", nil, ""},
+		{"one match", "harga emas naik", []string{"emas"}, "emas 1"},
+		{"the window with both terms", "harga " + filler + "harga " + filler + "harga emas", []string{"harga", "emas"}, "harga 2"},
+		{"repeats count once", "harga harga harga " + filler + "harga emas", []string{"harga", "emas"}, "harga 2"},
+		{"earliest of equals", "emas harga " + filler + "harga emas", []string{"harga", "emas"}, "emas 2"},
+	} {
+		var locs highlight.TermLocations
+		offset := 0
+		for _, w := range strings.Fields(tc.text) {
+			at := strings.Index(tc.text[offset:], w) + offset
+			offset = at + len(w)
+			for _, term := range tc.terms {
+				if w == term {
+					locs = append(locs, &highlight.TermLocation{Term: w, Start: at, End: at + len(w)})
+				}
+			}
+		}
+		window := bestWindow(locs)
+		got := ""
+		if len(window) > 0 {
+			got = fmt.Sprintf("%s %d", window[0].Term, len(window))
+		}
+		if got != tc.want {
+			t.Errorf("%s: window %q, want %q", tc.name, got, tc.want)
 		}
 	}
 }
