@@ -43,9 +43,16 @@ const fragmentGap = 40
 // of 87 snippets of the sample articles, 2 moved by a word. The
 // highlighter still marks every match in it.
 func (f wordFragmenter) Fragment(orig []byte, locations highlight.TermLocations) []*highlight.Fragment {
-	frags := f.inner.Fragment(orig, bestWindow(locations))
+	window := bestWindow(locations)
+	if len(window) > 2 {
+		// bleve's fragmenter starts at the first match and centres the
+		// matches up to the last one; those between change nothing but
+		// cost a fragment each.
+		window = highlight.TermLocations{window[0], window[len(window)-1]}
+	}
+	frags := f.inner.Fragment(orig, window)
 	if len(frags) > 1 {
-		frags = frags[:1] // those of the other matches in the window
+		frags = frags[:1] // the last match's own
 	}
 	for _, fr := range frags {
 		// The matches inside the fragment; locations come in order.
