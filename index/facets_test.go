@@ -58,22 +58,7 @@ func TestFacetsAfterMerges(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, old := range []bool{false, true} {
-		m, err := NewMapping(Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if old {
-			props := m.DefaultMapping.Properties
-			props[fieldFacetsCompressed] = props[fieldFacets]
-			delete(props, fieldFacets)
-		}
-		dir := filepath.Join(t.TempDir(), "index")
-		shards, err := createBleve(dir, m, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ix := newIndex(shards, dir)
-		t.Cleanup(func() { _ = ix.Close() })
+		ix := newIndexWithFacetField(t, old)
 		w := ix.NewWriter(4)
 		for _, h := range all.Hits {
 			a, err := src.Article(ctx, h.ID)
@@ -92,4 +77,28 @@ func TestFacetsAfterMerges(t *testing.T) {
 		}
 		checkFacetCounts(t, ix)
 	}
+}
+
+// newIndexWithFacetField makes an empty index in a temporary directory
+// whose facet values are kept as this version keeps them, or, when
+// compressed is set, as indexes made before kept them.
+func newIndexWithFacetField(tb testing.TB, compressed bool) *Index {
+	tb.Helper()
+	m, err := NewMapping(Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if compressed {
+		props := m.DefaultMapping.Properties
+		props[fieldFacetsCompressed] = props[fieldFacets]
+		delete(props, fieldFacets)
+	}
+	dir := filepath.Join(tb.TempDir(), "index")
+	shards, err := createBleve(dir, m, 1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ix := newIndex(shards, dir)
+	tb.Cleanup(func() { _ = ix.Close() })
+	return ix
 }

@@ -421,20 +421,7 @@ func BenchmarkSearchCosts(b *testing.B) {
 //	go test -run XXX -bench FacetDocValues -benchtime 5x -cpu 1 ./index
 func BenchmarkFacetDocValues(b *testing.B) {
 	li := corpusIndex(b)
-	m, err := NewMapping(Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	props := m.DefaultMapping.Properties
-	props[fieldFacetsCompressed] = props[fieldFacets]
-	delete(props, fieldFacets)
-	dir := filepath.Join(b.TempDir(), "index")
-	shards, err := createBleve(dir, m, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	compressed := newIndex(shards, dir)
-	defer compressed.Close()
+	compressed := newIndexWithFacetField(b, true)
 	if _, _, _, err := loadCorpus(compressed, newsCorpusPath()); err != nil {
 		b.Fatal(err)
 	}
