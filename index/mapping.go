@@ -23,7 +23,7 @@ const (
 	FieldTags      = "tags"
 	fieldHash      = "hash"
 	fieldYear      = "year"  // the year facet's field in indexes made before it came from months
-	fieldMonth     = "month" // the publication month (2023-08), for the month facet
+	fieldMonth     = "month" // the month facet's field in indexes made before fieldFacets
 	// fieldFacets holds an article's source, tags and month in one field
 	// (facetKey and "t:politik"), so that counting all three facets reads
 	// one doc value a hit, not three (see addFacets). Its doc values are
@@ -148,11 +148,15 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(FieldTitle, text(titleAnalyzer))
 	doc.AddFieldMappingsAt(FieldBody, text(textAnalyzer))
-	doc.AddFieldMappingsAt(FieldSource, keywordField())
-	doc.AddFieldMappingsAt(FieldTags, keywordField())
-	month := keywordField()
-	month.Store = false
-	doc.AddFieldMappingsAt(fieldMonth, month)
+	// Sources and tags are searched (filters, source:) and stored, but
+	// counted through fieldFacets, so they need no doc values; nor is
+	// there a month field any more (fieldMonth), which indexes made
+	// before counted months by.
+	for _, f := range []string{FieldSource, FieldTags} {
+		kw := keywordField()
+		kw.DocValues = false
+		doc.AddFieldMappingsAt(f, kw)
+	}
 	facets := keywordField()
 	facets.Store = false
 	doc.AddFieldMappingsAt(fieldFacets, facets)
@@ -207,7 +211,7 @@ func articleFields(a *Article, sum string) map[string]interface{} {
 	facets := []string{facetKey(a)}
 	if !a.Published.IsZero() {
 		d[FieldPublished] = a.Published
-		d[fieldMonth] = a.Published.Format("2006-01")
+		d[fieldMonth] = a.Published.Format("2006-01") // for indexes that count months by it
 	}
 	if len(a.Tags) > 0 {
 		d[FieldTags] = a.Tags
