@@ -144,8 +144,9 @@ func (analyzedField) Analyze() {}
 // plainDocValuesField keeps its doc values one article at a time and
 // uncompressed. By default zapx packs them in snappy-compressed chunks of
 // 1,024 articles, and a search that counts facets decodes, for every
-// chunk its hits touch, the chunk's offset table and all its values: a
-// third of the cost of facets. The facet values are a few bytes an
+// chunk its hits touch, the chunk's offset table and all its values:
+// more than half of what facets cost (BenchmarkFacetDocValues). The
+// facet values are a few bytes an
 // article, so the index grows by little. Every document of the field
 // must be written this way: zapx v17 corrupts memory merging segments
 // that keep a field's doc values both ways (its merge reuses one
