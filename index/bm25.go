@@ -146,13 +146,13 @@ func (analyzedField) Analyze() {}
 // 1,024 articles, and a search that counts facets decodes, for every
 // chunk its hits touch, the chunk's offset table and all its values:
 // more than half of what facets cost (BenchmarkFacetDocValues). The
-// facet values are a few bytes an
-// article, so the index grows by little. Every document of the field
-// must be written this way: zapx v17 corrupts memory merging segments
-// that keep a field's doc values both ways (its merge reuses one
-// decompression buffer across segments, aliased to the mapped file after
-// an uncompressed one), which is why the field has a name of its own
-// (fieldFacets) and TestFacetsAfterMerges merges many segments.
+// facet values are a few bytes an article, so the index grows by little.
+// Every document of the field must be written this way: zapx v17
+// corrupts memory merging segments that keep a field's doc values both
+// ways (its merge reuses one decompression buffer across segments,
+// aliased to the mapped file after an uncompressed one), which is why
+// the field has a name of its own (fieldFacets) and
+// TestFacetsAfterMerges merges many segments.
 type plainDocValuesField struct{ document.Field }
 
 func (f plainDocValuesField) Options() bleveindex.FieldIndexingOptions {
