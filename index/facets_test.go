@@ -72,10 +72,42 @@ func TestFacetsAfterMerges(t *testing.T) {
 		if err := w.Flush(ctx); err != nil {
 			t.Fatal(err)
 		}
+		// Updates and a deletion leave segments with dropped articles
+		// for the merge to skip.
+		for i, h := range all.Hits[:6] {
+			a, err := src.Article(ctx, h.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.Source = fmt.Sprintf("ganti-%d.id", i%2)
+			a.Published = a.Published.AddDate(0, -i, 0)
+			if _, bad, err := ix.Upsert(ctx, []Article{*a}); err != nil || len(bad) > 0 {
+				t.Fatal(err, bad)
+			}
+		}
+		if err := ix.Delete(ctx, all.Hits[len(all.Hits)-1].ID); err != nil {
+			t.Fatal(err)
+		}
 		if err := ix.Compact(ctx); err != nil {
 			t.Fatalf("old=%v: %v", old, err)
 		}
 		checkFacetCounts(t, ix)
+		res, err := ix.Search(ctx, Request{NoHighlight: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := uint64(len(all.Hits) - 1); res.Total != want {
+			t.Errorf("old=%v: %d articles, want %d", old, res.Total, want)
+		}
+		counted := map[string]int{}
+		for _, f := range res.Facets[FieldSource] {
+			counted[f.Value] = f.Count
+		}
+		for _, source := range []string{"ganti-0.id", "ganti-1.id"} {
+			if counted[source] != 3 {
+				t.Errorf("old=%v: source %q counted %d, want 3", old, source, counted[source])
+			}
+		}
 	}
 }
 
