@@ -7,13 +7,12 @@ package index
 // and all; this field keeps them uncompressed, an article at a time
 // (plainDocValuesField): on the news corpus that takes 0.4-0.5 ms off the
 // median search of the latency benchmark, over half of what facets cost
-// (BenchmarkFacetDocValues). An
-// article's source and month are one short value (facetKey): a month
-// code and a code of the source name, 13 bytes where "s:kompas.com" and
-// "m:2019-08" took 26, and one value to count, not two. Tags, which are
-// many and free text, stay values of their own ("t:politik"). The source
-// names are found again from the codes through the source field's own
-// dictionary (sourceNames).
+// (BenchmarkFacetDocValues). An article's source and month are one short
+// value (facetKey): a month code and a code of the source name, 13 bytes
+// where "s:kompas.com" and "m:2019-08" took 26, and one value to count,
+// not two. Tags, which are many and free text, stay values of their own
+// ("t:politik"). The source names are found again from the codes through
+// the source field's own dictionary (sourceNames).
 //
 // Indexes made before keep their field (fieldFacetsCompressed) and
 // their values ("s:…", "m:…"): addFacets counts whichever field the

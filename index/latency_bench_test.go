@@ -324,7 +324,7 @@ func benchQueryMix(b *testing.B, ix *Index, noHighlight, noFacets bool) {
 		slices.SortFunc(order, func(i, j int) int { return cmp.Compare(slowest[j], slowest[i]) })
 		var worst []string
 		for _, i := range order[:5] {
-			worst = append(worst, fmt.Sprintf("%q %.1f ms", latencyQueries[i], float64(slowest[i])/float64(time.Millisecond)))
+			worst = append(worst, fmt.Sprintf("%q %.1f ms", latencyQueries[i], millis(slowest[i])))
 		}
 		b.Logf("slowest queries: %s", strings.Join(worst, ", "))
 	}
@@ -334,13 +334,28 @@ func benchQueryMix(b *testing.B, ix *Index, noHighlight, noFacets bool) {
 	for _, d := range durations {
 		total += d
 	}
-	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-	b.ReportMetric(ms(percentile(durations, 0.50)), "p50-ms")
-	b.ReportMetric(ms(percentile(durations, 0.90)), "p90-ms")
-	b.ReportMetric(ms(percentile(durations, 0.99)), "p99-ms")
-	b.ReportMetric(ms(durations[len(durations)-1]), "max-ms")
-	b.ReportMetric(ms(total)/float64(len(durations)), "mean-ms")
+	b.ReportMetric(millis(percentile(durations, 0.50)), "p50-ms")
+	b.ReportMetric(millis(percentile(durations, 0.90)), "p90-ms")
+	b.ReportMetric(millis(percentile(durations, 0.99)), "p99-ms")
+	b.ReportMetric(millis(durations[len(durations)-1]), "max-ms")
+	b.ReportMetric(millis(total)/float64(len(durations)), "mean-ms")
 }
+
+// reportP50AndMean sorts durations and reports their median and mean, in
+// milliseconds, as name-p50-ms and name-mean-ms; it returns the median.
+func reportP50AndMean(b *testing.B, name string, durations []time.Duration) float64 {
+	slices.Sort(durations)
+	var total time.Duration
+	for _, d := range durations {
+		total += d
+	}
+	p50 := millis(percentile(durations, 0.50))
+	b.ReportMetric(p50, name+"-p50-ms")
+	b.ReportMetric(millis(total)/float64(len(durations)), name+"-mean-ms")
+	return p50
+}
+
+func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // percentile returns the nearest-rank p-quantile of sorted durations.
 func percentile(sorted []time.Duration, p float64) time.Duration {
@@ -395,17 +410,9 @@ func BenchmarkSearchCosts(b *testing.B) {
 		rep++
 	}
 	b.StopTimer()
-	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	p50 := make([]float64, len(kinds))
 	for k, ds := range durations {
-		slices.Sort(ds)
-		var total time.Duration
-		for _, d := range ds {
-			total += d
-		}
-		p50[k] = ms(percentile(ds, 0.50))
-		b.ReportMetric(p50[k], kinds[k].name+"-p50-ms")
-		b.ReportMetric(ms(total)/float64(len(ds)), kinds[k].name+"-mean-ms")
+		p50[k] = reportP50AndMean(b, kinds[k].name, ds)
 	}
 	b.ReportMetric(p50[0]-p50[1], "snippets-ms")
 	b.ReportMetric(p50[0]-p50[2], "facets-ms")
@@ -454,14 +461,7 @@ func BenchmarkFacetDocValues(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	for i, ds := range durations {
-		slices.Sort(ds)
-		var total time.Duration
-		for _, d := range ds {
-			total += d
-		}
-		b.ReportMetric(ms(percentile(ds, 0.50)), names[i]+"-p50-ms")
-		b.ReportMetric(ms(total)/float64(len(ds)), names[i]+"-mean-ms")
+		reportP50AndMean(b, names[i], ds)
 	}
 }

@@ -579,11 +579,9 @@ func titleHoldsAll(units []unit, unknown []unknownWord) query.Query {
 	var each []query.Query
 	for _, u := range units {
 		for _, t := range u.terms {
-			if i := slices.IndexFunc(unknown, func(w unknownWord) bool { return w.term == t }); i >= 0 {
-				if unknown[i].closest == "" {
-					continue // as in unitClauses: it holds nothing back
-				}
-				t = unknown[i].closestTerm
+			t, ok := knownTerm(t, unknown)
+			if !ok {
+				continue // as in unitClauses: it holds nothing back
 			}
 			q := query.NewTermQuery(t)
 			q.SetField(FieldTitle)
@@ -669,12 +667,9 @@ func unitClauses(units []unit, unknown []unknownWord, boost float64, wordForms b
 			}
 			own = query.NewConjunctionQuery(words)
 		} else {
-			t := u.terms[0]
-			if i := slices.IndexFunc(unknown, func(w unknownWord) bool { return w.term == t }); i >= 0 {
-				if unknown[i].closest == "" {
-					continue // nothing near it: it cannot hold the clause back
-				}
-				t = unknown[i].closestTerm
+			t, ok := knownTerm(u.terms[0], unknown)
+			if !ok {
+				continue // nothing near it: it cannot hold the clause back
 			}
 			own = term(t)
 		}
@@ -685,6 +680,17 @@ func unitClauses(units []unit, unknown []unknownWord, boost float64, wordForms b
 		each = append(each, query.NewDisjunctionQuery(append([]query.Query{own}, u.others...)))
 	}
 	return each
+}
+
+// knownTerm is the term a query word is searched by: the word itself,
+// or, for a word the index does not know, the closest known word; ok is
+// false for an unknown word with none near it.
+func knownTerm(t string, unknown []unknownWord) (term string, ok bool) {
+	i := slices.IndexFunc(unknown, func(w unknownWord) bool { return w.term == t })
+	if i < 0 {
+		return t, true
+	}
+	return unknown[i].closestTerm, unknown[i].closest != ""
 }
 
 // setAnalyzer makes the match and phrase queries on field in q analyze
