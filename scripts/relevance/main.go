@@ -6,6 +6,7 @@
 //	go run -tags sqlite_fts5 . search -system bleve|fts5 -index DIR -queries FILE [-depth 100] -out RUN
 //	go run . knownitem -corpus FILE -gapfree FILE [-n 1000] [-seed 1] -out DIR
 //	go run . score -qrels FILE -run RUN [-queries FILE]
+//	go run . pool -corpus FILE -queries FILE -needs FILE [-qrels FILE] -depth 20 -parts 8 -out DIR RUN...
 package main
 
 import (
@@ -23,6 +24,7 @@ func usage() {
   relevance search -system bleve|fts5 -index DIR -queries FILE [-depth 100] -out RUN
   relevance knownitem -corpus FILE -gapfree FILE [-n 1000] [-seed 1] -out DIR
   relevance score -qrels FILE -run RUN [-queries FILE]
+  relevance pool -corpus FILE -queries FILE -needs FILE [-qrels FILE] [-depth 20] [-parts 8] [-seed 1] -out DIR RUN...
 `)
 	os.Exit(2)
 }
@@ -95,6 +97,21 @@ func main() {
 		fs.Parse(args)
 		need(fs, *qrels, *run)
 		err = score(*qrels, *run, *queries)
+	case "pool":
+		corpus := fs.String("corpus", "", "corpus, JSON Lines, optionally gzipped")
+		queries := fs.String("queries", "", "queries, qid<TAB>split<TAB>text")
+		needs := fs.String("needs", "", "needs, qid<TAB>need")
+		qrels := fs.String("qrels", "", "grades already made; their documents are left out")
+		depth := fs.Int("depth", 20, "documents a run contributes per query")
+		parts := fs.Int("parts", 8, "packets to split the pool into")
+		seed := fs.Uint64("seed", 1, "shuffling seed")
+		out := fs.String("out", "", "directory for the packets")
+		fs.Parse(args)
+		if *corpus == "" || *queries == "" || *needs == "" || *out == "" || fs.NArg() == 0 || *parts < 1 || *depth < 1 {
+			fmt.Fprintln(os.Stderr, "relevance pool: needs -corpus, -queries, -needs, -out and at least one run")
+			os.Exit(2)
+		}
+		err = pool(*corpus, *queries, *needs, *qrels, fs.Args(), *depth, *parts, *seed, *out)
 	default:
 		usage()
 	}
