@@ -123,6 +123,7 @@ weighing them (the question sets have none).`,
 			return nil
 		},
 	}
+	cmd.AddCommand(newEvalCompareCmd(o))
 	f := cmd.Flags()
 	f.StringVar(&docs, "docs", "", "documents, JSON Lines")
 	f.StringVar(&queries, "queries", "", "questions: qid<TAB>split<TAB>question")
