@@ -23,29 +23,71 @@ const (
 	StemmerName         = "id_stemmer"       // token filter
 	NoStemName          = "id_nostem"        // the chain without the stemmer
 	TitleName           = "id_title"         // the chain without stop words, for titles
+	ExactName           = "id_exact"         // the full analyzer, keeping written forms too
+	TitleExactName      = "id_title_exact"   // the title analyzer, keeping written forms too
+	StemmerExactName    = "id_stemmer_exact" // token filter: stems, and keeps written forms
+	StemmerExactKey     = "exact"            // id_stemmer config: keep written forms (ExactPrefix)
 	StemmerLexiconsKey  = "lexicons"         // id_stemmer config: extra root lists
 	StemmerProtectedKey = "protected"        // id_stemmer config: extra protected lists
 )
 
+// ExactPrefix marks the term of a word as written, kept beside its stem
+// by StemFilter.Exact: "=pemilihan" beside "pilih". No token of the
+// tokenizer starts with it, so a written form never meets a stem.
+const ExactPrefix = "="
+
+// IsExact reports whether term is a written form kept beside its stem.
+func IsExact(term []byte) bool { return len(term) > 0 && term[0] == ExactPrefix[0] }
+
 // StemFilter adapts a Stemmer to bleve's token filter interface. Tokens
 // marked as keywords and numbers pass unchanged; only the term changes, so
 // offsets and positions stay those of the original text.
+//
+// With Exact, a word whose stem differs from it also keeps its written
+// form, ExactPrefix and the word, at the same position and offsets, so a
+// search can weigh the form a user typed above the other forms of its
+// root: pemilihan (an election) above dipilih (chosen), pemerintah (the
+// government) above perintah (an order). Words that are their own stem
+// get no second token: their written form is their stem.
 type StemFilter struct {
 	Stemmer *Stemmer
+	Exact   bool
 }
 
 // Filter implements analysis.TokenFilter.
 func (f StemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
-	for _, tok := range input {
+	var out analysis.TokenStream
+	for i, tok := range input {
 		if tok.KeyWord || tok.Type == analysis.Numeric || len(tok.Term) <= 3 {
+			if out != nil {
+				out = append(out, tok)
+			}
 			continue
 		}
 		stem := f.Stemmer.stemBytes(tok.Term)
-		if stem != string(tok.Term) {
-			tok.Term = []byte(stem)
+		if stem == string(tok.Term) {
+			if out != nil {
+				out = append(out, tok)
+			}
+			continue
 		}
+		if !f.Exact {
+			tok.Term = []byte(stem)
+			continue
+		}
+		if out == nil {
+			out = make(analysis.TokenStream, i, len(input)+len(input)/2)
+			copy(out, input[:i])
+		}
+		written := *tok
+		written.Term = append([]byte(ExactPrefix), tok.Term...)
+		tok.Term = []byte(stem)
+		out = append(out, tok, &written)
 	}
-	return input
+	if out == nil {
+		return input
+	}
+	return out
 }
 
 // stemBytes is Stem for a token's term: a cache hit costs no allocation.
@@ -151,7 +193,21 @@ func init() {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", StemmerName, err)
 		}
-		return StemFilter{Stemmer: s}, nil
+		exact, _ := config[StemmerExactKey].(bool)
+		return StemFilter{Stemmer: s, Exact: exact}, nil
+	}))
+	must(registry.RegisterTokenFilter(StemmerExactName, func(_ map[string]interface{}, cache *registry.Cache) (analysis.TokenFilter, error) {
+		plain, err := cache.TokenFilterNamed(StemmerName)
+		if err != nil {
+			return nil, err
+		}
+		return StemFilter{Stemmer: plain.(StemFilter).Stemmer, Exact: true}, nil
+	}))
+	must(registry.RegisterAnalyzer(ExactName, func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
+		return build(cache, StemmerExactName)
+	}))
+	must(registry.RegisterAnalyzer(TitleExactName, func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
+		return buildFilters(cache, TitleFilters(StemmerExactName))
 	}))
 	must(registry.RegisterAnalyzer(Name, func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
 		return build(cache, StemmerName)

@@ -15,6 +15,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/carisearch/cari/analyzer"
 )
 
 // BM25 needs each scored field's average length in tokens. bleve derives
@@ -83,12 +85,13 @@ func (ix *Index) analyzeArticle(a *Article, sum string) (*document.Document, tok
 		switch f.Name() {
 		case FieldTitle, FieldBody:
 			f.Analyze()
+			af := analyzedField{f, wordsOf(f)}
 			if f.Name() == FieldTitle {
-				lens[0] += int64(f.AnalyzedLength())
+				lens[0] += int64(af.length)
 			} else {
-				lens[1] += int64(f.AnalyzedLength())
+				lens[1] += int64(af.length)
 			}
-			doc.Fields[i] = analyzedField{f}
+			doc.Fields[i] = af
 		case FieldSource:
 			lens[2]++
 		case FieldTags:
@@ -137,9 +140,31 @@ func (ix *Index) analyzeArticles(ctx context.Context, articles []*Article, sums 
 }
 
 // analyzedField is a field whose analysis is done.
-type analyzedField struct{ document.Field }
+//
+// Its length, the norm BM25 reads, counts words, not tokens: a written
+// form kept beside its stem (analyzer.ExactPrefix) is the same word, and
+// an article's length must not grow with how many of its words are
+// derived.
+type analyzedField struct {
+	document.Field
+	length int
+}
 
 func (analyzedField) Analyze() {}
+
+func (f analyzedField) AnalyzedLength() int { return f.length }
+
+// wordsOf is the length of an analyzed field without the written forms
+// kept beside stems.
+func wordsOf(f document.Field) int {
+	n := f.AnalyzedLength()
+	for term, freq := range f.AnalyzedTokenFrequencies() {
+		if analyzer.IsExact([]byte(term)) {
+			n -= freq.Frequency()
+		}
+	}
+	return n
+}
 
 // plainDocValuesField keeps its doc values one article at a time and
 // uncompressed. By default zapx packs them in snappy-compressed chunks of
@@ -174,7 +199,11 @@ func (ix *Index) countTokens(a *Article) tokenCounts {
 			continue
 		}
 		if an := m.AnalyzerNamed(m.AnalyzerNameForPath(f)); an != nil {
-			c[i] = int64(len(an.Analyze([]byte(text))))
+			for _, tok := range an.Analyze([]byte(text)) {
+				if !analyzer.IsExact(tok.Term) {
+					c[i]++
+				}
+			}
 		}
 	}
 	if a.Source != "" {

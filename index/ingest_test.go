@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+
+	"github.com/carisearch/cari/analyzer"
 )
 
 func TestIngestIsAnUpsert(t *testing.T) {
@@ -115,7 +117,7 @@ func TestStats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Documents != 1 || st.SizeBytes == 0 || st.Analyzer != "id" {
+	if st.Documents != 1 || st.SizeBytes == 0 || st.Analyzer != analyzer.ExactName {
 		t.Errorf("stats %+v", st)
 	}
 }

@@ -40,8 +40,10 @@ const (
 // index's mapping, so searches always analyze queries the way the index
 // analyzed documents.
 type Options struct {
-	// Analyzer is "id" (default) or any analyzer registered with bleve,
-	// such as "standard", for comparisons.
+	// Analyzer is "id_exact" (the default: stems and written forms, see
+	// analyzer.StemFilter), "id" (stems only, the analyzer of indexes
+	// made before written forms were kept) or any analyzer registered
+	// with bleve, such as "standard", for comparisons.
 	Analyzer string
 	// Lexicons and Protected are word list files added to the stemmer of
 	// the id analyzer (see analyzer.StemmerOptions).
@@ -66,11 +68,11 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 	m.ScoringModel = bleveindex.BM25Scoring
 	textAnalyzer := opts.Analyzer
 	if textAnalyzer == "" {
-		textAnalyzer = analyzer.Name
+		textAnalyzer = analyzer.ExactName
 	}
 	if len(opts.Lexicons)+len(opts.Protected) > 0 {
-		if textAnalyzer != analyzer.Name {
-			return nil, fmt.Errorf("lexicons apply to the %q analyzer, not %q", analyzer.Name, textAnalyzer)
+		if textAnalyzer != analyzer.Name && textAnalyzer != analyzer.ExactName {
+			return nil, fmt.Errorf("lexicons apply to the %q and %q analyzers, not %q", analyzer.ExactName, analyzer.Name, textAnalyzer)
 		}
 		lexicons, err := absPaths(opts.Lexicons)
 		if err != nil {
@@ -84,6 +86,7 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 			"type":                       analyzer.StemmerName,
 			analyzer.StemmerLexiconsKey:  lexicons,
 			analyzer.StemmerProtectedKey: protected,
+			analyzer.StemmerExactKey:     textAnalyzer == analyzer.ExactName,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("mapping: %w", err)
@@ -112,6 +115,8 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 	switch textAnalyzer {
 	case analyzer.Name:
 		titleAnalyzer = analyzer.TitleName
+	case analyzer.ExactName:
+		titleAnalyzer = analyzer.TitleExactName
 	case customAnalyzer:
 		titleAnalyzer = customAnalyzer + "_title"
 	}

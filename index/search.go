@@ -18,6 +18,8 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/carisearch/cari/analyzer"
 )
 
 // Request is a search: the user's text, filters, paging and sort.
@@ -215,7 +217,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 // search runs a normalized request.
 func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	terms := ix.queryTerms(r.Query)
-	plan, err := ix.buildQuery(ctx, r, terms)
+	plan, err := ix.buildQuery(ctx, r, terms, ix.writtenForms(r.Query))
 	if err != nil {
 		return nil, err
 	}
@@ -407,7 +409,10 @@ func hitFrom(h *search.DocumentMatch, highlighted bool) Hit {
 // clauses that only reweigh the same words (the phrase and all-words
 // clauses): those would mark nothing new, and fetching the page's
 // highlights runs them again. terms is the query analyzed (queryTerms).
-func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string) (p queryPlan, err error) {
+//
+// written maps a query word's stem to its written form where the index
+// keeps both (writtenForms).
+func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string, written map[string]string) (p queryPlan, err error) {
 	var text, everyWord, phrase, titleFirst query.Query
 	var should []query.Query
 	var unknown []unknownWord
@@ -460,17 +465,18 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string) (p q
 		if len(clauses) > 1 {
 			text = query.NewDisjunctionQuery(clauses)
 		}
-		if len(x.units) > 1 {
-			phrase = phraseClause(r.Query)
-			should = append(should, phrase)
+		if len(terms) > 1 {
+			if phrase = ix.phraseClause(r.Query); phrase != nil {
+				should = append(should, phrase)
+			}
 		}
-		if all := allWords(x.units, unknown); all != nil {
+		if all := allWords(x.units, unknown, written); all != nil {
 			should = append(should, all)
 		}
 		if !isQuestion(r.Query) {
-			everyWord = everyUnit(x.units, unknown, 1+AllWordsBoost)
-			if len(x.units) > 1 {
-				titleFirst = titleHoldsAll(x.units, unknown)
+			everyWord = everyUnit(x.units, unknown, written, 1+AllWordsBoost)
+			if len(terms) > 1 {
+				titleFirst = titleHoldsAll(x.units, unknown, written)
 			}
 		}
 	}
@@ -512,6 +518,9 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string) (p q
 		if titleFirst != nil {
 			first = []query.Query{titleFirst}
 		}
+		if phrase != nil {
+			first = append(first, phrase)
+		}
 		p.fallback, p.fallbackMarks = p.ranked, p.marks
 		// What the hits matched is every unit: to mark it, no fuzzy
 		// search for near spellings is needed, only the closest.
@@ -552,10 +561,33 @@ type queryPlan struct {
 // a phrase (PhraseBoost), in title or body. On queries of up to
 // AllWordsMax words, where the all-words clause already counts, it lifted
 // MRR@10 from .6737 to .6756 on TyDi QA and from .8155 to .8159 on FacQA.
-func phraseClause(text string) query.Query {
-	phrase := query.NewMatchPhraseQuery(text)
-	phrase.SetBoost(PhraseBoost)
-	return overTextFields(phrase)
+//
+// Where the index keeps written forms, a word stands in the phrase as
+// typed: "pemilihan presiden" is an election, "dipilih presiden" is not
+// that phrase, though each word of it matches a form of the query's.
+func (ix *Index) phraseClause(text string) query.Query {
+	an := ix.rawTextAnalyzer()
+	if an == nil {
+		return nil
+	}
+	toks := an.Analyze([]byte(text))
+	if len(toks) == 0 {
+		return nil
+	}
+	first := toks[0].Position
+	phrase := make([][]string, toks[len(toks)-1].Position-first+1)
+	for _, t := range toks {
+		at := &phrase[t.Position-first]
+		if analyzer.IsExact(t.Term) {
+			*at = (*at)[:0] // the written form alone
+		}
+		if len(*at) == 0 || !analyzer.IsExact([]byte((*at)[0])) {
+			*at = append(*at, string(t.Term))
+		}
+	}
+	q := query.NewMultiPhraseQuery(phrase, "")
+	q.SetBoost(PhraseBoost)
+	return overTextFields(q)
 }
 
 // titleHoldsAll ranks first, among the articles that hold every keyword,
@@ -575,16 +607,25 @@ func phraseClause(text string) query.Query {
 // FacQA; .5904, .5915 and .5895 on TyDi QA. Before that the phrase was
 // sought in bodies too: a third of the time of a keyword search, for
 // .7801 against .7798.
-func titleHoldsAll(units []unit, unknown []unknownWord) query.Query {
+func titleHoldsAll(units []unit, unknown []unknownWord, written map[string]string) query.Query {
 	var each []query.Query
 	for _, u := range units {
-		for _, t := range u.terms {
-			t, ok := knownTerm(t, unknown)
+		for _, typed := range u.terms {
+			t, ok := knownTerm(typed, unknown)
 			if !ok {
 				continue // as in unitClauses: it holds nothing back
 			}
 			q := query.NewTermQuery(t)
 			q.SetField(FieldTitle)
+			if w, ok := written[t]; ok && t == typed {
+				// The word as typed counts in full, another form
+				// of it half (ExactBoost).
+				exact := query.NewTermQuery(w)
+				exact.SetField(FieldTitle)
+				exact.SetBoost(ExactBoost)
+				each = append(each, query.NewDisjunctionQuery([]query.Query{exact, q}))
+				continue
+			}
 			each = append(each, q)
 		}
 	}
@@ -616,11 +657,11 @@ const AllWordsMax = 4
 // ("Amerika Serikat") as its words or another of its forms; a misspelt
 // word as the word the index knows nearest to it. It is nil for a query
 // of fewer than two units or more than AllWordsMax.
-func allWords(units []unit, unknown []unknownWord) query.Query {
+func allWords(units []unit, unknown []unknownWord, written map[string]string) query.Query {
 	if len(units) < 2 || len(units) > AllWordsMax {
 		return nil
 	}
-	each := unitClauses(units, unknown, AllWordsBoost, false)
+	each := unitClauses(units, unknown, written, AllWordsBoost, false)
 	if len(each) < 2 {
 		return nil
 	}
@@ -632,11 +673,11 @@ func allWords(units []unit, unknown []unknownWord) query.Query {
 // it decides what is found, and each word weighs boost. It is nil for a
 // query of one word or of more than AllWordsMax units: there it would find
 // what the words do.
-func everyUnit(units []unit, unknown []unknownWord, boost float64) query.Query {
+func everyUnit(units []unit, unknown []unknownWord, written map[string]string, boost float64) query.Query {
 	if len(units) == 0 || len(units) > AllWordsMax || len(units) == 1 && len(units[0].terms) == 1 {
 		return nil
 	}
-	each := unitClauses(units, unknown, boost, true)
+	each := unitClauses(units, unknown, written, boost, true)
 	switch len(each) {
 	case 0:
 		return nil
@@ -650,12 +691,20 @@ func everyUnit(units []unit, unknown []unknownWord, boost float64) query.Query {
 // it: a name as all its words or another of its forms, a word as itself
 // (and, with wordForms, its several-word forms), a misspelt word as the
 // closest known word; a misspelt word with none near it has no clause.
-// Each word weighs boost.
-func unitClauses(units []unit, unknown []unknownWord, boost float64, wordForms bool) []query.Query {
-	term := func(t string) query.Query {
+// Each word weighs boost. A word the index keeps as written beside its
+// stem matches either, its written form weighing more (see ExactBoost).
+func unitClauses(units []unit, unknown []unknownWord, written map[string]string, boost float64, wordForms bool) []query.Query {
+	termOf := func(t string, boost float64) query.Query {
 		q := query.NewTermQuery(t)
 		q.SetBoost(boost)
 		return overTextFields(q)
+	}
+	term := func(t string) query.Query {
+		stem := termOf(t, boost)
+		if w, ok := written[t]; ok {
+			return query.NewDisjunctionQuery([]query.Query{termOf(w, boost*ExactBoost), stem})
+		}
+		return stem
 	}
 	var each []query.Query
 	for _, u := range units {
@@ -671,7 +720,11 @@ func unitClauses(units []unit, unknown []unknownWord, boost float64, wordForms b
 			if !ok {
 				continue // nothing near it: it cannot hold the clause back
 			}
-			own = term(t)
+			if t == u.terms[0] {
+				own = term(t)
+			} else {
+				own = termOf(t, boost) // the closest word, not the typed one
+			}
 		}
 		if len(u.others) == 0 || len(u.terms) == 1 && !wordForms {
 			each = append(each, own)
@@ -722,6 +775,38 @@ func setAnalyzer(q query.Query, field, analyzer string) {
 	}
 }
 
+// ExactBoost weighs a query word's written form against its stem, where
+// the index keeps both. Both clauses match an article holding the word as
+// written, and bleve scales a disjunction by the share of its clauses that
+// match, so an article holding only other forms of the root scores its
+// stem's weight halved.
+const ExactBoost = 1.0
+
+// writtenForms maps each stem of text to the written form of the query
+// word it comes from, for an index whose analyzer keeps written forms
+// beside stems (analyzer.StemFilter.Exact); it is nil for other indexes.
+// A stem two query words share keeps the first word's form.
+func (ix *Index) writtenForms(text string) map[string]string {
+	an := ix.rawTextAnalyzer()
+	if an == nil {
+		return nil
+	}
+	var written map[string]string
+	toks := an.Analyze([]byte(text))
+	for i, t := range toks {
+		if !analyzer.IsExact(t.Term) || i == 0 || toks[i-1].Position != t.Position {
+			continue
+		}
+		if written == nil {
+			written = map[string]string{}
+		}
+		if _, seen := written[string(toks[i-1].Term)]; !seen {
+			written[string(toks[i-1].Term)] = string(t.Term)
+		}
+	}
+	return written
+}
+
 // queryTerms is text analyzed like the index's text.
 func (ix *Index) queryTerms(text string) []string {
 	an := ix.textAnalyzer()
@@ -767,6 +852,9 @@ func cloneFieldable(q query.FieldableQuery) query.FieldableQuery {
 		c := *v
 		return &c
 	case *query.MatchPhraseQuery:
+		c := *v
+		return &c
+	case *query.MultiPhraseQuery:
 		c := *v
 		return &c
 	case *query.WildcardQuery:

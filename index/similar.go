@@ -12,6 +12,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/carisearch/cari/analyzer"
 )
 
 // Related articles. bleve has no "more like this", so Similar builds the
@@ -158,6 +160,9 @@ func (ix *Index) distinctiveTerms(ctx context.Context, a *Article) ([]weightedTe
 			return nil, fmt.Errorf("no analyzer for field %s", f.field)
 		}
 		for _, tok := range an.Analyze([]byte(f.text)) {
+			if analyzer.IsExact(tok.Term) {
+				continue // the same word as its stem, counted there
+			}
 			tf[string(tok.Term)] += f.weight
 		}
 	}

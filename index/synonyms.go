@@ -39,6 +39,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/carisearch/cari/analyzer"
 )
 
 //go:embed synonyms/id.txt
@@ -316,7 +318,10 @@ func (s *Synonyms) expand(terms []string) expansion {
 				}
 				seen[f.key()] = true
 				q := formQuery(f)
-				q.(query.BoostableQuery).SetBoost(SynonymBoost)
+				// A form of several words scores the sum of its
+				// words; shared out, it weighs about one word, so
+				// "Negeri Tirai Bambu" never outscores Tiongkok.
+				q.(query.BoostableQuery).SetBoost(SynonymBoost / float64(len(f.terms)))
 				u.others = append(u.others, overTextFields(q))
 			}
 		}
@@ -437,9 +442,31 @@ func builtinSynonymsFor(an analysis.Analyzer) (*Synonyms, error) {
 
 // textAnalyzer is the analyzer of the body field, which synonym forms and
 // query words go through.
+//
+// Written forms kept beside stems are left out: what a query's words,
+// synonyms and typos are matched and counted by is their stems, and the
+// written forms only reweigh (writtenForms).
 func (ix *Index) textAnalyzer() analysis.Analyzer {
+	an := ix.rawTextAnalyzer()
+	if an == nil {
+		return nil
+	}
+	return stemsOnly{an}
+}
+
+// rawTextAnalyzer is the analyzer of the index's body field.
+func (ix *Index) rawTextAnalyzer() analysis.Analyzer {
 	m := ix.mapping()
 	return m.AnalyzerNamed(m.AnalyzerNameForPath(FieldBody))
+}
+
+// stemsOnly is an analyzer without the written forms another keeps beside
+// stems.
+type stemsOnly struct{ analysis.Analyzer }
+
+func (s stemsOnly) Analyze(text []byte) analysis.TokenStream {
+	toks := s.Analyzer.Analyze(text)
+	return slices.DeleteFunc(toks, func(t *analysis.Token) bool { return analyzer.IsExact(t.Term) })
 }
 
 // synonymList returns the synonyms searches use: the built-in list,

@@ -23,6 +23,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 
+	"github.com/carisearch/cari/analyzer"
 	"github.com/carisearch/cari/index"
 )
 
@@ -428,7 +429,7 @@ func (c *crashCorpus) tokens(i, v int) [4]int64 {
 		return n
 	}
 	a := c.article(i, v)
-	n = [4]int64{int64(len(c.titleAn.Analyze([]byte(a.Title)))), int64(len(c.bodyAn.Analyze([]byte(a.Body)))), 1, int64(len(a.Tags))}
+	n = [4]int64{words(c.titleAn.Analyze([]byte(a.Title))), words(c.bodyAn.Analyze([]byte(a.Body))), 1, int64(len(a.Tags))}
 	c.mu.Lock()
 	c.counts[[2]int{i, v}] = n
 	c.mu.Unlock()
@@ -700,4 +701,16 @@ func articleDiff(want, got index.Article) string {
 		d = append(d, fmt.Sprintf("tags %q, want %q", got.Tags, want.Tags))
 	}
 	return strings.Join(d, ", ")
+}
+
+// words counts the tokens of an analyzed text that are words, not the
+// written forms kept beside stems: the lengths BM25 normalizes by.
+func words(toks analysis.TokenStream) int64 {
+	var n int64
+	for _, t := range toks {
+		if !analyzer.IsExact(t.Term) {
+			n++
+		}
+	}
+	return n
 }
