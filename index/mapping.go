@@ -59,6 +59,28 @@ type Options struct {
 // word lists.
 const customAnalyzer = "id_custom"
 
+// stemsSuffix names the sibling of a custom analyzer that keeps written
+// forms: the same chain with stems alone.
+const stemsSuffix = "_stems"
+
+// stemsAnalyzerFor names the analyzer that reads a query the way field
+// was analyzed, less the written forms kept beside stems, or "" where
+// the field's own analyzer keeps none.
+func stemsAnalyzerFor(m mapping.IndexMapping, field string) string {
+	name := m.AnalyzerNameForPath(field)
+	switch name {
+	case analyzer.ExactName:
+		return analyzer.Name
+	case analyzer.TitleExactName:
+		return analyzer.TitleName
+	case customAnalyzer, customAnalyzer + "_title":
+		if m.AnalyzerNamed(name+stemsSuffix) != nil {
+			return name + stemsSuffix
+		}
+	}
+	return ""
+}
+
 // NewMapping returns the index mapping of the design: BM25 scoring, title
 // and body analyzed and stored with term vectors for highlighting, source
 // and tags as keywords for filters and facets, url stored only, published
@@ -106,6 +128,31 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 		})
 		if err != nil {
 			return nil, fmt.Errorf("mapping: %w", err)
+		}
+		if textAnalyzer == analyzer.ExactName {
+			// The same chains without written forms, for the query
+			// words that match by stem alone (stemsAnalyzerFor).
+			err = m.AddCustomTokenFilter("id_stemmer_custom"+stemsSuffix, map[string]interface{}{
+				"type":                       analyzer.StemmerName,
+				analyzer.StemmerLexiconsKey:  lexicons,
+				analyzer.StemmerProtectedKey: protected,
+			})
+			if err != nil {
+				return nil, fmt.Errorf("mapping: %w", err)
+			}
+			for name, filters := range map[string][]string{
+				customAnalyzer + stemsSuffix:            analyzer.Filters("id_stemmer_custom" + stemsSuffix),
+				customAnalyzer + "_title" + stemsSuffix: analyzer.TitleFilters("id_stemmer_custom" + stemsSuffix),
+			} {
+				err = m.AddCustomAnalyzer(name, map[string]interface{}{
+					"type":          "custom",
+					"tokenizer":     analyzer.TokenizerName,
+					"token_filters": filters,
+				})
+				if err != nil {
+					return nil, fmt.Errorf("mapping: %w", err)
+				}
+			}
 		}
 		textAnalyzer = customAnalyzer
 	}

@@ -456,7 +456,7 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string, writ
 		// A word of a name, or a word with other forms ("Korsel"), is
 		// no typo, even where no article uses it.
 		unknown = slices.DeleteFunc(unknown, func(u unknownWord) bool { return x.inNames[u.term] || syn.reaches(u.term) })
-		clauses := []query.Query{overTextFields(query.NewMatchQuery(r.Query))}
+		clauses := []query.Query{ix.matchStems(r.Query, len(terms) > 0)}
 		if short {
 			clauses = append(clauses, x.clauses()...)
 		}
@@ -837,6 +837,26 @@ func anyTerm(field string, values []string) query.Query {
 
 // overTextFields searches a field-less query in title and body, the
 // title's boost TitleBoost times the query's own.
+// matchStems matches the words of text by their stems in title and body,
+// as overTextFields does: any of them, scored by BM25. The written forms an
+// index keeps beside stems are left out of it, as they are of every
+// clause that says what matches; the clauses that only reweigh call on
+// them (writtenForms). Titles are read as bodies are, without stop words,
+// where dropStops says the query holds other words (see search).
+func (ix *Index) matchStems(text string, dropStops bool) query.Query {
+	m := ix.mapping()
+	q := overTextFields(query.NewMatchQuery(text)).(*query.DisjunctionQuery)
+	for _, c := range q.Disjuncts {
+		mq := c.(*query.MatchQuery)
+		field := mq.FieldVal
+		if dropStops {
+			field = FieldBody
+		}
+		mq.Analyzer = stemsAnalyzerFor(m, field)
+	}
+	return q
+}
+
 func overTextFields(q query.FieldableQuery) query.Query {
 	inTitle := cloneFieldable(q)
 	inTitle.SetField(FieldTitle)
