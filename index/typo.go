@@ -11,8 +11,10 @@ import (
 
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+
 	"github.com/blevesearch/vellum"
 	"github.com/blevesearch/vellum/levenshtein"
+	"github.com/carisearch/cari/analyzer"
 )
 
 // Typo tolerance. A query word whose analyzed form the index has never
@@ -89,6 +91,12 @@ func (ix *Index) unknownWords(ctx context.Context, text string, suspectRare bool
 			dicts = append(dicts, d)
 		}
 	}
+	// An index that keeps written forms beside stems holds the words as
+	// written, with their article counts, in its own dictionary: what
+	// the vocabulary of autocomplete offers, but always there, so that
+	// `cari search` and a server that has built its vocabulary or not
+	// correct alike.
+	keepsWritten := stemsAnalyzerFor(ix.mapping(), FieldBody) != ""
 	var out []unknownWord
 	for _, w := range strings.Fields(text) {
 		tokens := an.Analyze([]byte(w))
@@ -113,7 +121,20 @@ func (ix *Index) unknownWords(ctx context.Context, text string, suspectRare bool
 		// ("kebakaran"), while the index holds only stems ("bakar").
 		// Until it is built, the index's own dictionary serves.
 		var err error
-		if v := ix.suggest.vocab.Load(); v != nil {
+		if keepsWritten {
+			if u.closest, err = writtenNeighbour(ctx, readers[0], normalizeWord(ix.tokenizer(), w), string(term), known); err != nil {
+				return nil, fmt.Errorf("typo check: %w", err)
+			}
+			if u.closest == "" {
+				if known {
+					continue
+				}
+			} else if t := an.Analyze([]byte(u.closest)); len(t) == 1 {
+				u.closestTerm = string(t[0].Term)
+			} else {
+				u.closest = ""
+			}
+		} else if v := ix.suggest.vocab.Load(); v != nil {
 			written := normalizeWord(ix.tokenizer(), w)
 			own := v.count(written)
 			if known && own > rareDocs {
@@ -294,11 +315,18 @@ func termDocs(ctx context.Context, r bleveindex.IndexReader, field, term string)
 // not count documents (its counts are 0), so each is counted; one shard's
 // reader sees every shard's terms and counts (shards.go).
 func neighbours(ctx context.Context, r bleveindex.IndexReader, term string) (map[string]neighbour, error) {
+	return neighboursWith(ctx, r, term, fuzzinessFor(term), "")
+}
+
+// neighboursWith are the body terms within fuzziness edits of term that
+// begin with prefix, and, for no prefix, do not begin with
+// analyzer.ExactPrefix, with their edits and article counts.
+func neighboursWith(ctx context.Context, r bleveindex.IndexReader, term string, fuzziness int, prefix string) (map[string]neighbour, error) {
 	fz, ok := r.(bleveindex.IndexReaderFuzzy)
-	if !ok {
+	if !ok || fuzziness == 0 {
 		return nil, nil
 	}
-	dict, err := fz.FieldDictFuzzy(FieldBody, term, fuzzinessFor(term), "")
+	dict, err := fz.FieldDictFuzzy(FieldBody, term, fuzziness, prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -311,6 +339,9 @@ func neighbours(ctx context.Context, r bleveindex.IndexReader, term string) (map
 		}
 		if e == nil {
 			break
+		}
+		if prefix == "" && analyzer.IsExact([]byte(e.Term)) {
+			continue
 		}
 		out[e.Term] = neighbour{edits: e.EditDistance}
 	}
@@ -340,6 +371,56 @@ func closestTerm(ctx context.Context, r bleveindex.IndexReader, term string) (st
 	for t, n := range near {
 		if n.edits < bestEdits || n.edits == bestEdits && (n.docs > bestDocs || n.docs == bestDocs && t < best) {
 			best, bestEdits, bestDocs = t, n.edits, n.docs
+		}
+	}
+	return best, nil
+}
+
+// writtenNeighbour is the word to suggest for written, a query word as
+// written whose stem is term, in an index that keeps written forms: of
+// the words near it, as written ("=kebakaran") or as stems and words
+// that keep their form, the nearest, then the one in most articles. A
+// known word is suggested another only where it is rare (rareDocs) and
+// the other far more frequent (neighbourRatio, neighbourMin), as
+// frequentNeighbour does.
+func writtenNeighbour(ctx context.Context, r bleveindex.IndexReader, written, term string, known bool) (string, error) {
+	f := fuzzinessFor(written)
+	if f == 0 {
+		return "", nil
+	}
+	near, err := neighboursWith(ctx, r, written, f, "")
+	if err != nil {
+		return "", err
+	}
+	exact, err := neighboursWith(ctx, r, analyzer.ExactPrefix+written, f, analyzer.ExactPrefix)
+	if err != nil {
+		return "", err
+	}
+	for t, n := range exact {
+		w := strings.TrimPrefix(t, analyzer.ExactPrefix)
+		if m, ok := near[w]; !ok || m.edits > n.edits || m.docs < n.docs {
+			near[w] = n
+		}
+	}
+	own := uint64(0)
+	if n, ok := near[written]; ok {
+		own = n.docs
+	} else if known {
+		if own, err = termDocs(ctx, r, FieldBody, term); err != nil {
+			return "", err
+		}
+	}
+	delete(near, written)
+	if known && own > rareDocs {
+		return "", nil
+	}
+	best, bestEdits, bestDocs := "", uint8(255), uint64(0)
+	for w, n := range near {
+		if known && n.docs < max(neighbourMin, neighbourRatio*own) {
+			continue
+		}
+		if n.edits < bestEdits || n.edits == bestEdits && (n.docs > bestDocs || n.docs == bestDocs && w < best) {
+			best, bestEdits, bestDocs = w, n.edits, n.docs
 		}
 	}
 	return best, nil

@@ -122,11 +122,21 @@ func optionalDate(flag, s string) (t time.Time, err error) {
 
 func printResult(o *options, res *index.Result) {
 	last := (res.Page-1)*res.Size + len(res.Hits)
+	// The suggestion, as the search page shows it: the words it names
+	// are those the hits were found by.
+	suggest := func() {
+		if res.Suggestion != "" {
+			fmt.Fprintf(o.stdout, "Mungkin maksud Anda: %s\n", res.Suggestion)
+		}
+	}
 	if len(res.Hits) == 0 {
 		fmt.Fprintf(o.stdout, "no articles match %q (%d in all)\n", res.Query, res.Total)
+		suggest()
 		return
 	}
-	fmt.Fprintf(o.stdout, "%d articles match %q; %d–%d (%.1f ms)\n\n", res.Total, res.Query, (res.Page-1)*res.Size+1, last, res.TookMS)
+	fmt.Fprintf(o.stdout, "%d articles match %q; %d–%d (%.1f ms)\n", res.Total, res.Query, (res.Page-1)*res.Size+1, last, res.TookMS)
+	suggest()
+	fmt.Fprintln(o.stdout)
 	printHits(o, res)
 }
 

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,11 +19,17 @@ import (
 // returns its base URL; the server stops when the test ends.
 func startServe(t *testing.T, getenv map[string]string, args ...string) string {
 	t.Helper()
+	return startServeOf(t, getenv, append([]string{"--demo"}, args...)...)
+}
+
+// startServeOf is startServe without --demo: args say what to serve.
+func startServeOf(t *testing.T, getenv map[string]string, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--demo", "--addr", "127.0.0.1:0"}, args...), env{
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), env{
 			stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr,
 			getenv: func(k string) string { return getenv[k] },
 		})
@@ -182,5 +191,62 @@ func TestServeHelp(t *testing.T) {
 	}
 	if regexp.MustCompile(`--cors\s`).MatchString(r.stdout) {
 		t.Error("help lists the old --cors flag")
+	}
+}
+
+// TestSearchAgreesWithServer runs the same queries, misspelt ones among
+// them, through `cari search --json` and then through the API of `cari
+// serve` over the same index, which builds its autocomplete vocabulary
+// before it listens: the total, the hits in order and the suggestion
+// must be the same. The text output prints the suggestion.
+func TestSearchAgreesWithServer(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	env := map[string]string{"CARI_INDEX": dir}
+	if r := runCari(t, "", env, "index", samples); r.code != 0 {
+		t.Fatalf("index: %+v", r)
+	}
+	type answer struct {
+		Total      int    `json:"total"`
+		Suggestion string `json:"suggestion"`
+		Hits       []struct {
+			ID string `json:"id"`
+		} `json:"hits"`
+	}
+	queries := []string{"kebakran", "kesehtan hutan", "pembangnan", "pertahnan", "kerja sama pertahnan", "multipolr", "tiongkk moskow", "kerja sama", "nelayan"}
+	cli := map[string]answer{}
+	suggested := 0
+	for _, q := range queries {
+		r := runCari(t, "", env, "search", "--json", q)
+		var a answer
+		if err := json.Unmarshal([]byte(r.stdout), &a); err != nil {
+			t.Fatalf("search --json %q: %v\n%s", q, err, r.stdout)
+		}
+		cli[q] = a
+		if a.Suggestion != "" {
+			suggested++
+			text := runCari(t, "", env, "search", q)
+			if !strings.Contains(text.stdout, "Mungkin maksud Anda: "+a.Suggestion+"\n") {
+				t.Errorf("%q: the text output lacks the suggestion %q:\n%s", q, a.Suggestion, text.stdout)
+			}
+		}
+	}
+	if suggested < 5 {
+		t.Errorf("%d of the misspelt queries got a suggestion, want at least 5", suggested)
+	}
+	base := startServeOf(t, nil, "--index", dir)
+	for _, q := range queries {
+		resp, err := http.Get(base + "/api/search?q=" + url.QueryEscape(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var api answer
+		err = json.NewDecoder(resp.Body).Decode(&api)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(cli[q]) != fmt.Sprint(api) {
+			t.Errorf("%q: cari search %+v, the server %+v", q, cli[q], api)
+		}
 	}
 }
