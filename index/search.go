@@ -492,6 +492,7 @@ func hitFrom(h *search.DocumentMatch, highlighted bool) Hit {
 // written maps a query word's stem to its written form where the index
 // keeps both (writtenForms).
 func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string, written map[string]string) (p queryPlan, err error) {
+	forms := queryForms{written: written}
 	var text, everyWord, phrase, titleFirst query.Query
 	var should []query.Query
 	var unknown []unknownWord
@@ -528,6 +529,9 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string, writ
 		// MRR@10 .6755 → .6712 with the nearest known word).
 		short := len(x.units) <= AllWordsMax
 		withSynonyms = short
+		if short {
+			forms.synonyms = syn.oneWordCounts(terms)
+		}
 		// Unknown words match their near spellings; known words keep
 		// their exact matches and so their rank.
 		if unknown, err = ix.unknownWords(ctx, r.Query, short); err != nil {
@@ -536,7 +540,7 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string, writ
 		// A word of a name, or a word with other forms ("Korsel"), is
 		// no typo, even where no article uses it.
 		unknown = slices.DeleteFunc(unknown, func(u unknownWord) bool { return x.inNames[u.term] || syn.reaches(u.term) })
-		clauses := []query.Query{ix.matchStems(r.Query, len(terms) > 0)}
+		clauses := []query.Query{ix.matchStems(r.Query, len(terms) > 0, forms)}
 		if short {
 			clauses = append(clauses, x.clauses()...)
 		}
@@ -550,13 +554,13 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string, writ
 				should = append(should, phrase)
 			}
 		}
-		if all := allWords(x.units, unknown, written); all != nil {
+		if all := allWords(x.units, unknown, forms); all != nil {
 			should = append(should, all)
 		}
 		if !isQuestion(r.Query) {
-			everyWord = everyUnit(x.units, unknown, written, 1+AllWordsBoost)
+			everyWord = everyUnit(x.units, unknown, forms, 1+AllWordsBoost)
 			if len(terms) > 1 {
-				titleFirst = titleHoldsAll(x.units, unknown, written)
+				titleFirst = titleHoldsAll(x.units, unknown, forms)
 			}
 		}
 	}
@@ -606,7 +610,7 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string, writ
 		// text adds: everyWord ranks first the articles that hold
 		// every word, and the phrase reorders the top (rerank).
 		must := []query.Query{anyWord}
-		lead, err := ix.uncommonUnits(ctx, x.units, unknown, written)
+		lead, err := ix.uncommonUnits(ctx, x.units, unknown, forms)
 		if err != nil {
 			return p, err
 		}
@@ -653,7 +657,7 @@ const commonMin = 1000
 // search then reads the few articles holding an uncommon word, and skips
 // the many that hold only common ones, at the bottom of its ranking
 // anyway (a word in most articles weighs next to nothing in BM25).
-func (ix *Index) uncommonUnits(ctx context.Context, units []unit, unknown []unknownWord, written map[string]string) (query.Query, error) {
+func (ix *Index) uncommonUnits(ctx context.Context, units []unit, unknown []unknownWord, forms queryForms) (query.Query, error) {
 	n, err := ix.Count()
 	if err != nil {
 		return nil, err
@@ -672,7 +676,7 @@ func (ix *Index) uncommonUnits(ctx context.Context, units []unit, unknown []unkn
 	var rarest query.Query
 	rarestDocs := uint64(math.MaxUint64)
 	for _, u := range units {
-		clause := unitClauses([]unit{u}, unknown, written, 0, true)
+		clause := unitClauses([]unit{u}, unknown, forms, 0, true)
 		if len(clause) == 0 {
 			continue
 		}
@@ -786,7 +790,7 @@ func (ix *Index) phraseClause(text string) query.Query {
 // FacQA; .5904, .5915 and .5895 on TyDi QA. Before that the phrase was
 // sought in bodies too: a third of the time of a keyword search, for
 // .7801 against .7798.
-func titleHoldsAll(units []unit, unknown []unknownWord, written map[string]string) query.Query {
+func titleHoldsAll(units []unit, unknown []unknownWord, forms queryForms) query.Query {
 	var each []query.Query
 	for _, u := range units {
 		for _, typed := range u.terms {
@@ -796,7 +800,8 @@ func titleHoldsAll(units []unit, unknown []unknownWord, written map[string]strin
 			}
 			q := query.NewTermQuery(t)
 			q.SetField(FieldTitle)
-			if w, ok := written[t]; ok && t == typed {
+			q.SetBoost(forms.weight(t))
+			if w, ok := forms.written[t]; ok && t == typed {
 				// The word as typed counts in full, another form
 				// of it half (ExactBoost).
 				exact := query.NewTermQuery(w)
@@ -836,11 +841,11 @@ const AllWordsMax = 4
 // ("Amerika Serikat") as its words or another of its forms; a misspelt
 // word as the word the index knows nearest to it. It is nil for a query
 // of fewer than two units or more than AllWordsMax.
-func allWords(units []unit, unknown []unknownWord, written map[string]string) query.Query {
+func allWords(units []unit, unknown []unknownWord, forms queryForms) query.Query {
 	if len(units) < 2 || len(units) > AllWordsMax {
 		return nil
 	}
-	each := unitClauses(units, unknown, written, AllWordsBoost, false)
+	each := unitClauses(units, unknown, forms, AllWordsBoost, false)
 	if len(each) < 2 {
 		return nil
 	}
@@ -852,11 +857,11 @@ func allWords(units []unit, unknown []unknownWord, written map[string]string) qu
 // it decides what is found, and each word weighs boost. It is nil for a
 // query of one word or of more than AllWordsMax units: there it would find
 // what the words do.
-func everyUnit(units []unit, unknown []unknownWord, written map[string]string, boost float64) query.Query {
+func everyUnit(units []unit, unknown []unknownWord, forms queryForms, boost float64) query.Query {
 	if len(units) == 0 || len(units) > AllWordsMax || len(units) == 1 && len(units[0].terms) == 1 {
 		return nil
 	}
-	each := unitClauses(units, unknown, written, boost, true)
+	each := unitClauses(units, unknown, forms, boost, true)
 	switch len(each) {
 	case 0:
 		return nil
@@ -872,15 +877,15 @@ func everyUnit(units []unit, unknown []unknownWord, written map[string]string, b
 // closest known word; a misspelt word with none near it has no clause.
 // Each word weighs boost. A word the index keeps as written beside its
 // stem matches either, its written form weighing more (see ExactBoost).
-func unitClauses(units []unit, unknown []unknownWord, written map[string]string, boost float64, wordForms bool) []query.Query {
+func unitClauses(units []unit, unknown []unknownWord, forms queryForms, boost float64, wordForms bool) []query.Query {
 	termOf := func(t string, boost float64) query.Query {
 		q := query.NewTermQuery(t)
 		q.SetBoost(boost)
 		return overTextFields(q)
 	}
 	term := func(t string) query.Query {
-		stem := termOf(t, boost)
-		if w, ok := written[t]; ok {
+		stem := termOf(t, boost*forms.weight(t))
+		if w, ok := forms.written[t]; ok {
 			return query.NewDisjunctionQuery([]query.Query{termOf(w, boost*ExactBoost), stem})
 		}
 		return stem
@@ -954,6 +959,27 @@ func setAnalyzer(q query.Query, field, analyzer string) {
 	}
 }
 
+// queryForms is what the words of a query are matched by besides their
+// stems.
+type queryForms struct {
+	// written maps a stem to the written form of the query word it
+	// comes from, where the index keeps both (writtenForms).
+	written map[string]string
+	// synonyms maps a term to the number of one-word synonyms bleve's
+	// synonym search adds to it (Synonyms.termMap).
+	synonyms map[string]int
+}
+
+// weight is the boost that makes up for the share bleve's synonym search
+// keeps of the score of an article holding a word and none of its n
+// synonyms: it searches them as a disjunction, which scales a score by the
+// share of its clauses that match, 1/(1+n) (NewSynonymSearcher). Without
+// it, an article with the word typed scores less than one with another
+// name for it, and a word with synonyms less than its IDF says.
+func (f queryForms) weight(term string) float64 {
+	return float64(1 + f.synonyms[term])
+}
+
 // ExactBoost weighs a query word's written form against its stem, where
 // the index keeps both. Both clauses match an article holding the word as
 // written, and bleve scales a disjunction by the share of its clauses that
@@ -1014,28 +1040,51 @@ func anyTerm(field string, values []string) query.Query {
 	return query.NewDisjunctionQuery(terms)
 }
 
-// overTextFields searches a field-less query in title and body, the
-// title's boost TitleBoost times the query's own.
 // matchStems matches the words of text by their stems in title and body,
-// as overTextFields does: any of them, scored by BM25. The written forms an
-// index keeps beside stems are left out of it, as they are of every
-// clause that says what matches; the clauses that only reweigh call on
-// them (writtenForms). Titles are read as bodies are, without stop words,
-// where dropStops says the query holds other words (see search).
-func (ix *Index) matchStems(text string, dropStops bool) query.Query {
+// any of them, scored by BM25, as a match query over both fields would
+// (overTextFields). The written forms an index keeps beside stems are
+// left out of it, as they are of every clause that says what matches;
+// the clauses that only reweigh call on them (writtenForms). Titles are
+// read as bodies are, without stop words, where dropStops says the query
+// holds other words (see search). Each word weighs forms.weight.
+func (ix *Index) matchStems(text string, dropStops bool, forms queryForms) query.Query {
 	m := ix.mapping()
-	q := overTextFields(query.NewMatchQuery(text)).(*query.DisjunctionQuery)
-	for _, c := range q.Disjuncts {
-		mq := c.(*query.MatchQuery)
-		field := mq.FieldVal
+	var fields []query.Query
+	for _, f := range []struct {
+		name  string
+		boost float64
+	}{{FieldTitle, TitleBoost}, {FieldBody, 1}} {
+		read := f.name
 		if dropStops {
-			field = FieldBody
+			read = FieldBody
 		}
-		mq.Analyzer = stemsAnalyzerFor(m, field)
+		an := m.AnalyzerNamed(m.AnalyzerNameForPath(read))
+		if an == nil {
+			continue
+		}
+		var words []query.Query
+		for _, tok := range (stemsOnly{an}).Analyze([]byte(text)) {
+			t := string(tok.Term)
+			q := query.NewTermQuery(t)
+			q.SetField(f.name)
+			q.SetBoost(f.boost * forms.weight(t))
+			words = append(words, q)
+		}
+		if len(words) == 0 {
+			continue
+		}
+		any := query.NewDisjunctionQuery(words)
+		any.SetBoost(f.boost)
+		fields = append(fields, any)
 	}
-	return q
+	if len(fields) == 0 {
+		return query.NewMatchNoneQuery()
+	}
+	return query.NewDisjunctionQuery(fields)
 }
 
+// overTextFields searches a field-less query in title and body, the
+// title's boost TitleBoost times the query's own.
 func overTextFields(q query.FieldableQuery) query.Query {
 	inTitle := cloneFieldable(q)
 	inTitle.SetField(FieldTitle)

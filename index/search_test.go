@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -55,6 +56,7 @@ func samples(t testing.TB) *Index {
 //	size=N cursor=N   the first hit of page N reached by Next cursors
 //	mark=TEXT         the first hit's title or snippet has <mark>TEXT</mark>
 //	not=ID            ID is nowhere in the hits
+//	has=ID            ID is among the hits of the page
 //	suggest=TEXT      the result suggests TEXT
 func TestRankingGoldens(t *testing.T) {
 	ix := samples(t)
@@ -78,7 +80,7 @@ func TestRankingGoldens(t *testing.T) {
 		n++
 		where := fmt.Sprintf("goldens.tsv:%d: %s", line, text)
 		r := Request{Query: q, Size: 3, NoFacets: true}
-		var marks, nots []string
+		var marks, nots, has []string
 		var suggest string
 		cursorPage := 0
 		if len(fields) > 2 {
@@ -109,6 +111,8 @@ func TestRankingGoldens(t *testing.T) {
 					marks = append(marks, "<mark>"+strings.ReplaceAll(v, "_", " ")+"</mark>")
 				case "not":
 					nots = append(nots, v)
+				case "has":
+					has = append(has, v)
 				case "suggest":
 					suggest = strings.ReplaceAll(v, "_", " ")
 				default:
@@ -153,6 +157,11 @@ func TestRankingGoldens(t *testing.T) {
 				if h.ID == id {
 					t.Errorf("%s: %s is among the hits", where, id)
 				}
+			}
+		}
+		for _, id := range has {
+			if !slices.ContainsFunc(res.Hits, func(h Hit) bool { return h.ID == id }) {
+				t.Errorf("%s: %s is not among the hits of the page", where, id)
 			}
 		}
 		if suggest != "" && res.Suggestion != suggest {

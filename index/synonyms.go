@@ -319,9 +319,14 @@ func (s *Synonyms) expand(terms []string) expansion {
 				seen[f.key()] = true
 				q := formQuery(f)
 				// A form of several words scores the sum of its
-				// words; shared out, it weighs about one word, so
-				// "Negeri Tirai Bambu" never outscores Tiongkok.
-				q.(query.BoostableQuery).SetBoost(SynonymBoost / float64(len(f.terms)))
+				// words; shared out, it weighs about one word. And
+				// bleve searches a word with its one-word synonyms
+				// as a disjunction, which scales the score of an
+				// article holding the word alone by one over their
+				// number (NewSynonymSearcher): scaled alike, an
+				// article with only "Negeri Tirai Bambu" never
+				// outscores one with Tiongkok.
+				q.(query.BoostableQuery).SetBoost(SynonymBoost / float64(len(f.terms)) / float64(1+len(s.oneWordSynonyms(u.terms))))
 				u.others = append(u.others, overTextFields(q))
 			}
 		}
@@ -337,6 +342,33 @@ func (s *Synonyms) expand(terms []string) expansion {
 		i += n
 	}
 	return x
+}
+
+// oneWordCounts maps each of terms that has one-word synonyms to their
+// number: what bleve's synonym search ORs with it (termMap).
+func (s *Synonyms) oneWordCounts(terms []string) map[string]int {
+	if s == nil {
+		return nil
+	}
+	var out map[string]int
+	for _, t := range terms {
+		if n := len(s.terms[t]); n > 0 {
+			if out == nil {
+				out = map[string]int{}
+			}
+			out[t] = n
+		}
+	}
+	return out
+}
+
+// oneWordSynonyms are the synonyms bleve's synonym search adds to the
+// word of a unit of one word (termMap).
+func (s *Synonyms) oneWordSynonyms(unit []string) []string {
+	if len(unit) != 1 {
+		return nil
+	}
+	return s.terms[unit[0]]
 }
 
 // reaches reports whether term has other forms.
