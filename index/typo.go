@@ -388,6 +388,24 @@ func writtenNeighbour(ctx context.Context, r bleveindex.IndexReader, written, te
 	if f == 0 {
 		return "", nil
 	}
+	// A known word is most often common: counted first, it costs no
+	// walk of the dictionary.
+	var own uint64
+	if known {
+		var err error
+		if own, err = termDocs(ctx, r, FieldBody, analyzer.ExactPrefix+written); err != nil {
+			return "", err
+		}
+		if own == 0 {
+			// Written as its stem: the stem's articles are the word's.
+			if own, err = termDocs(ctx, r, FieldBody, term); err != nil {
+				return "", err
+			}
+		}
+		if own > rareDocs {
+			return "", nil
+		}
+	}
 	near, err := neighboursWith(ctx, r, written, f, "")
 	if err != nil {
 		return "", err
@@ -402,18 +420,7 @@ func writtenNeighbour(ctx context.Context, r bleveindex.IndexReader, written, te
 			near[w] = n
 		}
 	}
-	own := uint64(0)
-	if n, ok := near[written]; ok {
-		own = n.docs
-	} else if known {
-		if own, err = termDocs(ctx, r, FieldBody, term); err != nil {
-			return "", err
-		}
-	}
 	delete(near, written)
-	if known && own > rareDocs {
-		return "", nil
-	}
 	best, bestEdits, bestDocs := "", uint8(255), uint64(0)
 	for w, n := range near {
 		if known && n.docs < max(neighbourMin, neighbourRatio*own) {
