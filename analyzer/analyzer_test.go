@@ -85,6 +85,38 @@ func TestAnalyzerTokensAndOffsets(t *testing.T) {
 	}
 }
 
+// TestExactAnalyzerTokensAndOffsets checks the analyzer that keeps written
+// forms: a word whose stem differs keeps its written form at the same
+// position and offsets, an acronym its upper case, and nothing else
+// changes.
+func TestExactAnalyzerTokensAndOffsets(t *testing.T) {
+	exact := analyzerNamed(t, ExactName)
+	for _, tc := range []struct {
+		name  string
+		input string
+		want  []wantToken
+	}{
+		{"derived word keeps its form", "pemilihan presiden",
+			[]wantToken{{"pilih", 0, 9, 1}, {"=pemilihan", 0, 9, 1}, {"presiden", 10, 18, 2}}},
+		{"affixed verb", "Rusia menyerang",
+			[]wantToken{{"rusia", 0, 5, 1}, {"serang", 6, 15, 2}, {"=menyerang", 6, 15, 2}}},
+		{"acronyms keep their case", "Presiden AS dan PAN",
+			[]wantToken{{"presiden", 0, 8, 1}, {"as", 9, 11, 2}, {"=AS", 9, 11, 2}, {"pan", 16, 19, 4}, {"=PAN", 16, 19, 4}}},
+		{"the same letters in lower or title case are words", "as Pan",
+			[]wantToken{{"as", 0, 2, 1}, {"pan", 3, 6, 2}}},
+		{"a long upper-case word is no acronym", "PRESIDEN",
+			[]wantToken{{"presiden", 0, 8, 1}}},
+		{"reduplication stems to its base", "negara-negara",
+			[]wantToken{{"negara", 0, 13, 1}}},
+		{"roots stay roots", "berita menteri",
+			[]wantToken{{"berita", 0, 6, 1}, {"menteri", 7, 14, 2}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			checkTokens(t, tc.input, exact.Analyze([]byte(tc.input)), tc.want)
+		})
+	}
+}
+
 func TestTokenizerLeavesInputAlone(t *testing.T) {
 	input := []byte("NEGARA-NEGARA “Menyerang” Ｘ")
 	orig := string(input)

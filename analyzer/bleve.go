@@ -39,6 +39,20 @@ const ExactPrefix = "="
 // IsExact reports whether term is a written form kept beside its stem.
 func IsExact(term []byte) bool { return len(term) > 0 && term[0] == ExactPrefix[0] }
 
+// IsAcronym reports whether term is the written form of an acronym
+// (Acronym): ExactPrefix and the letters in upper case, "=AS" beside "as".
+func IsAcronym(term []byte) bool {
+	if !IsExact(term) || len(term) == 1 {
+		return false
+	}
+	for _, c := range term[1:] {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
 // StemFilter adapts a Stemmer to bleve's token filter interface. Tokens
 // marked as keywords and numbers pass unchanged; only the term changes, so
 // offsets and positions stay those of the original text.
@@ -48,7 +62,10 @@ func IsExact(term []byte) bool { return len(term) > 0 && term[0] == ExactPrefix[
 // search can weigh the form a user typed above the other forms of its
 // root: pemilihan (an election) above dipilih (chosen), pemerintah (the
 // government) above perintah (an order). Words that are their own stem
-// get no second token: their written form is their stem.
+// get no second token: their written form is their stem. An acronym
+// (Acronym) keeps its written form in upper case ("=AS", "=PAN"), so that
+// a query for the acronym can leave out the word written alike ("as",
+// "pan").
 type StemFilter struct {
 	Stemmer *Stemmer
 	Exact   bool
@@ -58,6 +75,16 @@ type StemFilter struct {
 func (f StemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	var out analysis.TokenStream
 	for i, tok := range input {
+		if f.Exact && tok.Type == Acronym {
+			if out == nil {
+				out = make(analysis.TokenStream, i, len(input)+len(input)/2)
+				copy(out, input[:i])
+			}
+			written := *tok
+			written.Term = append([]byte(ExactPrefix), bytes.ToUpper(tok.Term)...)
+			out = append(out, tok, &written)
+			continue
+		}
 		if tok.KeyWord || tok.Type == analysis.Numeric || len(tok.Term) <= 3 {
 			if out != nil {
 				out = append(out, tok)

@@ -44,8 +44,11 @@ func (Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 			continue
 		}
 		typ := analysis.AlphaNumeric
-		if numeric {
+		switch {
+		case numeric:
 			typ = analysis.Numeric
+		case isAcronym(input[start:end]):
+			typ = Acronym
 		}
 		tokens = append(tokens, analysis.Token{
 			Term:     term,
@@ -60,6 +63,22 @@ func (Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 		stream = append(stream, &tokens[k])
 	}
 	return stream
+}
+
+// Acronym is the type of a token written as an acronym: two to five
+// letters, all upper case (AS, PAN, KPK). StemFilter.Exact keeps its case.
+const Acronym analysis.TokenType = 100
+
+func isAcronym(word []byte) bool {
+	if len(word) < 2 || len(word) > 5 {
+		return false
+	}
+	for _, c := range word {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 func decode(b []byte, i int) (rune, int) {

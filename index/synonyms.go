@@ -237,8 +237,10 @@ func (s *Synonyms) Groups() int { return len(s.terms) + len(s.forms) }
 // search, once any of its terms has synonyms, finds the positions of only
 // the terms the map holds (PhraseSearcher.expandFuzzyMatches), so a phrase
 // such as "laut china selatan" would otherwise never match. An empty list
-// costs nothing: the term is searched alone, as without a map.
-func (s *Synonyms) termMap(terms []string) search.FieldTermSynonymMap {
+// costs nothing: the term is searched alone, as without a map. A word
+// typed as an acronym is searched by its written form (acronyms maps its
+// stem to it), which reaches the stem's synonyms.
+func (s *Synonyms) termMap(terms []string, acronyms map[string]string) search.FieldTermSynonymMap {
 	if s == nil || len(s.terms) == 0 {
 		return nil
 	}
@@ -250,6 +252,9 @@ func (s *Synonyms) termMap(terms []string) search.FieldTermSynonymMap {
 			any = true
 		} else {
 			m[t] = []string{}
+		}
+		if w, ok := acronyms[t]; ok {
+			m[w] = m[t]
 		}
 	}
 	if !any {

@@ -188,7 +188,7 @@ func FuzzParseSynonyms(f *testing.F) {
 		for _, line := range strings.Split(text, "\n") {
 			x := syn.expand(ix.queryTerms(line))
 			_ = x.clauses()
-			_ = syn.termMap(ix.queryTerms(line))
+			_ = syn.termMap(ix.queryTerms(line), queryForms{written: ix.writtenForms(line)}.acronyms())
 		}
 	})
 }
