@@ -219,22 +219,27 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	terms := ix.queryTerms(r.Query)
 	written := ix.writtenForms(r.Query)
-	plan, err := ix.buildQuery(ctx, r, terms, written)
-	if err != nil {
-		return nil, err
-	}
-	if len(terms) > 0 {
-		// Titles keep their stop words; queries drop them, unless they
-		// are all the query has ("siapa dia"): then the titles that hold
-		// them are what can be found. marks is a part of both queries.
-		for _, q := range []query.Query{plan.ranked, plan.wide} {
-			if q != nil {
-				setAnalyzer(q, FieldTitle, ix.mapping().AnalyzerNameForPath(FieldBody))
+	var plan queryPlan
+	var pre map[string]interface{}
+	prepare := func(corrections []unknownWord) (err error) {
+		if plan, err = ix.buildQuery(ctx, r, terms, written, corrections); err != nil {
+			return err
+		}
+		if len(terms) > 0 {
+			// Titles keep their stop words; queries drop them, unless
+			// they are all the query has ("siapa dia"): then the
+			// titles that hold them are what can be found. marks is a
+			// part of both queries.
+			for _, q := range []query.Query{plan.ranked, plan.wide} {
+				if q != nil {
+					setAnalyzer(q, FieldTitle, ix.mapping().AnalyzerNameForPath(FieldBody))
+				}
 			}
 		}
+		pre, err = ix.preSearch(plan.ranked)
+		return err
 	}
-	pre, err := ix.preSearch(plan.ranked)
-	if err != nil {
+	if err := prepare(nil); err != nil {
 		return nil, err
 	}
 	if r.Query != "" && plan.withSynonyms {
@@ -257,6 +262,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 
 	cursor := r.Cursor || r.After != ""
 	sortOrder := sortKeys(r.Sort, cursor)
+	var err error
 	var after []string
 	if r.After != "" {
 		if after, err = decodeCursor(r.After, r.Sort, len(sortOrder)); err != nil {
@@ -288,6 +294,16 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		return run(req)
 	}
 	res, err := rank(plan.ranked)
+	if err == nil && res.Total < WideBelow && plan.wide != nil {
+		// Few articles hold every keyword: a word may be a typo that is
+		// itself a word ("anis baswedan").
+		var corrections []unknownWord
+		if corrections, err = ix.typoWords(ctx, r.Query, plan, res.Total); err == nil && len(corrections) > 0 {
+			if err = prepare(corrections); err == nil {
+				res, err = rank(plan.ranked)
+			}
+		}
+	}
 	marks := plan.marks
 	if err == nil && res.Total < WideBelow && plan.wide != nil {
 		res, err = rank(plan.wide)
@@ -546,7 +562,10 @@ func hitFrom(h *search.DocumentMatch, highlighted bool) Hit {
 //
 // written maps a query word's stem to its written form where the index
 // keeps both (writtenForms).
-func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string, written map[string]string) (p queryPlan, err error) {
+//
+// corrections are known words to search together with another
+// (typoWords).
+func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string, written map[string]string, corrections []unknownWord) (p queryPlan, err error) {
 	forms := queryForms{written: written}
 	var text, everyWord, phrase, titleFirst query.Query
 	var should []query.Query
@@ -600,6 +619,7 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string, writ
 		// A word of a name, or a word with other forms ("Korsel"), is
 		// no typo, even where no article uses it.
 		unknown = slices.DeleteFunc(unknown, func(u unknownWord) bool { return x.inNames[u.term] || syn.reaches(u.term) })
+		unknown = append(unknown, corrections...)
 		clauses := []query.Query{ix.matchStems(r.Query, len(terms) > 0, forms)}
 		if short {
 			clauses = append(clauses, x.clauses()...)
@@ -649,7 +669,7 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string, writ
 		b.AddFilter(query.NewConjunctionQuery(filters))
 		return b
 	}
-	p = queryPlan{marks: text, unknown: unknown, withSynonyms: withSynonyms}
+	p = queryPlan{marks: text, unknown: unknown, withSynonyms: withSynonyms, units: x.units, forms: forms}
 	anyWord := text
 	if len(should) > 0 {
 		text = query.NewBooleanQuery([]query.Query{text}, should, nil)
@@ -800,6 +820,9 @@ type queryPlan struct {
 	marks, wideMarks query.Query
 	unknown          []unknownWord
 	withSynonyms     bool
+	// units and forms are the query's words as the clauses read them.
+	units []unit
+	forms queryForms
 }
 
 // phraseClause ranks higher the articles that hold the words of text as
@@ -981,9 +1004,12 @@ func unitClauses(units []unit, unknown []unknownWord, forms queryForms, boost fl
 			if !ok {
 				continue // nothing near it: it cannot hold the clause back
 			}
-			if t == u.terms[0] {
+			switch {
+			case t == u.terms[0]:
 				own = term(t)
-			} else {
+			case searchedBoth(u.terms[0], unknown):
+				own = query.NewDisjunctionQuery([]query.Query{term(u.terms[0]), termOf(t, boost)})
+			default:
 				own = termOf(t, boost) // the closest word, not the typed one
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
@@ -48,6 +49,16 @@ type unknownWord struct {
 	// closest is the word to suggest, as written; closestTerm is it
 	// analyzed, as the index holds it.
 	closest, closestTerm string
+	// both, for a known word that looks like a typo of another
+	// (typoWords), searches the word as typed as well as closest.
+	both bool
+}
+
+// searchedBoth reports whether term is a known word searched together
+// with its correction.
+func searchedBoth(term string, unknown []unknownWord) bool {
+	i := slices.IndexFunc(unknown, func(w unknownWord) bool { return w.term == term })
+	return i >= 0 && unknown[i].both
 }
 
 // unknownWords analyzes each word of text and returns those whose term is
@@ -463,6 +474,10 @@ func fuzzyClauses(unknown []unknownWord, nearest bool) []query.Query {
 		if u.closest == "" {
 			continue
 		}
+		if u.both {
+			out = append(out, overTextFields(query.NewTermQuery(u.closestTerm)))
+			continue
+		}
 		fuzzy := query.NewMatchQuery(u.word)
 		fuzzy.SetFuzziness(fuzzinessFor(u.term))
 		if !nearest {
@@ -495,4 +510,89 @@ func suggestion(text string, unknown []unknownWord) string {
 		return ""
 	}
 	return strings.Join(words, " ")
+}
+
+// A known keyword is taken for a typo of a near word (typoWords) when the
+// near word, with the query's other keywords, is in pairRatio times as
+// many articles, and in at least pairMin.
+const (
+	pairRatio = 10
+	pairMin   = 20
+)
+
+// typoWords finds the keywords of a query that are words but read as
+// typos of another: "anis baswedan", where anis is a word (Anis Matta) and
+// 3 articles hold both words, against the hundreds that hold "anies
+// baswedan". The words around a keyword say which of its near words is
+// meant, where no count of the word alone can. Each such word is searched
+// as typed and as corrected, and the correction is suggested. allWords is
+// the number of articles that hold every keyword as typed; the search is
+// only worth it where that is few.
+func (ix *Index) typoWords(ctx context.Context, text string, plan queryPlan, allWords uint64) ([]unknownWord, error) {
+	if len(plan.units) < 2 {
+		return nil, nil
+	}
+	an := ix.textAnalyzer()
+	adv, err := ix.shards[0].Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("typo words: %w", err)
+	}
+	reader, err := adv.Reader() // counts every shard's articles (shards.go)
+	if err != nil {
+		return nil, fmt.Errorf("typo words: %w", err)
+	}
+	defer reader.Close()
+	typed := map[string]string{} // term → the query word as written
+	for _, w := range strings.Fields(text) {
+		if toks := an.Analyze([]byte(w)); len(toks) == 1 {
+			typed[string(toks[0].Term)] = w
+		}
+	}
+	var out []unknownWord
+	for i, u := range plan.units {
+		word, ok := typed[u.terms[0]]
+		if len(u.terms) != 1 || !ok || len(u.others) > 0 || plan.forms.synonyms[u.terms[0]] > 0 ||
+			slices.ContainsFunc(plan.unknown, func(w unknownWord) bool { return w.term == u.terms[0] }) {
+			continue
+		}
+		written := normalizeWord(ix.tokenizer(), word)
+		if len([]rune(written)) < 4 || analyzer.IsAcronym([]byte(plan.forms.written[u.terms[0]])) {
+			continue
+		}
+		own, err := termDocs(ctx, reader, FieldBody, u.terms[0])
+		if err != nil {
+			return nil, err
+		}
+		near, err := neighboursWith(ctx, reader, written, max(1, fuzzinessFor(written)), "")
+		if err != nil {
+			return nil, err
+		}
+		rest := append(slices.Clone(plan.units[:i]), plan.units[i+1:]...)
+		others := unitClauses(rest, plan.unknown, plan.forms, 0, true)
+		best, bestDocs := "", uint64(0)
+		for n, nb := range near {
+			if n == written || nb.docs < pairMin || nb.docs <= own {
+				continue
+			}
+			toks := an.Analyze([]byte(n))
+			if len(toks) != 1 {
+				continue
+			}
+			q := query.NewConjunctionQuery(append([]query.Query{overTextFields(query.NewTermQuery(string(toks[0].Term)))}, others...))
+			req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+			req.Score = "none"
+			res, err := ix.bleve.SearchInContext(ctx, req)
+			if err != nil {
+				return nil, fmt.Errorf("typo words: %w", err)
+			}
+			if res.Total >= pairMin && res.Total >= pairRatio*max(allWords, 1) && (res.Total > bestDocs || res.Total == bestDocs && n < best) {
+				best, bestDocs = n, res.Total
+			}
+		}
+		if best != "" {
+			toks := an.Analyze([]byte(best))
+			out = append(out, unknownWord{word: word, term: u.terms[0], closest: best, closestTerm: string(toks[0].Term), both: true})
+		}
+	}
+	return out, nil
 }
