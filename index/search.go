@@ -271,7 +271,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	}
 	// The phrase of keywords reorders the top of a ranking (rerank): read
 	// for every article holding the words, it was a third of a search.
-	reranked := plan.proximity != nil && r.Sort == SortRelevance && !cursor && r.Page*r.Size <= RerankDepth
+	reranked := plan.proximity != nil && r.Sort == SortRelevance && !cursor && (r.Page-1)*r.Size < RerankDepth
 	rank := func(q query.Query) (*bleve.SearchResult, error) {
 		if r.Recent && r.Query != "" {
 			if q, err = ix.recencyQuery(ctx, q, r.HalfLife); err != nil {
@@ -280,7 +280,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		}
 		size, from := r.Size, (r.Page-1)*r.Size
 		if reranked {
-			size, from = RerankDepth, 0
+			size, from = max(RerankDepth, r.Page*r.Size), 0
 		}
 		req := bleve.NewSearchRequestOptions(q, size, from, false)
 		req.SortBy(sortOrder)
@@ -313,7 +313,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	if reranked {
-		if err := rerank(run, plan.proximity, res.Hits); err != nil {
+		if err := rerank(run, plan.proximity, res.Hits[:min(RerankDepth, len(res.Hits))]); err != nil {
 			return nil, err
 		}
 	}
@@ -398,9 +398,13 @@ func highlighted(run func(*bleve.SearchRequest) (*bleve.SearchResult, error), q 
 }
 
 // RerankDepth is how many of the top hits of keywords their phrase
-// reorders (rerank). Deeper pages keep the order of the ranking, below
-// the reordered top, so that paging neither repeats nor skips a hit.
-const RerankDepth = 100
+// reorders (rerank). They are the same hits whatever the page asked
+// for, and deeper hits keep the order of the ranking below them, so
+// paging neither repeats nor skips a hit. On the judged keyword set,
+// depths 20, 30, 50 and 100 gave nDCG@10 .8663, .8688, .8704 and .8704;
+// the latency benchmark's mean was 2.5-2.7 ms at 30, 2.9 at 50 and
+// 3.0-3.4 at 100, its 99th percentile 8.9-9.0, 10.7-11.3 and 11.3-12.3.
+const RerankDepth = 30
 
 // ProximityBoost is the share by which a hit's score grows when its
 // title or body holds the keywords as a phrase (rerank). On the judged

@@ -624,3 +624,42 @@ func TestIsQuestion(t *testing.T) {
 		}
 	}
 }
+
+// TestRerankedPaging pages through keywords whose phrase reorders the top
+// of the ranking (rerank), over more hits than RerankDepth: pages of
+// every size give the hits of one request for them all, in its order,
+// none twice and none left out.
+func TestRerankedPaging(t *testing.T) {
+	ix := samples(t)
+	ctx := context.Background()
+	const q = "pemerintah indonesia"
+	all, err := ix.Search(ctx, Request{Query: q, Size: MaxSize, NoFacets: true, NoHighlight: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Total <= RerankDepth || len(all.Hits) != int(all.Total) {
+		t.Fatalf("%q: %d hits, %d shown; the test wants more than %d, all shown", q, all.Total, len(all.Hits), RerankDepth)
+	}
+	var want []string
+	for _, h := range all.Hits {
+		want = append(want, h.ID)
+	}
+	for _, size := range []int{1, 3, 7, 10, 29, 30, 31} {
+		var got []string
+		for page := 1; len(got) < len(want); page++ {
+			res, err := ix.Search(ctx, Request{Query: q, Size: size, Page: page, NoFacets: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Hits) == 0 {
+				break
+			}
+			for _, h := range res.Hits {
+				got = append(got, h.ID)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%q in pages of %d:\n got %v\nwant %v", q, size, got, want)
+		}
+	}
+}
