@@ -30,7 +30,9 @@ relevant document.
 Files: --docs is JSON Lines (id, and body or text); --queries is
 qid<TAB>split<TAB>question; --qrels is TREC qrels ("qid 0 docid 1").
 Given --index DIR, eval evaluates that existing index instead of --docs.
---run writes the ranking as a TREC run file. --lead-as-title splits each
+--run writes the ranking as a TREC run file; with --run, --qrels may be
+left out, to rank a query set that has no qrels of this kind (the graded
+keyword set, scored by eval compare). --lead-as-title splits each
 document's first sentence off as its title, a stand-in for titles when
 weighing them (the question sets have none).`,
 		Example: `  cari eval --docs ../shared/eval/facqa/passages.jsonl \
@@ -42,16 +44,20 @@ weighing them (the question sets have none).`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			useIndex := cmd.Flags().Changed("index")
-			if queries == "" || qrels == "" || (docs == "" && !useIndex) {
-				return fmt.Errorf("eval needs --queries, --qrels and --docs (or --index DIR)")
+			if queries == "" || (qrels == "" && run == "") || (docs == "" && !useIndex) {
+				return fmt.Errorf("eval needs --queries, --qrels (or only --run) and --docs (or --index DIR)")
 			}
 			qs, err := index.ReadQueries(queries, splits)
 			if err != nil {
 				return err
 			}
-			rels, err := index.ReadQrels(qrels)
-			if err != nil {
-				return err
+			// Without judgments, eval only writes the ranking, for
+			// scoring elsewhere (eval compare, on graded judgments).
+			rels := index.Qrels{}
+			if qrels != "" {
+				if rels, err = index.ReadQrels(qrels); err != nil {
+					return err
+				}
 			}
 			var ix *index.Index
 			if useIndex {
@@ -115,6 +121,10 @@ weighing them (the question sets have none).`,
 					return fmt.Errorf("run file: %w", err)
 				}
 			}
+			if qrels == "" {
+				fmt.Fprintf(o.stdout, "%d queries searched; the ranking is in %s (no --qrels: nothing scored)\n", len(qs), run)
+				return nil
+			}
 			if asJSON {
 				return printJSON(o.stdout, rep)
 			}
@@ -129,7 +139,7 @@ weighing them (the question sets have none).`,
 	f.StringVar(&queries, "queries", "", "questions: qid<TAB>split<TAB>question")
 	f.StringVar(&qrels, "qrels", "", "relevance judgements, TREC qrels")
 	f.StringVar(&run, "run", "", "write the ranking to this TREC run file")
-	f.StringVar(&analyzerName, "analyzer", "", `analyzer: "id" (default) or "standard"`)
+	f.StringVar(&analyzerName, "analyzer", "", `analyzer: "id_exact" (default: stems, and words as written), "id" (stems alone) or "standard"`)
 	f.StringSliceVar(&splits, "split", nil, "only questions of these splits (e.g. train,valid)")
 	f.BoolVar(&asJSON, "json", false, "print the figures as JSON")
 	f.BoolVar(&leadAsTitle, "lead-as-title", false, "split each document's first sentence off as its title (the question sets have no titles; this stands in for them when weighing titles)")

@@ -161,7 +161,7 @@ belong to the server's index and are refused with --server.`,
 	cmd.Flags().IntVar(&batch, "batch", index.DefaultBatchSize, "articles written to the index, or sent to the server, at once")
 	cmd.Flags().IntVar(&shards, "shards", 1, "split a new index into `N` shards (fixed at creation)")
 	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "build the index anew from the PATHs beside --index and swap it in atomically")
-	cmd.Flags().StringVar(&analyzerName, "analyzer", "", `analyzer of a new index: "id" (default) or a bleve analyzer such as "standard"`)
+	cmd.Flags().StringVar(&analyzerName, "analyzer", "", `analyzer of a new index: "id_exact" (default: stems, and words as written), "id" (stems alone) or a bleve analyzer such as "standard"`)
 	cmd.Flags().StringVar(&serverURL, "server", "", "send the articles to the cari server at `URL` instead of opening an index")
 	cmd.Flags().StringVar(&tokenFile, "token-file", "", "with --server, read the write token from `FILE` (default $CARI_TOKEN)")
 	return cmd

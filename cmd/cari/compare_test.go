@@ -53,3 +53,27 @@ func TestEvalCompare(t *testing.T) {
 		t.Errorf("bad run file: %+v", bad)
 	}
 }
+
+// TestEvalRunWithoutQrels ranks a query set that has no qrels: eval writes
+// the run, one line per hit with its rank, and scores nothing; without
+// --run it still wants --qrels.
+func TestEvalRunWithoutQrels(t *testing.T) {
+	queries := writeFile(t, "q1\tkw\tmultipolar\nq2\tkw\tkerja sama pertahanan\n")
+	run := filepath.Join(t.TempDir(), "cari.run")
+	docs := filepath.Join(samples, "part-a.jsonl")
+	r := runCari(t, "", nil, "eval", "--docs", docs, "--queries", queries, "--run", run)
+	if r.code != 0 || !strings.Contains(r.stdout, "2 queries searched") || !strings.Contains(r.stdout, "nothing scored") {
+		t.Fatalf("eval --run without --qrels: %+v", r)
+	}
+	b, err := os.ReadFile(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) < 2 || !strings.HasPrefix(lines[0], "q1 Q0 kn-2023-001 1 ") {
+		t.Errorf("run file starts %q, want q1's first hit kn-2023-001 at rank 1", lines[:min(2, len(lines))])
+	}
+	if r := runCari(t, "", nil, "eval", "--docs", docs, "--queries", queries); r.code == 0 || !strings.Contains(r.stderr, "--qrels") {
+		t.Errorf("eval without --qrels or --run: %+v", r)
+	}
+}
