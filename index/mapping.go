@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 
 	"github.com/blevesearch/bleve/v2"
+	// The "custom" analyzer type builds the id analyzer with extra
+	// lexicons (customAnalyzer); nothing else registers it.
+	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
 	"github.com/blevesearch/bleve/v2/mapping"
