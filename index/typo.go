@@ -563,6 +563,9 @@ func (ix *Index) typoWords(ctx context.Context, text string, plan queryPlan, all
 		if err != nil {
 			return nil, err
 		}
+		if own > commonMin {
+			continue // a word in so many articles is meant
+		}
 		near, err := neighboursWith(ctx, reader, written, max(1, fuzzinessFor(written)), "")
 		if err != nil {
 			return nil, err
