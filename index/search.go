@@ -748,11 +748,7 @@ func (ix *Index) uncommonUnits(ctx context.Context, units []unit, unknown []unkn
 	if err != nil {
 		return nil, err
 	}
-	adv, err := ix.shards[0].Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("keyword counts: %w", err)
-	}
-	reader, err := adv.Reader() // counts every shard's articles (shards.go)
+	reader, err := ix.countingReader()
 	if err != nil {
 		return nil, fmt.Errorf("keyword counts: %w", err)
 	}

@@ -131,19 +131,26 @@ func (ix *Index) unknownWords(ctx context.Context, text string, suspectRare bool
 		// affixed word ("kebakran") is near its written form
 		// ("kebakaran"), while the index holds only stems ("bakar").
 		// Until it is built, the index's own dictionary serves.
+		// analyzeClosest analyzes the written word found as closest;
+		// false: a known word has nothing to be corrected to.
+		analyzeClosest := func() bool {
+			if u.closest == "" {
+				return !known
+			}
+			if t := an.Analyze([]byte(u.closest)); len(t) == 1 {
+				u.closestTerm = string(t[0].Term)
+			} else {
+				u.closest = ""
+			}
+			return true
+		}
 		var err error
 		if keepsWritten {
 			if u.closest, err = writtenNeighbour(ctx, readers[0], normalizeWord(ix.tokenizer(), w), string(term), known); err != nil {
 				return nil, fmt.Errorf("typo check: %w", err)
 			}
-			if u.closest == "" {
-				if known {
-					continue
-				}
-			} else if t := an.Analyze([]byte(u.closest)); len(t) == 1 {
-				u.closestTerm = string(t[0].Term)
-			} else {
-				u.closest = ""
+			if !analyzeClosest() {
+				continue
 			}
 		} else if v := ix.suggest.vocab.Load(); v != nil {
 			written := normalizeWord(ix.tokenizer(), w)
@@ -155,14 +162,8 @@ func (ix *Index) unknownWords(ctx context.Context, text string, suspectRare bool
 			if known {
 				min = max(neighbourMin, neighbourRatio*own)
 			}
-			if u.closest = v.nearest(written, fuzzinessFor(written), min); u.closest == "" {
-				if known {
-					continue
-				}
-			} else if t := an.Analyze([]byte(u.closest)); len(t) == 1 {
-				u.closestTerm = string(t[0].Term)
-			} else {
-				u.closest = ""
+			if u.closest = v.nearest(written, fuzzinessFor(written), min); !analyzeClosest() {
+				continue
 			}
 		} else if known {
 			var n uint64
@@ -309,6 +310,16 @@ const (
 	neighbourRatio = 50
 	neighbourMin   = 20
 )
+
+// countingReader is a reader of the first shard, which counts a term's
+// articles in every shard (shards.go). The caller closes it.
+func (ix *Index) countingReader() (bleveindex.IndexReader, error) {
+	adv, err := ix.shards[0].Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
 
 // termDocs is how many articles hold term in field, over every shard (a
 // shard's reader counts them all when asked for frequencies, shards.go).
@@ -533,11 +544,7 @@ func (ix *Index) typoWords(ctx context.Context, text string, plan queryPlan, all
 		return nil, nil
 	}
 	an := ix.textAnalyzer()
-	adv, err := ix.shards[0].Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("typo words: %w", err)
-	}
-	reader, err := adv.Reader() // counts every shard's articles (shards.go)
+	reader, err := ix.countingReader()
 	if err != nil {
 		return nil, fmt.Errorf("typo words: %w", err)
 	}
