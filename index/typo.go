@@ -581,7 +581,9 @@ func (ix *Index) typoWords(ctx context.Context, text string, plan queryPlan, all
 		others := unitClauses(rest, plan.unknown, plan.forms, 0, true)
 		best, bestDocs := "", uint64(0)
 		for n, nb := range near {
-			if n == written || nb.docs < pairMin || nb.docs <= own {
+			// The pair cannot be in more articles than the word:
+			// too rare a word is no correction, uncounted.
+			if n == written || nb.docs < pairMin || nb.docs <= own || nb.docs < pairRatio*max(allWords, 1) {
 				continue
 			}
 			toks := an.Analyze([]byte(n))
