@@ -2,7 +2,11 @@ package index
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -12,6 +16,9 @@ import (
 // reports in input order (decoding runs in parallel; order must not
 // suffer), and every record valid (checkRecord).
 func fuzzReader(t *testing.T, data []byte, name string, format Format) {
+	if bytes.HasPrefix(data, gzipMagic) {
+		t.Skip("compressed input: FuzzReadGzip")
+	}
 	lines := 1 + bytes.Count(data, []byte{'\n'})
 	last := 0
 	at := func(what string, file string, line int) {
@@ -73,5 +80,44 @@ func FuzzReadCSV(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzReader(t, data, "fuzz.csv", FormatCSV)
+	})
+}
+
+// FuzzReadGzip reads input compressed: it gives the records and reports
+// of the same input uncompressed; and bytes that only begin like gzip
+// are an error naming the input, or what they decode to, never a panic.
+func FuzzReadGzip(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"a","body":"isi"}`,
+		`{"id":"a","body":"satu"}` + "\n" + `{"body":""}` + "\n" + `[1]`,
+		"", "\x1f\x8b", "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		read := func(r []byte) (got []string, err error) {
+			err = ReadStream(context.Background(), bytes.NewReader(r), "fuzz.jsonl.gz", FormatJSONLines, Handlers{
+				Emit: func(r Record) error {
+					got = append(got, fmt.Sprintf("%d %s %q", r.Line, r.Article.ID, r.Article.Body))
+					return nil
+				},
+				Bad: func(fe *FieldError) { got = append(got, fmt.Sprintf("bad %d %s", fe.Line, fe.Field)) },
+			})
+			return got, err
+		}
+		if !bytes.HasPrefix(data, gzipMagic) {
+			plain, perr := read(data)
+			var b bytes.Buffer
+			zw := gzip.NewWriter(&b)
+			_, _ = zw.Write(data)
+			_ = zw.Close()
+			packed, zerr := read(b.Bytes())
+			if (perr == nil) != (zerr == nil) || !slices.Equal(plain, packed) {
+				t.Fatalf("compressed: %v (%v); plain: %v (%v)", packed, zerr, plain, perr)
+			}
+		}
+		if _, err := read(append(slices.Clone(gzipMagic), data...)); err != nil && !strings.Contains(err.Error(), "fuzz.jsonl.gz") {
+			t.Fatalf("error without the input's name: %v", err)
+		}
 	})
 }

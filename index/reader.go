@@ -3,6 +3,7 @@ package index
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -29,13 +30,15 @@ const (
 	FormatText      Format = "text"
 )
 
-// FormatOf picks the format for a file name by its extension; "-" is
-// standard input, read as JSON Lines.
+// FormatOf picks the format for a file name by its extension, under a
+// ".gz" of a compressed file ("news.jsonl.gz" is JSON Lines); "-" is
+// standard input, read as JSON Lines. Compression itself is found by
+// content (ReadStream).
 func FormatOf(name string) (Format, bool) {
 	if name == "-" {
 		return FormatJSONLines, true
 	}
-	switch strings.ToLower(filepath.Ext(name)) {
+	switch strings.ToLower(filepath.Ext(withoutGzipExt(name))) {
 	case ".jsonl", ".ndjson":
 		return FormatJSONLines, true
 	case ".json":
@@ -47,6 +50,17 @@ func FormatOf(name string) (Format, bool) {
 	}
 	return "", false
 }
+
+// withoutGzipExt is name less a ".gz" extension.
+func withoutGzipExt(name string) string {
+	if ext := filepath.Ext(name); strings.EqualFold(ext, ".gz") {
+		return strings.TrimSuffix(name, ext)
+	}
+	return name
+}
+
+// gzipMagic begins every gzip stream (RFC 1952).
+var gzipMagic = []byte{0x1f, 0x8b}
 
 // Record is an article read from an input, with where it was read.
 type Record struct {
@@ -175,6 +189,9 @@ func sniffBinary(path string) *FieldError {
 	buf := make([]byte, binarySniffBytes)
 	n, _ := io.ReadFull(f, buf)
 	buf = buf[:n]
+	if bytes.HasPrefix(buf, gzipMagic) {
+		return nil // compressed: ReadStream reads it through gzip
+	}
 	lineAt := func(off int) int { return 1 + bytes.Count(buf[:off], []byte{'\n'}) }
 	if i := bytes.IndexByte(buf, 0); i >= 0 {
 		return &FieldError{File: path, Line: lineAt(i), Err: fmt.Errorf("binary file skipped: NUL byte at offset %d", i)}
@@ -200,7 +217,7 @@ func sniffBinary(path string) *FieldError {
 func ReadFile(ctx context.Context, path string, h Handlers) error {
 	format, ok := FormatOf(path)
 	if !ok {
-		h.Bad(&FieldError{File: path, Err: fmt.Errorf("unknown file type %q (want .jsonl, .ndjson, .json, .csv, .txt or .md)", filepath.Ext(path))})
+		h.Bad(&FieldError{File: path, Err: fmt.Errorf("unknown file type %q (want .jsonl, .ndjson, .json, .csv, .txt or .md, each maybe .gz)", filepath.Ext(path))})
 		return nil
 	}
 	f, err := os.Open(path)
@@ -211,11 +228,22 @@ func ReadFile(ctx context.Context, path string, h Handlers) error {
 	return ReadStream(ctx, f, path, format, h)
 }
 
-// ReadStream reads articles in format from r; name is used in errors and,
-// for text, to name the article.
+// ReadStream reads articles in format from r, which may be gzip
+// compressed (found by its first bytes, whatever its name); name is used
+// in errors and, for text, to name the article.
 func ReadStream(ctx context.Context, r io.Reader, name string, format Format, h Handlers) error {
 	if h.BytesRead != nil {
-		r = countingReader{r: r, n: h.BytesRead}
+		r = countingReader{r: r, n: h.BytesRead} // bytes as stored: what progress is measured in
+	}
+	br := bufio.NewReader(r)
+	r = br
+	if magic, _ := br.Peek(len(gzipMagic)); bytes.Equal(magic, gzipMagic) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", name, err)
+		}
+		defer zr.Close()
+		r = zr
 	}
 	switch format {
 	case FormatJSONLines:
@@ -685,7 +713,7 @@ func firstInvalid(b []byte) int {
 // textID names a text file's article after the file, so that editing the
 // file and indexing it again updates the article instead of adding one.
 func textID(path string) string {
-	base := filepath.Base(path)
+	base := filepath.Base(withoutGzipExt(path))
 	base = strings.TrimSuffix(base, filepath.Ext(base))
 	var b strings.Builder
 	for _, r := range strings.ToLower(base) {

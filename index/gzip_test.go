@@ -1,0 +1,77 @@
+package index
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func gzipped(t *testing.T, content string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := zw.Write([]byte(content)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestReadCompressed reads gzip-compressed input in every way it comes:
+// named .gz, found by its first bytes under another name, in a walked
+// directory, and a text file named after its name without .gz; a stream
+// cut short is an error naming the file, after the articles read before.
+func TestReadCompressed(t *testing.T) {
+	ctx := context.Background()
+	jsonl := `{"id":"a","title":"Banjir","body":"Banjir merendam desa."}
+{"id":"b","title":"Gempa","body":"Gempa mengguncang kota."}
+`
+	for _, tc := range []struct {
+		name, file string
+		content    []byte
+		walk       bool
+		ids        []string
+	}{
+		{"jsonl.gz", "berita.jsonl.gz", gzipped(t, jsonl), false, []string{"a", "b"}},
+		{"compressed without .gz", "berita.jsonl", gzipped(t, jsonl), false, []string{"a", "b"}},
+		{"csv.gz in a directory", "berita.csv.gz", gzipped(t, "id,title,body\nc,Pasar,Harga cabai naik.\n"), true, []string{"c"}},
+		{"text named without .gz", "Kabar Desa.txt.gz", gzipped(t, "Kabar Desa\n\nWarga desa bergotong royong."), false, []string{"kabar-desa"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, tc.file), tc.content, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			target := filepath.Join(dir, tc.file)
+			if tc.walk {
+				target = dir
+			}
+			var ids []string
+			var bad []*FieldError
+			err := ReadPaths(ctx, []string{target}, Handlers{
+				Emit: func(r Record) error { ids = append(ids, r.Article.ID); return nil },
+				Bad:  func(fe *FieldError) { bad = append(bad, fe) },
+			})
+			if err != nil || len(bad) > 0 || strings.Join(ids, ",") != strings.Join(tc.ids, ",") {
+				t.Errorf("read %s: ids %v, bad %v, err %v; want ids %v", tc.file, ids, bad, err, tc.ids)
+			}
+		})
+	}
+
+	cut := gzipped(t, jsonl)
+	cut = cut[:len(cut)-12] // the checksum and the end of the data gone
+	var ids []string
+	err := ReadStream(ctx, bytes.NewReader(cut), "potong.jsonl.gz", FormatJSONLines, Handlers{
+		Emit: func(r Record) error { ids = append(ids, r.Article.ID); return nil },
+		Bad:  func(*FieldError) {},
+	})
+	if err == nil || !strings.Contains(err.Error(), "potong.jsonl.gz") {
+		t.Errorf("a cut gzip stream: err %v, want an error naming the file (read %v)", err, ids)
+	}
+}
