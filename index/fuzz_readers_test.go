@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -85,7 +84,7 @@ func FuzzReadCSV(f *testing.F) {
 
 // FuzzReadGzip reads input compressed: it gives the records and reports
 // of the same input uncompressed; and bytes that only begin like gzip
-// are an error naming the input, or what they decode to, never a panic.
+// are reported, or give what they decode to, never an error or a panic.
 func FuzzReadGzip(f *testing.F) {
 	for _, s := range []string{
 		`{"id":"a","body":"isi"}`,
@@ -116,8 +115,8 @@ func FuzzReadGzip(f *testing.F) {
 				t.Fatalf("compressed: %v (%v); plain: %v (%v)", packed, zerr, plain, perr)
 			}
 		}
-		if _, err := read(append(slices.Clone(gzipMagic), data...)); err != nil && !strings.Contains(err.Error(), "fuzz.jsonl.gz") {
-			t.Fatalf("error without the input's name: %v", err)
+		if _, err := read(append(slices.Clone(gzipMagic), data...)); err != nil {
+			t.Fatalf("bytes that begin like gzip: %v; want them reported, not an error", err)
 		}
 	})
 }

@@ -67,11 +67,12 @@ func TestReadCompressed(t *testing.T) {
 	cut := gzipped(t, jsonl)
 	cut = cut[:len(cut)-12] // the checksum and the end of the data gone
 	var ids []string
+	var bad []*FieldError
 	err := ReadStream(ctx, bytes.NewReader(cut), "potong.jsonl.gz", FormatJSONLines, Handlers{
 		Emit: func(r Record) error { ids = append(ids, r.Article.ID); return nil },
-		Bad:  func(*FieldError) {},
+		Bad:  func(fe *FieldError) { bad = append(bad, fe) },
 	})
-	if err == nil || !strings.Contains(err.Error(), "potong.jsonl.gz") {
-		t.Errorf("a cut gzip stream: err %v, want an error naming the file (read %v)", err, ids)
+	if err != nil || len(bad) != 1 || bad[0].File != "potong.jsonl.gz" || !strings.Contains(bad[0].Error(), "cut short") {
+		t.Errorf("a cut gzip stream: err %v, reports %v; want one report naming the file (read %v)", err, bad, ids)
 	}
 }

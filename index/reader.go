@@ -240,10 +240,19 @@ func ReadStream(ctx context.Context, r io.Reader, name string, format Format, h 
 	if magic, _ := br.Peek(len(gzipMagic)); bytes.Equal(magic, gzipMagic) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return fmt.Errorf("read %s: %w", name, err)
+			h.Bad(&FieldError{File: name, Err: fmt.Errorf("compressed file skipped: %w", err)})
+			return nil
 		}
 		defer zr.Close()
-		r = zr
+		cut := &cutShort{r: zr}
+		r = cut
+		// Corrupt or cut-short data ends the file where it goes bad:
+		// the articles before it are read, the rest is reported.
+		defer func() {
+			if cut.err != nil {
+				h.Bad(&FieldError{File: name, Err: fmt.Errorf("compressed data corrupt or cut short after %d bytes, the rest skipped: %w", cut.n, cut.err)})
+			}
+		}()
 	}
 	switch format {
 	case FormatJSONLines:
@@ -256,6 +265,27 @@ func ReadStream(ctx context.Context, r io.Reader, name string, format Format, h 
 		return readText(r, name, &h)
 	}
 	return fmt.Errorf("read %s: unknown format %q", name, format)
+}
+
+// cutShort reads r until it fails, and then ends as if r had ended,
+// keeping the failure.
+type cutShort struct {
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (c *cutShort) Read(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, io.EOF
+	}
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if err != nil && err != io.EOF {
+		c.err = err
+		err = io.EOF
+	}
+	return n, err
 }
 
 // fileReader is what a reader keeps across the records of one file.
