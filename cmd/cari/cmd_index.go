@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -44,7 +46,8 @@ Indexing is an upsert: an article whose id is already indexed is replaced,
 and one that has not changed is left alone, so running index twice on the
 same files changes nothing. A bad record is reported with file, line and field
 and skipped; the rest are indexed. The exit status is 1 if anything was
-skipped. Warnings (an id twice in one file, where the later record wins;
+skipped. A run that writes nothing into an index it created (a path
+mistyped, every record refused) removes that index again. Warnings (an id twice in one file, where the later record wins;
 fields cari does not know, which are ignored) are printed but do not change
 the exit status.
 
@@ -85,6 +88,7 @@ when the server gives it. --index, --analyzer, --lexicon and --protected
 belong to the server's index and are refused with --server.`,
 		Example: `  cari index testdata/articles
   cari index --index /srv/berita arsip/2023.jsonl arsip/2024.jsonl
+  cari index arsip/berita.jsonl.gz
   zcat berita.jsonl.gz | cari index -
   cari index --index /srv/berita --shards 2 arsip/
   cari index --index /srv/berita --rebuild arsip/     # then, if a server runs: kill -HUP PID
@@ -139,18 +143,44 @@ belong to the server's index and are refused with --server.`,
 			if rebuild {
 				return rebuildIndex(o, cmd, opts, ingest, start)
 			}
+			_, statErr := os.Stat(o.index)
+			dirExisted := statErr == nil
 			ix, created, err := index.OpenOrCreate(o.index, opts)
 			if err != nil {
 				return err
 			}
-			defer ix.Close()
+			open := true
+			defer func() {
+				if open {
+					ix.Close()
+				}
+			}()
 			if created {
 				fmt.Fprintf(o.stderr, "created index %s\n", o.index)
 			} else if cmd.Flags().Changed("shards") && ix.Shards() != shards {
 				return fmt.Errorf("%s has %d shards; --shards applies to a new index (add --rebuild to make it anew with %d)", o.index, ix.Shards(), shards)
 			}
-			report, err := ingest(ix)
-			if err := reportIngest(o, report, err); err != nil {
+			report, ingestErr := ingest(ix)
+			if created && report.Indexed == 0 {
+				// A run that wrote nothing leaves no new index behind:
+				// a typo in a path, or input all refused, should not
+				// leave a directory that looks like an index.
+				if n, err := ix.Count(); err == nil && n == 0 {
+					open = false
+					if err := ix.Close(); err != nil {
+						return err
+					}
+					if err := removeNewIndex(o.index, dirExisted); err != nil {
+						return err
+					}
+					fmt.Fprintf(o.stderr, "nothing was indexed: removed the new index %s\n", o.index)
+					if err := reportIngest(o, report, ingestErr); err != nil {
+						return err
+					}
+					return summarize(o, report, start, "no index was made")
+				}
+			}
+			if err := reportIngest(o, report, ingestErr); err != nil {
 				return err
 			}
 			count, err := ix.Count()
@@ -221,6 +251,27 @@ func indexRemote(o *options, cmd *cobra.Command, c *server.Client, paths []strin
 
 // reportIngest prints the skipped records and explains an error that
 // stopped the run.
+// removeNewIndex removes an index this run created: its directory, or,
+// where the directory was there before (empty), what the run put in it.
+func removeNewIndex(dir string, dirExisted bool) error {
+	if !dirExisted {
+		if err := os.RemoveAll(dir); err != nil {
+			return fmt.Errorf("remove the new index: %w", err)
+		}
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("remove the new index: %w", err)
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return fmt.Errorf("remove the new index: %w", err)
+		}
+	}
+	return nil
+}
+
 func reportIngest(o *options, report index.IngestReport, err error) error {
 	for _, fe := range report.Warnings {
 		fmt.Fprintf(o.stderr, "warning: %v\n", fe)

@@ -242,3 +242,40 @@ func TestIndexWarnsButSucceeds(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedRunLeavesNoIndex: a run that indexes nothing into a new
+// index (every record refused, or no such input) removes the index it
+// created, and says so; an empty directory given as the index stays, empty.
+func TestRefusedRunLeavesNoIndex(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "buruk.jsonl")
+	if err := os.WriteFile(bad, []byte(`{"id":"a","title":"tanpa isi"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, input string
+		code        int
+	}{
+		{"every record refused", bad, 1},
+		{"no such input", filepath.Join(dir, "tidak-ada.jsonl"), 1},
+	} {
+		idx := filepath.Join(dir, "idx-"+strings.ReplaceAll(tc.name, " ", "-"))
+		r := runCari(t, "", nil, "index", "--index", idx, tc.input)
+		if r.code != tc.code || !strings.Contains(r.stderr, "nothing was indexed: removed the new index") {
+			t.Errorf("%s: %+v", tc.name, r)
+		}
+		if _, err := os.Stat(idx); !os.IsNotExist(err) {
+			t.Errorf("%s: %s is still there (%v)", tc.name, idx, err)
+		}
+	}
+	empty := filepath.Join(dir, "kosong")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if r := runCari(t, "", nil, "index", "--index", empty, bad); r.code != 1 {
+		t.Errorf("into an empty directory: %+v", r)
+	}
+	if entries, err := os.ReadDir(empty); err != nil || len(entries) != 0 {
+		t.Errorf("the empty directory holds %v (%v), want it kept and empty", entries, err)
+	}
+}
