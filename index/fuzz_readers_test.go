@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // fuzzReader reads data in format and checks what any input must give:
@@ -15,8 +17,8 @@ import (
 // reports in input order (decoding runs in parallel; order must not
 // suffer), and every record valid (checkRecord).
 func fuzzReader(t *testing.T, data []byte, name string, format Format) {
-	if bytes.HasPrefix(data, gzipMagic) {
-		t.Skip("compressed input: FuzzReadGzip")
+	if bytes.HasPrefix(data, gzipMagic) || bytes.HasPrefix(data, zstdMagic) {
+		t.Skip("compressed input: FuzzReadCompressed")
 	}
 	lines := 1 + bytes.Count(data, []byte{'\n'})
 	last := 0
@@ -82,10 +84,10 @@ func FuzzReadCSV(f *testing.F) {
 	})
 }
 
-// FuzzReadGzip reads input compressed: it gives the records and reports
+// FuzzReadCompressed reads input gzip- and zstd-compressed: it gives the records and reports
 // of the same input uncompressed; and bytes that only begin like gzip
 // are reported, or give what they decode to, never an error or a panic.
-func FuzzReadGzip(f *testing.F) {
+func FuzzReadCompressed(f *testing.F) {
 	for _, s := range []string{
 		`{"id":"a","body":"isi"}`,
 		`{"id":"a","body":"satu"}` + "\n" + `{"body":""}` + "\n" + `[1]`,
@@ -112,11 +114,22 @@ func FuzzReadGzip(f *testing.F) {
 			_ = zw.Close()
 			packed, zerr := read(b.Bytes())
 			if (perr == nil) != (zerr == nil) || !slices.Equal(plain, packed) {
-				t.Fatalf("compressed: %v (%v); plain: %v (%v)", packed, zerr, plain, perr)
+				t.Fatalf("gzip: %v (%v); plain: %v (%v)", packed, zerr, plain, perr)
+			}
+			enc, err := zstd.NewWriter(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			packed, zerr = read(enc.EncodeAll(data, nil))
+			enc.Close()
+			if (perr == nil) != (zerr == nil) || !slices.Equal(plain, packed) {
+				t.Fatalf("zstd: %v (%v); plain: %v (%v)", packed, zerr, plain, perr)
 			}
 		}
-		if _, err := read(append(slices.Clone(gzipMagic), data...)); err != nil {
-			t.Fatalf("bytes that begin like gzip: %v; want them reported, not an error", err)
+		for _, magic := range [][]byte{gzipMagic, zstdMagic} {
+			if _, err := read(append(slices.Clone(magic), data...)); err != nil {
+				t.Fatalf("bytes that begin like a compressed stream: %v; want them reported, not an error", err)
+			}
 		}
 	})
 }

@@ -131,8 +131,8 @@ func FuzzReadJSONLines(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if bytes.HasPrefix(data, gzipMagic) {
-			t.Skip("compressed input: FuzzReadGzip")
+		if bytes.HasPrefix(data, gzipMagic) || bytes.HasPrefix(data, zstdMagic) {
+			t.Skip("compressed input: FuzzReadCompressed")
 		}
 		err := ReadStream(context.Background(), bytes.NewReader(data), "fuzz.jsonl", FormatJSONLines, Handlers{
 			Emit: func(r Record) error { return checkRecord(t, r) },

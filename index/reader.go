@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // Format is an input format.
@@ -31,7 +33,7 @@ const (
 )
 
 // FormatOf picks the format for a file name by its extension, under a
-// ".gz" of a compressed file ("news.jsonl.gz" is JSON Lines); "-" is
+// ".gz" or ".zst" of a compressed file ("news.jsonl.gz" is JSON Lines); "-" is
 // standard input, read as JSON Lines. Compression itself is found by
 // content (ReadStream).
 func FormatOf(name string) (Format, bool) {
@@ -51,16 +53,20 @@ func FormatOf(name string) (Format, bool) {
 	return "", false
 }
 
-// withoutGzipExt is name less a ".gz" extension.
+// withoutGzipExt is name less a ".gz" or ".zst" extension.
 func withoutGzipExt(name string) string {
-	if ext := filepath.Ext(name); strings.EqualFold(ext, ".gz") {
+	if ext := filepath.Ext(name); strings.EqualFold(ext, ".gz") || strings.EqualFold(ext, ".zst") {
 		return strings.TrimSuffix(name, ext)
 	}
 	return name
 }
 
-// gzipMagic begins every gzip stream (RFC 1952).
-var gzipMagic = []byte{0x1f, 0x8b}
+// gzipMagic begins every gzip stream (RFC 1952), zstdMagic every
+// Zstandard frame (RFC 8878).
+var (
+	gzipMagic = []byte{0x1f, 0x8b}
+	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
+)
 
 // Record is an article read from an input, with where it was read.
 type Record struct {
@@ -189,8 +195,8 @@ func sniffBinary(path string) *FieldError {
 	buf := make([]byte, binarySniffBytes)
 	n, _ := io.ReadFull(f, buf)
 	buf = buf[:n]
-	if bytes.HasPrefix(buf, gzipMagic) {
-		return nil // compressed: ReadStream reads it through gzip
+	if bytes.HasPrefix(buf, gzipMagic) || bytes.HasPrefix(buf, zstdMagic) {
+		return nil // compressed: ReadStream decompresses it
 	}
 	lineAt := func(off int) int { return 1 + bytes.Count(buf[:off], []byte{'\n'}) }
 	if i := bytes.IndexByte(buf, 0); i >= 0 {
@@ -217,7 +223,7 @@ func sniffBinary(path string) *FieldError {
 func ReadFile(ctx context.Context, path string, h Handlers) error {
 	format, ok := FormatOf(path)
 	if !ok {
-		h.Bad(&FieldError{File: path, Err: fmt.Errorf("unknown file type %q (want .jsonl, .ndjson, .json, .csv, .txt or .md, each maybe .gz)", filepath.Ext(path))})
+		h.Bad(&FieldError{File: path, Err: fmt.Errorf("unknown file type %q (want .jsonl, .ndjson, .json, .csv, .txt or .md, each maybe .gz or .zst)", filepath.Ext(path))})
 		return nil
 	}
 	f, err := os.Open(path)
@@ -228,8 +234,8 @@ func ReadFile(ctx context.Context, path string, h Handlers) error {
 	return ReadStream(ctx, f, path, format, h)
 }
 
-// ReadStream reads articles in format from r, which may be gzip
-// compressed (found by its first bytes, whatever its name); name is used
+// ReadStream reads articles in format from r, which may be gzip or
+// Zstandard compressed (found by its first bytes, whatever its name); name is used
 // in errors and, for text, to name the article.
 func ReadStream(ctx context.Context, r io.Reader, name string, format Format, h Handlers) error {
 	if h.BytesRead != nil {
@@ -237,14 +243,28 @@ func ReadStream(ctx context.Context, r io.Reader, name string, format Format, h 
 	}
 	br := bufio.NewReader(r)
 	r = br
-	if magic, _ := br.Peek(len(gzipMagic)); bytes.Equal(magic, gzipMagic) {
+	var unpacked io.Reader
+	if magic, _ := br.Peek(len(zstdMagic)); bytes.HasPrefix(magic, gzipMagic) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			h.Bad(&FieldError{File: name, Err: fmt.Errorf("compressed file skipped: %w", err)})
 			return nil
 		}
 		defer zr.Close()
-		cut := &cutShort{r: zr}
+		unpacked = zr
+	} else if bytes.Equal(magic, zstdMagic) {
+		// One decoder goroutine: files are read one at a time, and
+		// decoding is a small part of indexing.
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(maxZstdWindow))
+		if err != nil {
+			h.Bad(&FieldError{File: name, Err: fmt.Errorf("compressed file skipped: %w", err)})
+			return nil
+		}
+		defer zr.Close()
+		unpacked = zr
+	}
+	if unpacked != nil {
+		cut := &cutShort{r: unpacked}
 		r = cut
 		// Corrupt or cut-short data ends the file where it goes bad:
 		// the articles before it are read, the rest is reported.
@@ -266,6 +286,10 @@ func ReadStream(ctx context.Context, r io.Reader, name string, format Format, h 
 	}
 	return fmt.Errorf("read %s: unknown format %q", name, format)
 }
+
+// maxZstdWindow bounds the memory a Zstandard stream may ask of its
+// decoder, so that a crafted file cannot claim gigabytes.
+const maxZstdWindow = 256 << 20
 
 // cutShort reads r until it fails, and then ends as if r had ended,
 // keeping the failure.

@@ -33,8 +33,8 @@ Formats, by extension:
   .txt .md        one article: a dateline ("kabarnusantara.id – Senin, 14 Agustus
                   2023") opening the first line, or a title line and then the
                   dateline; with no dateline, a title line and the body
-Any of them may be gzip compressed (news.jsonl.gz, or found by its first
-bytes, standard input too).
+Any of them may be compressed, gzip or Zstandard (news.jsonl.gz,
+news.jsonl.zst, or found by its first bytes, standard input too).
 
 Fields: id, title, body (or text), source, url, published (or date:
 YYYY-MM-DD, RFC 3339, DD/MM/YYYY, "14 Agustus 2023" or RFC 1123), tags. Only
