@@ -203,7 +203,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	out, err := ix.search(ctx, r)
-	if err != nil && !r.Plain && ctx.Err() == nil && !errors.Is(err, ErrBadRequest) {
+	if err != nil && !r.Plain && ctx.Err() == nil && !errors.Is(err, ErrBadRequest) && !errors.Is(err, ErrTooExpensive) {
 		// Syntax that parsed but cannot run (a regular expression
 		// bleve refuses, /$/): search the words. Should the words fail
 		// too, the index is at fault, and the first error says how.
@@ -579,10 +579,16 @@ func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string, writ
 	plain := r.Plain || !hasSyntax(r.Query)
 	if r.Query == "" {
 		text = query.NewMatchAllQuery()
+	} else if strings.TrimSpace(r.Query) == "*" {
+		text = query.NewMatchAllQuery() // every article, as no query is
 	} else if !plain {
 		parsed, err := query.NewQueryStringQuery(r.Query).Parse()
 		if err == nil && !bareWords(parsed) {
-			text, err = expandFields(parsed)
+			if text, err = expandFields(parsed); err == nil {
+				if cerr := ix.checkCost(ctx, parsed, text); cerr != nil {
+					return p, cerr
+				}
+			}
 		}
 		// Not valid syntax (a lone quote, "C++", a bad regular
 		// expression), or syntax that only says words ("multipolar

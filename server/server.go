@@ -736,6 +736,8 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, ctx context.Contex
 	switch {
 	case errors.Is(err, index.ErrBadRequest):
 		writeError(w, http.StatusBadRequest, badCode, strings.TrimPrefix(err.Error(), index.ErrBadRequest.Error()+": "))
+	case errors.Is(err, index.ErrTooExpensive):
+		writeError(w, http.StatusBadRequest, "query_too_expensive", err.Error())
 	case errors.Is(err, index.ErrNotFound):
 		writeError(w, http.StatusNotFound, "not_found", err.Error())
 	case r.Context().Err() != nil:

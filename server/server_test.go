@@ -197,6 +197,7 @@ func TestSearchBackendErrors(t *testing.T) {
 		code   string
 	}{
 		{"bad request", fmt.Errorf("%w: cannot parse query", index.ErrBadRequest), 400, "bad_query"},
+		{"too expensive", fmt.Errorf("%w: body:a* matches more than 2000 terms", index.ErrTooExpensive), 400, "query_too_expensive"},
 		{"deadline", fmt.Errorf("search: %w", context.DeadlineExceeded), 504, "timeout"},
 		{"internal", errors.New("segment 42: checksum mismatch at /srv/rahasia"), 500, "internal"},
 	}
