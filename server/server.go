@@ -433,10 +433,26 @@ func listParam(v url.Values, name string) ([]string, error) {
 }
 
 // article answers GET /api/articles/{id}.
+// idParam is the {id} of the path, or, for one longer than any id can
+// be, a 400 that does not repeat it: a megabyte of id echoed in an error
+// and a log line costs the server what it costs the client.
+func idParam(w http.ResponseWriter, r *http.Request) (string, bool) {
+	id := r.PathValue("id")
+	if len(id) > index.MaxIDBytes {
+		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("the id is %d bytes long; ids are at most %d", len(id), index.MaxIDBytes))
+		return "", false
+	}
+	return id, true
+}
+
 func (s *server) article(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(w, r)
+	if !ok {
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
 	defer cancel()
-	a, err := s.b.Article(ctx, r.PathValue("id"))
+	a, err := s.b.Article(ctx, id)
 	if err != nil {
 		s.fail(w, r, ctx, err, "bad_request")
 		return
@@ -452,9 +468,13 @@ func (s *server) similar(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
 		return
 	}
+	id, ok := idParam(w, r)
+	if !ok {
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
 	defer cancel()
-	res, err := s.b.Similar(ctx, r.PathValue("id"), size)
+	res, err := s.b.Similar(ctx, id, size)
 	if err != nil {
 		s.fail(w, r, ctx, err, "bad_request")
 		return
@@ -628,7 +648,11 @@ func (s *server) bodyError(w http.ResponseWriter, r *http.Request, err error) {
 
 // delete answers DELETE /api/articles/{id}.
 func (s *server) delete(w http.ResponseWriter, r *http.Request) {
-	if err := s.b.Delete(r.Context(), r.PathValue("id")); err != nil {
+	id, ok := idParam(w, r)
+	if !ok {
+		return
+	}
+	if err := s.b.Delete(r.Context(), id); err != nil {
 		s.fail(w, r, r.Context(), err, "bad_request")
 		return
 	}
@@ -639,13 +663,18 @@ func (s *server) delete(w http.ResponseWriter, r *http.Request) {
 // auth lets a request through with the right bearer token.
 func (s *server) auth(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		// Refused before its body is read, a request closes its
+		// connection: otherwise the server, to keep it alive, first
+		// reads the body a client may never send.
 		if s.opts.Token == "" {
+			w.Header().Set("Connection", "close")
 			writeError(w, http.StatusForbidden, "writes_disabled", "writes are disabled: start the server with a token (--token-file, --token or $CARI_TOKEN) and send it as \"Authorization: Bearer TOKEN\"")
 			return
 		}
 		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(s.opts.Token)) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="cari"`)
+			w.Header().Set("Connection", "close")
 			writeError(w, http.StatusUnauthorized, "unauthorized", "missing or wrong token; send \"Authorization: Bearer TOKEN\"")
 			return
 		}
@@ -678,6 +707,7 @@ func (s *server) stats(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, r.Context(), err, "bad_request")
 		return
 	}
+	st.Path = "" // where the index lives on disk is no business of a reader's
 	writeJSON(w, http.StatusOK, st)
 }
 

@@ -97,7 +97,7 @@ func (f *fake) Stats() (index.Stats, error) {
 	if f.statsErr != nil {
 		return index.Stats{}, f.statsErr
 	}
-	return index.Stats{Documents: 3, Fields: []string{"body", "title"}, Analyzer: "id"}, nil
+	return index.Stats{Path: "/srv/rahasia/berita", Documents: 3, Fields: []string{"body", "title"}, Analyzer: "id"}, nil
 }
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
