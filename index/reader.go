@@ -168,6 +168,10 @@ func ReadPaths(ctx context.Context, paths []string, h Handlers) error {
 			if _, ok := FormatOf(path); !ok {
 				return nil
 			}
+			if fe := irregular(path, d); fe != nil {
+				h.Bad(fe)
+				return nil
+			}
 			if fe := sniffBinary(path); fe != nil {
 				h.Bad(fe)
 				return nil
@@ -179,6 +183,28 @@ func ReadPaths(ctx context.Context, paths []string, h Handlers) error {
 		}
 	}
 	return nil
+}
+
+// irregular reports an entry of a walked directory that is no file to
+// read: a link to nothing, or a named pipe, socket or device, which would
+// block the walk or never end. A link to a file is read as the file. (A
+// pipe named on the command line is read: that is what it is for.)
+func irregular(path string, d fs.DirEntry) *FieldError {
+	if d.Type().IsRegular() {
+		return nil
+	}
+	info, err := os.Stat(path) // follows a link
+	switch {
+	case err != nil && d.Type()&fs.ModeSymlink != 0:
+		return &FieldError{File: path, Err: fmt.Errorf("link to nothing skipped: %w", err)}
+	case err != nil:
+		return &FieldError{File: path, Err: fmt.Errorf("skipped: %w", err)}
+	case info.Mode().IsRegular():
+		return nil
+	case info.IsDir():
+		return &FieldError{File: path, Err: errors.New("link to a directory skipped (links are not walked)")}
+	}
+	return &FieldError{File: path, Err: fmt.Errorf("not a regular file (%s), skipped", info.Mode().Type())}
 }
 
 // sniffBinary reports a file found by walking a directory whose first
