@@ -47,6 +47,7 @@ const DefaultMaxBatchBytes = DefaultMaxBodyBytes / 2
 // record the server skipped.
 type UpsertResult struct {
 	index.IngestStats
+	Errors  bool            `json:"errors"`
 	Skipped []SkippedRecord `json:"skipped"`
 }
 
@@ -68,6 +69,7 @@ type APIError struct {
 	// Code and Message come from the server's JSON error body; Message is
 	// the start of the body when it is not JSON.
 	Code, Message string
+	body          []byte
 }
 
 func (e *APIError) Error() string {
@@ -224,6 +226,16 @@ func encodeLine(buf *bytes.Buffer, a *index.Article) error {
 func (c *Client) post(ctx context.Context, body []byte) (UpsertResult, error) {
 	var res UpsertResult
 	err := c.do(ctx, http.MethodPost, "/api/articles", "application/x-ndjson", body, &res)
+	// A batch of which nothing could be indexed is a 400 that lists
+	// every record's reason: for the run, records skipped like others.
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.Code == "no_valid_article" {
+		res = UpsertResult{}
+		if jerr := json.Unmarshal(apiErr.body, &res); jerr == nil {
+			res.Errors = true
+			return res, nil
+		}
+	}
 	return res, err
 }
 
@@ -267,7 +279,7 @@ func (c *Client) do(ctx context.Context, method, path, contentType string, body 
 		return fmt.Errorf("%s %s: read the answer: %w", method, endpoint, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := &APIError{Method: method, URL: endpoint, Status: resp.StatusCode}
+		e := &APIError{Method: method, URL: endpoint, Status: resp.StatusCode, body: data}
 		var eb errorBody
 		if json.Unmarshal(data, &eb) == nil && eb.Error.Message != "" {
 			e.Code, e.Message = eb.Error.Code, eb.Error.Message

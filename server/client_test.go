@@ -164,6 +164,21 @@ func TestClientUpsertSkipped(t *testing.T) {
 	}
 }
 
+// TestClientUpsertNothingValid: a batch of which no record can be
+// indexed is the server's 400, which the client reads as every record
+// skipped with its reason, not as a failure of the run.
+func TestClientUpsertNothingValid(t *testing.T) {
+	_, ts := startClientServer(t)
+	c := &Client{BaseURL: ts.URL, Token: "rahasia"}
+	res, err := c.Upsert(context.Background(), []index.Article{{ID: "kosong-1", Title: "Tanpa isi"}, {ID: "kosong-2", Title: "Juga tanpa isi"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Indexed != 0 || !res.Errors || len(res.Skipped) != 2 || res.Skipped[1].Line != 2 || res.Skipped[1].Field != "body" {
+		t.Errorf("result %+v, want both records skipped with line and field", res)
+	}
+}
+
 // TestClientIngestPaths sends two files in small batches: the reader's
 // bad record and the server's refusals come back with their input file
 // and line, in input order, and the rest is indexed.

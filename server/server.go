@@ -539,6 +539,16 @@ type skipped struct {
 
 type upsertResponse struct {
 	index.IngestStats
+	// Errors says that some record was skipped, so a client that reads
+	// no further than the status still learns of it.
+	Errors  bool      `json:"errors"`
+	Skipped []skipped `json:"skipped"`
+}
+
+// refusedBody is the 400 of a write with no record that could be
+// indexed: an error of the usual shape, with every record's reason.
+type refusedBody struct {
+	errorBody
 	Skipped []skipped `json:"skipped"`
 }
 
@@ -609,10 +619,19 @@ func (s *server) upsert(w http.ResponseWriter, r *http.Request) {
 	}
 	sort.SliceStable(resp.Skipped, func(i, j int) bool { return resp.Skipped[i].Line < resp.Skipped[j].Line })
 	resp.IngestStats = stats
+	resp.Errors = len(resp.Skipped) > 0
 	s.metrics.ingested.WithLabelValues("indexed").Add(float64(stats.Indexed))
 	s.metrics.ingested.WithLabelValues("updated").Add(float64(stats.Updated))
 	s.metrics.ingested.WithLabelValues("unchanged").Add(float64(stats.Unchanged))
 	s.metrics.ingested.WithLabelValues("skipped").Add(float64(len(resp.Skipped)))
+	if resp.Errors && stats.Indexed+stats.Updated+stats.Unchanged == 0 {
+		var refused refusedBody
+		refused.Error.Code = "no_valid_article"
+		refused.Error.Message = fmt.Sprintf("no record could be indexed; %d skipped, each with its reason in skipped", len(resp.Skipped))
+		refused.Skipped = resp.Skipped
+		writeJSON(w, http.StatusBadRequest, refused)
+		return
+	}
 	writeJSON(w, http.StatusOK, resp)
 }
 

@@ -391,7 +391,7 @@ func TestPostMapsBackendProblemsToLines(t *testing.T) {
 	}}
 	body := "{\"id\":\"a\",\"body\":\"x\"}\n{\"id\":\"b\"}\n{\"id\":\"c\",\"body\":\"y\"}\n"
 	w := call(t, newTest(f, Options{Token: "t"}), "POST", "/api/articles", body, "Authorization: Bearer t")
-	want := `{"indexed":1,"updated":0,"unchanged":0,"skipped":[{"line":2,"field":"body","message":"missing or empty"},{"line":3,"field":"title","message":"nope"}]}`
+	want := `{"indexed":1,"updated":0,"unchanged":0,"errors":true,"skipped":[{"line":2,"field":"body","message":"missing or empty"},{"line":3,"field":"title","message":"nope"}]}`
 	if got := strings.TrimSpace(w.Body.String()); got != want {
 		t.Errorf("body\n got %s\nwant %s", got, want)
 	}
@@ -680,7 +680,7 @@ func TestRealIndex(t *testing.T) {
 {"id":"kosong","title":"Tanpa isi"}
 `
 	w = call(t, h, "POST", "/api/articles", body, "Authorization: Bearer t", "Content-Type: application/x-ndjson")
-	if want := `{"indexed":1,"updated":0,"unchanged":0,"skipped":[{"line":2,"field":"body","message":"missing or empty"}]}`; strings.TrimSpace(w.Body.String()) != want {
+	if want := `{"indexed":1,"updated":0,"unchanged":0,"errors":true,"skipped":[{"line":2,"field":"body","message":"missing or empty"}]}`; strings.TrimSpace(w.Body.String()) != want {
 		t.Errorf("post: status %d\n got %s\nwant %s", w.Code, w.Body, want)
 	}
 	w = call(t, h, "POST", "/api/articles", "["+strings.SplitN(body, "\n", 2)[0]+"]", "Authorization: Bearer t")
