@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // ShardCount is the number of shards of the index at path: 1 for an index
@@ -28,6 +29,10 @@ type RebuildResult struct {
 	// running server still held it open (OldDir); empty when it was
 	// removed, or there was none.
 	OldKept string
+	// Removed are the leftovers of earlier rebuilds that were killed
+	// midway (hidden .NAME.rebuild-* directories no process holds),
+	// removed before this one began.
+	Removed []string
 }
 
 // OldDir is where Rebuild moves the index it replaces at path while a
@@ -66,7 +71,13 @@ func Rebuild(ctx context.Context, path string, opts Options, fill func(*Index) e
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return res, err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(path)+".rebuild-")
+	prefix := "." + filepath.Base(path) + ".rebuild-"
+	removed, err := removeStaleRebuilds(parent, prefix)
+	res.Removed = removed
+	if err != nil {
+		return res, err
+	}
+	tmp, err := os.MkdirTemp(parent, prefix)
 	if err != nil {
 		return res, err
 	}
@@ -145,6 +156,31 @@ func exchange(a, b string) error {
 		return err
 	}
 	return os.Rename(aside, a)
+}
+
+// removeStaleRebuilds removes the directories in parent named prefix…
+// that no process holds open: what rebuilds killed midway left. One a
+// running rebuild holds is left to it.
+func removeStaleRebuilds(parent, prefix string) ([]string, error) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		dir := filepath.Join(parent, e.Name())
+		if inUse(dir) {
+			continue
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			return removed, fmt.Errorf("remove %s, left by an earlier rebuild: %w", dir, err)
+		}
+		removed = append(removed, dir)
+	}
+	return removed, nil
 }
 
 // inUse reports whether another process holds the index at dir open: one

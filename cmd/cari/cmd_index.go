@@ -226,6 +226,9 @@ func rebuildIndex(o *options, cmd *cobra.Command, opts index.Options, ingest fun
 	if err != nil {
 		return fmt.Errorf("rebuild %s (the index there is unchanged): %w", o.index, err)
 	}
+	for _, dir := range res.Removed {
+		fmt.Fprintf(o.stderr, "removed %s, left by an earlier rebuild that did not finish\n", dir)
+	}
 	if res.OldKept != "" {
 		fmt.Fprintf(o.stderr, "a running server still uses the old index, now at %s: send the server SIGHUP to switch to the new one, which removes the old\n", res.OldKept)
 	}

@@ -56,6 +56,48 @@ func TestRebuild(t *testing.T) {
 	}
 }
 
+// TestRebuildRemovesLeftovers: what rebuilds killed midway left beside
+// the index (a half-made index, an empty directory) is removed by the next
+// rebuild, which says so; the directory of a rebuild still running (an
+// index held open) is left to it.
+func TestRebuildRemovesLeftovers(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "berita")
+	if r := runCari(t, "", nil, "index", "--index", dir, filepath.Join(samples, "gempa-cianjur.txt")); r.code != 0 {
+		t.Fatalf("index: %+v", r)
+	}
+	empty := filepath.Join(parent, ".berita.rebuild-111")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	half := filepath.Join(parent, ".berita.rebuild-222")
+	ix, err := index.Create(half, index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	running := filepath.Join(parent, ".berita.rebuild-333")
+	held, err := index.Create(running, index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	r := runCari(t, "", nil, "index", "--index", dir, "--rebuild", filepath.Join(samples, "banjir-demak.txt"))
+	if r.code != 0 {
+		t.Fatalf("rebuild: %+v", r)
+	}
+	for _, gone := range []string{empty, half} {
+		if _, err := os.Stat(gone); !os.IsNotExist(err) || !strings.Contains(r.stderr, "removed "+gone) {
+			t.Errorf("%s: still there (%v), or not reported: %s", gone, err, r.stderr)
+		}
+	}
+	if _, err := os.Stat(running); err != nil {
+		t.Errorf("the running rebuild's directory was removed: %v", err)
+	}
+}
+
 // TestServeReloadsOnSIGHUP rebuilds the index of a running server and
 // sends it SIGHUP while clients search without a pause: every search
 // answers 200, the server then serves the new index, and the old one,
