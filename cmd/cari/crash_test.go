@@ -34,7 +34,10 @@ const crashChildEnv = "CARI_CRASH_CHILD"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(crashChildEnv) == "1" {
-		os.Exit(run(context.Background(), os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}))
+		ctx, stop := interruptible() // as main does
+		code := run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
+		stop()
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }
