@@ -343,23 +343,32 @@ func (ix *Index) bm25Stats(fields map[string]bool) (*search.BM25Stats, error) {
 
 // queriedFields lists the fields a query searches.
 func queriedFields(q query.Query, into map[string]bool) {
+	eachLeaf(q, func(leaf query.Query) {
+		if f, ok := leaf.(query.FieldableQuery); ok {
+			into[f.Field()] = true
+		}
+	})
+}
+
+// eachLeaf calls fn with each clause of q that is not made of others.
+func eachLeaf(q query.Query, fn func(query.Query)) {
 	switch v := q.(type) {
 	case *query.BooleanQuery:
 		for _, part := range []query.Query{v.Must, v.Should, v.MustNot, v.Filter} {
 			if part != nil {
-				queriedFields(part, into)
+				eachLeaf(part, fn)
 			}
 		}
 	case *query.ConjunctionQuery:
 		for _, c := range v.Conjuncts {
-			queriedFields(c, into)
+			eachLeaf(c, fn)
 		}
 	case *query.DisjunctionQuery:
 		for _, c := range v.Disjuncts {
-			queriedFields(c, into)
+			eachLeaf(c, fn)
 		}
-	case query.FieldableQuery:
-		into[v.Field()] = true
+	default:
+		fn(q)
 	}
 }
 

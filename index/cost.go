@@ -43,13 +43,13 @@ const (
 // expand to more than MaxExpansion terms, or all of them to more than
 // MaxTotalExpansion.
 func (ix *Index) checkCost(ctx context.Context, parsed, expanded query.Query) error {
-	var leaves []query.Query
-	collectLeaves(parsed, &leaves)
-	if len(leaves) > MaxClauses {
-		return fmt.Errorf("%w: %d clauses, at most %d", ErrTooExpensive, len(leaves), MaxClauses)
+	clauses := 0
+	eachLeaf(parsed, func(query.Query) { clauses++ })
+	if clauses > MaxClauses {
+		return fmt.Errorf("%w: %d clauses, at most %d", ErrTooExpensive, clauses, MaxClauses)
 	}
-	leaves = leaves[:0]
-	collectLeaves(expanded, &leaves)
+	var leaves []query.Query
+	eachLeaf(expanded, func(leaf query.Query) { leaves = append(leaves, leaf) })
 	var reader bleveindex.IndexReader
 	defer func() {
 		if reader != nil {
@@ -84,28 +84,6 @@ func (ix *Index) checkCost(ctx context.Context, parsed, expanded query.Query) er
 		}
 	}
 	return nil
-}
-
-// collectLeaves appends the clauses of q that are not made of others.
-func collectLeaves(q query.Query, out *[]query.Query) {
-	switch v := q.(type) {
-	case *query.BooleanQuery:
-		for _, part := range []query.Query{v.Must, v.Should, v.MustNot, v.Filter} {
-			if part != nil {
-				collectLeaves(part, out)
-			}
-		}
-	case *query.ConjunctionQuery:
-		for _, c := range v.Conjuncts {
-			collectLeaves(c, out)
-		}
-	case *query.DisjunctionQuery:
-		for _, c := range v.Disjuncts {
-			collectLeaves(c, out)
-		}
-	default:
-		*out = append(*out, q)
-	}
 }
 
 // termsMatched counts, up to MaxExpansion+1, the terms clause matches, and

@@ -2,11 +2,8 @@ package index
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -18,32 +15,16 @@ import (
 // over MaxTotalExpansion in all or with more than MaxClauses clauses;
 // narrower ones run; a bare * finds every article.
 func TestQueryCost(t *testing.T) {
-	dir := t.TempDir()
-	var lines []byte
+	var articles []Article
 	for a := range 3 {
 		var words []string
 		for i := a * 1000; i < (a+1)*1000; i++ {
 			words = append(words, fmt.Sprintf("zata%04d", i))
 		}
-		b, err := json.Marshal(map[string]string{"id": fmt.Sprintf("kata-%d", a), "title": "Daftar kata", "body": strings.Join(words, " ")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines = append(append(lines, b...), '\n')
+		articles = append(articles, Article{ID: fmt.Sprintf("kata-%d", a), Title: "Daftar kata", Body: strings.Join(words, " ")})
 	}
-	input := filepath.Join(dir, "kata.jsonl")
-	if err := os.WriteFile(input, lines, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Create(filepath.Join(dir, "index"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := indexOfArticles(t, articles)
 	ctx := context.Background()
-	if _, err := ix.Ingest(ctx, []string{input}, 0, nil); err != nil {
-		t.Fatal(err)
-	}
 	many := strings.TrimSpace(strings.Repeat("+daftar ", MaxClauses+1))
 	for _, tc := range []struct {
 		query   string

@@ -41,6 +41,11 @@ func TestIndexWithWordLists(t *testing.T) {
 		if len(res.Hits) == 0 || res.Hits[0].ID != "kw-2023-001" {
 			t.Errorf("pemilihan presiden: %v, want kw-2023-001 first (written forms kept)", res.Hits)
 		}
+		// Typos are corrected from the written forms, as in an index
+		// without word lists.
+		if res, err := ix.Search(ctx, Request{Query: "kebakran", NoFacets: true}); err != nil || res.Suggestion != "kebakaran" {
+			t.Errorf("kebakran: suggestion %q (%v), want kebakaran", res.Suggestion, err)
+		}
 	}
 	check(ix)
 	if err := ix.Close(); err != nil {

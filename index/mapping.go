@@ -62,26 +62,25 @@ type Options struct {
 // word lists.
 const customAnalyzer = "id_custom"
 
-// stemsSuffix names the sibling of a custom analyzer that keeps written
-// forms: the same chain with stems alone.
-const stemsSuffix = "_stems"
+// customStemmer is the name of the stemmer filter of customAnalyzer.
+const customStemmer = "id_stemmer_custom"
 
-// stemsAnalyzerFor names the analyzer that reads a query the way field
-// was analyzed, less the written forms kept beside stems, or "" where
-// the field's own analyzer keeps none.
-func stemsAnalyzerFor(m mapping.IndexMapping, field string) string {
-	name := m.AnalyzerNameForPath(field)
-	switch name {
+// keepsWrittenForms reports whether the body analyzer of m keeps the
+// written forms of words beside their stems (analyzer.ExactName, or the
+// custom analyzer of extra word lists made with it).
+func keepsWrittenForms(m mapping.IndexMapping) bool {
+	switch m.AnalyzerNameForPath(FieldBody) {
 	case analyzer.ExactName:
-		return analyzer.Name
-	case analyzer.TitleExactName:
-		return analyzer.TitleName
-	case customAnalyzer, customAnalyzer + "_title":
-		if m.AnalyzerNamed(name+stemsSuffix) != nil {
-			return name + stemsSuffix
+		return true
+	case customAnalyzer:
+		impl, ok := m.(*mapping.IndexMappingImpl)
+		if !ok || impl.CustomAnalysis == nil {
+			return false
 		}
+		exact, _ := impl.CustomAnalysis.TokenFilters[customStemmer][analyzer.StemmerExactKey].(bool)
+		return exact
 	}
-	return ""
+	return false
 }
 
 // NewMapping returns the index mapping of the design: BM25 scoring, title
@@ -107,7 +106,7 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 		if err != nil {
 			return nil, err
 		}
-		err = m.AddCustomTokenFilter("id_stemmer_custom", map[string]interface{}{
+		err = m.AddCustomTokenFilter(customStemmer, map[string]interface{}{
 			"type":                       analyzer.StemmerName,
 			analyzer.StemmerLexiconsKey:  lexicons,
 			analyzer.StemmerProtectedKey: protected,
@@ -119,7 +118,7 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 		err = m.AddCustomAnalyzer(customAnalyzer, map[string]interface{}{
 			"type":          "custom",
 			"tokenizer":     analyzer.TokenizerName,
-			"token_filters": analyzer.Filters("id_stemmer_custom"),
+			"token_filters": analyzer.Filters(customStemmer),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("mapping: %w", err)
@@ -127,35 +126,10 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 		err = m.AddCustomAnalyzer(customAnalyzer+"_title", map[string]interface{}{
 			"type":          "custom",
 			"tokenizer":     analyzer.TokenizerName,
-			"token_filters": analyzer.TitleFilters("id_stemmer_custom"),
+			"token_filters": analyzer.TitleFilters(customStemmer),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("mapping: %w", err)
-		}
-		if textAnalyzer == analyzer.ExactName {
-			// The same chains without written forms, for the query
-			// words that match by stem alone (stemsAnalyzerFor).
-			err = m.AddCustomTokenFilter("id_stemmer_custom"+stemsSuffix, map[string]interface{}{
-				"type":                       analyzer.StemmerName,
-				analyzer.StemmerLexiconsKey:  lexicons,
-				analyzer.StemmerProtectedKey: protected,
-			})
-			if err != nil {
-				return nil, fmt.Errorf("mapping: %w", err)
-			}
-			for name, filters := range map[string][]string{
-				customAnalyzer + stemsSuffix:            analyzer.Filters("id_stemmer_custom" + stemsSuffix),
-				customAnalyzer + "_title" + stemsSuffix: analyzer.TitleFilters("id_stemmer_custom" + stemsSuffix),
-			} {
-				err = m.AddCustomAnalyzer(name, map[string]interface{}{
-					"type":          "custom",
-					"tokenizer":     analyzer.TokenizerName,
-					"token_filters": filters,
-				})
-				if err != nil {
-					return nil, fmt.Errorf("mapping: %w", err)
-				}
-			}
 		}
 		textAnalyzer = customAnalyzer
 	}

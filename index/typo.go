@@ -107,7 +107,7 @@ func (ix *Index) unknownWords(ctx context.Context, text string, suspectRare bool
 	// the vocabulary of autocomplete offers, but always there, so that
 	// `cari search` and a server that has built its vocabulary or not
 	// correct alike.
-	keepsWritten := stemsAnalyzerFor(ix.mapping(), FieldBody) != ""
+	keepsWritten := keepsWrittenForms(ix.mapping())
 	var out []unknownWord
 	for _, w := range strings.Fields(text) {
 		tokens := an.Analyze([]byte(w))

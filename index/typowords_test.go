@@ -2,9 +2,7 @@ package index
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -16,14 +14,9 @@ import (
 // governor Anies Baswedan, two about a politician Anis Matta, one that
 // misspells the governor's name.
 func TestTypoWords(t *testing.T) {
-	dir := t.TempDir()
-	var lines []byte
+	var articles []Article
 	add := func(id, title, body string) {
-		b, err := json.Marshal(map[string]string{"id": id, "title": title, "body": body})
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines = append(append(lines, b...), '\n')
+		articles = append(articles, Article{ID: id, Title: title, Body: body})
 	}
 	places := []string{"Tanah Abang", "Kemayoran", "Cilincing", "Kalideres", "Pluit", "Senen"}
 	for i := range 30 {
@@ -33,19 +26,8 @@ func TestTypoWords(t *testing.T) {
 	add("matta-1", "Anis Matta Dirikan Partai Baru", "Politikus Anis Matta mengumumkan partai baru bersama sejumlah mantan kader.")
 	add("matta-2", "Anis Matta Bicara Soal Koalisi", "Anis Matta menilai koalisi besar belum tentu menguntungkan partainya.")
 	add("salah-ketik", "Anis Baswedan Hadiri Rapat", "Gubernur Anis Baswedan hadir dalam rapat anggaran bersama dewan.")
-	input := filepath.Join(dir, "berita.jsonl")
-	if err := os.WriteFile(input, lines, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Create(filepath.Join(dir, "index"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := indexOfArticles(t, articles)
 	ctx := context.Background()
-	if _, err := ix.Ingest(ctx, []string{input}, 0, nil); err != nil {
-		t.Fatal(err)
-	}
 	for _, tc := range []struct {
 		query, suggestion string
 		minTotal          uint64
@@ -72,4 +54,19 @@ func TestTypoWords(t *testing.T) {
 			}
 		}
 	}
+}
+
+// indexOfArticles is a new index in a temporary directory holding
+// articles, closed when the test ends.
+func indexOfArticles(t *testing.T, articles []Article) *Index {
+	t.Helper()
+	ix, err := Create(filepath.Join(t.TempDir(), "index"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ix.Close() })
+	if _, bad, err := ix.Upsert(context.Background(), articles); err != nil || len(bad) > 0 {
+		t.Fatalf("index the articles: %v %v", err, bad)
+	}
+	return ix
 }
