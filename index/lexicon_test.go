@@ -43,8 +43,12 @@ func TestIndexWithWordLists(t *testing.T) {
 		}
 		// Typos are corrected from the written forms, as in an index
 		// without word lists.
-		if res, err := ix.Search(ctx, Request{Query: "kebakran", NoFacets: true}); err != nil || res.Suggestion != "kebakaran" {
-			t.Errorf("kebakran: suggestion %q (%v), want kebakaran", res.Suggestion, err)
+		typo, err := ix.Search(ctx, Request{Query: "kebakran", NoFacets: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if typo.Suggestion != "kebakaran" {
+			t.Errorf("kebakran: suggestion %q, want kebakaran", typo.Suggestion)
 		}
 	}
 	check(ix)
