@@ -312,10 +312,25 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if reranked {
-		if err := rerank(run, plan.proximity, res.Hits[:min(RerankDepth, len(res.Hits))]); err != nil {
+	// The top hits are read again on one snapshot: the locations of
+	// the phrase (rerank) and of the marks, and the page's fields and
+	// fragments (top.go).
+	var top *topReader
+	if reranked || !r.NoHighlight && len(res.Hits) > 0 {
+		synonyms, _ := pre[search.SynonymPreSearchDataKey].(search.FieldTermSynonymMap)
+		if top, err = ix.readTop(ctx, synonyms); err != nil {
 			return nil, err
 		}
+		defer top.Close()
+	}
+	var located map[string]*search.DocumentMatch
+	if reranked {
+		head := res.Hits[:min(RerankDepth, len(res.Hits))]
+		phrased, err := top.locate(phraseWords(plan.proximity), idsOf(head))
+		if err != nil {
+			return nil, fmt.Errorf("rerank: %w", err)
+		}
+		rerank(plan.proximity, head, phrased)
 	}
 	if r.Sort == SortRelevance {
 		orderTies(res.Hits)
@@ -325,20 +340,16 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		from := min((r.Page-1)*r.Size, len(hits))
 		hits = hits[from:min(from+r.Size, len(hits))]
 		res.Hits = hits
-		if r.NoHighlight && len(hits) > 0 {
-			shown, err := withFields(run, hits)
-			if err != nil {
+	}
+	if top != nil && len(hits) > 0 {
+		if !r.NoHighlight {
+			if located, err = top.locate(marks, idsOf(hits)); err != nil {
 				return nil, err
 			}
-			hits = inOrderOf(hits, shown)
 		}
-	}
-	if !r.NoHighlight && len(hits) > 0 {
-		shown, err := highlighted(run, marks, hits)
-		if err != nil {
+		if hits, err = top.show(hits, located, !r.NoHighlight); err != nil {
 			return nil, err
 		}
-		hits = inOrderOf(hits, shown)
 	}
 	out := &Result{
 		Suggestion: suggestion(r.Query, plan.unknown),
@@ -374,29 +385,6 @@ func storedFields() []string {
 	return []string{FieldTitle, FieldSource, FieldURL, FieldPublished, FieldTags}
 }
 
-// highlighted searches q among hits alone and returns them with their
-// stored fields and the fragments that mark what q matched. The hits lead
-// the search (a conjunction advances q to each of them), so it costs
-// little however much q matches elsewhere; a filter would test every
-// match of q. The scores are the ranking's, kept by the caller.
-func highlighted(run func(*bleve.SearchRequest) (*bleve.SearchResult, error), q query.Query, hits search.DocumentMatchCollection) (search.DocumentMatchCollection, error) {
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), q}), len(ids), 0, false)
-	req.Fields = append(storedFields(), FieldBody)
-	req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
-	req.Highlight.AddField(FieldTitle)
-	req.Highlight.AddField(FieldBody)
-	req.Score = "none" // the ranking's scores are kept
-	res, err := run(req)
-	if err != nil {
-		return nil, err
-	}
-	return res.Hits, nil
-}
-
 // RerankDepth is how many of the top hits of keywords their phrase
 // reorders (rerank). They are the same hits whatever the page asked
 // for, and deeper hits keep the order of the ranking below them, so
@@ -416,18 +404,25 @@ const ProximityBoost = 2.0
 // rerank raises the score of each of hits whose title or body holds
 // phrase (phraseTerms): the articles where the keywords stand together
 // rise above those where they are scattered. The positions of the
-// phrase's words are read for the hits alone, from their term vectors,
-// and matched here. A phrase query does the same matching, but bleve
-// starts it by looking for the phrase's first match anywhere (its
-// searcher's first Next), which cost a fifth of a keyword search.
-func rerank(run func(*bleve.SearchRequest) (*bleve.SearchResult, error), phrase [][]string, hits search.DocumentMatchCollection) error {
-	if len(hits) == 0 || len(phrase) < 2 {
-		return nil
+// phrase's words are those located for the hits alone (topReader.locate,
+// on phraseWords), read from their term vectors, and matched here. A
+// phrase query does the same matching, but bleve starts it by looking
+// for the phrase's first match anywhere (its searcher's first Next),
+// which cost a fifth of a keyword search.
+func rerank(phrase [][]string, hits search.DocumentMatchCollection, located map[string]*search.DocumentMatch) {
+	if len(phrase) < 2 {
+		return
 	}
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
+	for _, h := range hits {
+		if l, ok := located[h.ID]; ok && (holdsPhrase(l.Locations[FieldTitle], phrase) || holdsPhrase(l.Locations[FieldBody], phrase)) {
+			h.Score *= 1 + ProximityBoost
+		}
 	}
+}
+
+// phraseWords matches each word of phrase in the title or body, for
+// their locations.
+func phraseWords(phrase [][]string) query.Query {
 	var words []query.Query
 	seen := map[string]bool{}
 	for _, at := range phrase {
@@ -438,24 +433,15 @@ func rerank(run func(*bleve.SearchRequest) (*bleve.SearchResult, error), phrase 
 			}
 		}
 	}
-	among := query.NewDocIDQuery(ids)
-	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{among, query.NewDisjunctionQuery(words)}), len(ids), 0, false)
-	req.IncludeLocations = true
-	req.Score = "none"
-	res, err := run(req)
-	if err != nil {
-		return fmt.Errorf("rerank: %w", err)
+	return query.NewDisjunctionQuery(words)
+}
+
+func idsOf(hits search.DocumentMatchCollection) []string {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
 	}
-	together := make(map[string]bool, len(res.Hits))
-	for _, h := range res.Hits {
-		together[h.ID] = holdsPhrase(h.Locations[FieldTitle], phrase) || holdsPhrase(h.Locations[FieldBody], phrase)
-	}
-	for _, h := range hits {
-		if together[h.ID] {
-			h.Score *= 1 + ProximityBoost
-		}
-	}
-	return nil
+	return ids
 }
 
 // holdsPhrase reports whether a field, by the positions of its terms,
@@ -492,40 +478,6 @@ func holdsPhrase(field search.TermLocationMap, phrase [][]string) bool {
 		}
 	}
 	return false
-}
-
-// withFields returns hits with the fields a hit shows.
-func withFields(run func(*bleve.SearchRequest) (*bleve.SearchResult, error), hits search.DocumentMatchCollection) (search.DocumentMatchCollection, error) {
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = storedFields()
-	req.Score = "none"
-	res, err := run(req)
-	if err != nil {
-		return nil, err
-	}
-	return res.Hits, nil
-}
-
-// inOrderOf returns the hits of shown in the order of ranked, with
-// ranked's scores and sort values.
-func inOrderOf(ranked, shown search.DocumentMatchCollection) search.DocumentMatchCollection {
-	byID := make(map[string]*search.DocumentMatch, len(shown))
-	for _, h := range shown {
-		byID[h.ID] = h
-	}
-	out := make(search.DocumentMatchCollection, 0, len(ranked))
-	for _, h := range ranked {
-		if s, ok := byID[h.ID]; ok {
-			s.Score, s.Sort = h.Score, h.Sort
-			h = s
-		}
-		out = append(out, h)
-	}
-	return out
 }
 
 // hitFrom turns a bleve hit into a Hit.
