@@ -37,11 +37,11 @@ func TestIndexSearchStats(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "idx")
 	env := map[string]string{"CARI_INDEX": dir}
 	first := runCari(t, "", env, "index", samples)
-	if first.code != 0 || !strings.Contains(first.stdout, "59 indexed, 0 updated, 0 unchanged, 0 skipped") {
+	if first.code != 0 || !strings.Contains(first.stdout, "61 indexed, 0 updated, 0 unchanged, 0 skipped") {
 		t.Fatalf("first index: %+v", first)
 	}
 	second := runCari(t, "", env, "index", samples)
-	if second.code != 0 || !strings.Contains(second.stdout, "0 indexed, 0 updated, 59 unchanged") || !strings.Contains(second.stdout, "holds 59 articles") {
+	if second.code != 0 || !strings.Contains(second.stdout, "0 indexed, 0 updated, 61 unchanged") || !strings.Contains(second.stdout, "holds 61 articles") {
 		t.Fatalf("second index: %+v", second)
 	}
 
@@ -87,7 +87,7 @@ func TestIndexSearchStats(t *testing.T) {
 
 	stats := runCari(t, "", env, "stats", "--json")
 	var st struct{ Documents int }
-	if err := json.Unmarshal([]byte(stats.stdout), &st); err != nil || st.Documents != 59 {
+	if err := json.Unmarshal([]byte(stats.stdout), &st); err != nil || st.Documents != 61 {
 		t.Errorf("stats --json: %+v (%v)", stats, err)
 	}
 }

@@ -108,7 +108,7 @@ func TestPostAndCheck(t *testing.T) {
 	if code := run(ctx, []string{"check", "-manifest", manifest}, &stdout, &stderr); code != 0 {
 		t.Fatalf("check: exit %d\n%s%s", code, stdout.String(), stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "CHECK articles=10 fetched=10 found_by_marker=10 documents=69 expected_documents=69 ") {
+	if !strings.Contains(stdout.String(), "CHECK articles=10 fetched=10 found_by_marker=10 documents=71 expected_documents=71 ") {
 		t.Errorf("check printed %q", stdout.String())
 	}
 
