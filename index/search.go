@@ -333,6 +333,9 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 			return nil, fmt.Errorf("rerank: %w", err)
 		}
 		rerank(plan.proximity, head, phrased)
+		if !r.NoHighlight && marksWithin(marks, plan.proximity) {
+			located = phrased
+		}
 	}
 	if r.Sort == SortRelevance {
 		orderTies(res.Hits)
@@ -344,7 +347,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 		res.Hits = hits
 	}
 	if top != nil && len(hits) > 0 {
-		if !r.NoHighlight {
+		if !r.NoHighlight && located == nil {
 			if located, err = top.locate(marks, idsOf(hits)); err != nil {
 				return nil, err
 			}
@@ -436,6 +439,38 @@ func phraseWords(phrase [][]string) query.Query {
 		}
 	}
 	return query.NewDisjunctionQuery(words)
+}
+
+// marksWithin reports whether what marks would mark is what the words
+// of phrase mark: every leaf of marks is a term of phrase or a written
+// form, which stands where its stem does (analyzer.StemFilter.Exact). A
+// search then marks its page from the locations read for the rerank,
+// and reads none again. Synonyms, near spellings and acronyms have terms
+// of their own, and a clause of another kind may match anything.
+func marksWithin(marks query.Query, phrase [][]string) bool {
+	words := map[string]bool{}
+	for _, at := range phrase {
+		for _, t := range at {
+			words[t] = true
+		}
+	}
+	var within func(q query.Query) bool
+	within = func(q query.Query) bool {
+		switch v := q.(type) {
+		case *query.TermQuery:
+			t := []byte(v.Term)
+			return words[v.Term] || analyzer.IsExact(t) && !analyzer.IsAcronym(t)
+		case *query.ConjunctionQuery:
+			return !slices.ContainsFunc(v.Conjuncts, func(c query.Query) bool { return !within(c) })
+		case *query.DisjunctionQuery:
+			return !slices.ContainsFunc(v.Disjuncts, func(c query.Query) bool { return !within(c) })
+		case *query.BooleanQuery:
+			// What an article must not hold marks nothing.
+			return (v.Must == nil || within(v.Must)) && (v.Should == nil || within(v.Should))
+		}
+		return false
+	}
+	return marks != nil && within(marks)
 }
 
 func idsOf(hits search.DocumentMatchCollection) []string {
