@@ -38,6 +38,9 @@ type Index struct {
 
 	tempDir string // removed on Close (CreateTemp)
 
+	// minFree is the free space a write must leave (disk.go).
+	minFree atomic.Uint64
+
 	// synonyms is built from the built-in list on first use.
 	synonymsOnce sync.Once
 	synonymsErr  error
@@ -111,7 +114,9 @@ func Open(path string) (*Index, error) {
 }
 
 func newIndex(shards []bleve.Index, path string) *Index {
-	return &Index{shards: shards, bleve: newSearchView(shards), path: path, totals: make([]tokenCounts, len(shards))}
+	ix := &Index{shards: shards, bleve: newSearchView(shards), path: path, totals: make([]tokenCounts, len(shards))}
+	ix.minFree.Store(DefaultMinFree)
+	return ix
 }
 
 // isCariMapping reports whether a bleve mapping is one NewMapping made.
@@ -354,6 +359,9 @@ func (ix *Index) Delete(ctx context.Context, id string) error {
 	old, ok := existing[id]
 	if !ok {
 		return fmt.Errorf("article %q: %w", id, ErrNotFound)
+	}
+	if err := ix.checkSpace(0); err != nil {
+		return fmt.Errorf("delete %q: %w", id, err)
 	}
 	s := ix.shard(id)
 	ix.statsMu.RLock()

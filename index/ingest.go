@@ -199,7 +199,22 @@ const (
 
 // Compact merges each shard's segments into one, waiting until it is
 // done. Searches keep running meanwhile, on the segments they started on.
+//
+// A merge writes the merged segment before it removes the old ones: it
+// is not begun unless the filesystem has the index's size free beyond
+// MinFree, and it is given up (ErrDiskFull) should free space fall below
+// half of MinFree while it runs, since scorch retries a merge that fails
+// for space for good. An index whose merge was given up is complete, in
+// several segments; the caller should close it.
 func (ix *Index) Compact(ctx context.Context) error {
+	if err := ix.checkSpace(0); err != nil { // it counts the merge
+		return fmt.Errorf("compact: %w", err)
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	if reserve := ix.minFree.Load(); reserve > 0 && ix.tempDir == "" {
+		go ix.watchSpace(ctx, reserve/2, cancel)
+	}
 	errs := make([]error, len(ix.shards))
 	var wg sync.WaitGroup
 	for i, b := range ix.shards {
@@ -212,10 +227,31 @@ func (ix *Index) Compact(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	if err := context.Cause(ctx); errors.Is(err, ErrDiskFull) {
+		return fmt.Errorf("compact: %w", err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
 	return ctx.Err()
+}
+
+// watchSpace cancels ctx with ErrDiskFull once less than low bytes are
+// free on the index's filesystem.
+func (ix *Index) watchSpace(ctx context.Context, low uint64, cancel context.CancelCauseFunc) {
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if free, ok := freeBytes(ix.path); ok && free < low {
+				cancel(fmt.Errorf("%w: %d bytes left while merging", ErrDiskFull, free))
+				return
+			}
+		}
+	}
 }
 
 func compactShard(ctx context.Context, b bleve.Index) error {
@@ -237,8 +273,17 @@ func compactShard(ctx context.Context, b bleve.Index) error {
 	if err := settle(ctx, s); err != nil {
 		return err
 	}
-	if err := s.ForceMerge(ctx, nil); err != nil {
-		return err
+	// ForceMerge waits for the merger, which retries a failed merge
+	// for good: wait for it only while ctx lasts.
+	merged := make(chan error, 1)
+	go func() { merged <- s.ForceMerge(ctx, nil) }()
+	select {
+	case err := <-merged:
+		if err != nil {
+			return err
+		}
+	case <-ctx.Done():
+		return context.Cause(ctx)
 	}
 	waitForOldFiles(ctx, s)
 	return nil

@@ -142,6 +142,7 @@ func (ix *Index) commit(ctx context.Context, b *batch) (IngestStats, error) {
 	totals := slices.Clone(ix.totals)
 	ix.statsMu.RUnlock()
 	recount := make([]bool, n)
+	var text int // of the articles written, for checkSpace
 	batches := make([]*bleve.Batch, n)
 	for s := range batches {
 		batches[s] = ix.shards[s].NewBatch()
@@ -173,6 +174,12 @@ func (ix *Index) commit(ctx context.Context, b *batch) (IngestStats, error) {
 		totals[s].add(b.lens[i], 1)
 		if err := batches[s].IndexAdvanced(b.docs[i]); err != nil {
 			return IngestStats{}, fmt.Errorf("index %q: %w", a.ID, err)
+		}
+		text += len(a.Title) + len(a.Body)
+	}
+	if text > 0 {
+		if err := ix.checkSpace(writeCost(text)); err != nil {
+			return IngestStats{}, err
 		}
 	}
 	errs := make([]error, n)
@@ -303,7 +310,17 @@ func (ix *Index) storedState(ctx context.Context, ids []string) (map[string]stor
 // Upsert writes articles at once, each normalized first; it is the API's
 // path. It returns the per-record problems alongside the counts: a bad
 // record is skipped, the rest are written.
+//
+// A write the disk cannot take is refused whole (ErrDiskFull) before any
+// of its batches is written.
 func (ix *Index) Upsert(ctx context.Context, articles []Article) (IngestStats, []*FieldError, error) {
+	var text int
+	for i := range articles {
+		text += len(articles[i].Title) + len(articles[i].Body)
+	}
+	if err := ix.checkSpace(writeCost(text)); err != nil {
+		return IngestStats{}, nil, err
+	}
 	w := ix.NewWriter(DefaultBatchSize)
 	var problems []*FieldError
 	for i := range articles {

@@ -789,6 +789,10 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, ctx context.Contex
 		writeError(w, http.StatusBadRequest, "query_too_expensive", err.Error())
 	case errors.Is(err, index.ErrNotFound):
 		writeError(w, http.StatusNotFound, "not_found", err.Error())
+	case errors.Is(err, index.ErrDiskFull):
+		// Nothing of the write was stored; searches go on.
+		s.log.Warn("write refused", "method", r.Method, "path", r.URL.Path, "err", err)
+		writeError(w, http.StatusInsufficientStorage, "insufficient_storage", "the index's disk is full; nothing of this write was stored: "+err.Error())
 	case r.Context().Err() != nil:
 		s.log.Debug("client went away", "method", r.Method, "path", r.URL.Path, "err", err)
 		writeError(w, clientClosedRequest, "canceled", "request canceled")

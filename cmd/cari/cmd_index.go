@@ -19,6 +19,7 @@ import (
 func newIndexCmd(o *options) *cobra.Command {
 	var batch, shards int
 	var rebuild bool
+	var minFree string
 	var analyzerName, serverURL, tokenFile string
 	cmd := &cobra.Command{
 		Use:   "index [--index DIR [--shards N] [--rebuild] | --server URL [--token-file FILE]] PATH...",
@@ -126,7 +127,12 @@ belong to the server's index and are refused with --server.`,
 				return fmt.Errorf("--shards must be between 1 and %d, not %d", index.MaxShards, shards)
 			}
 			opts := index.Options{Analyzer: analyzerName, Lexicons: o.lexicons, Protected: o.protected, Shards: shards}
+			reserve, err := index.ParseBytes(minFree)
+			if err != nil {
+				return fmt.Errorf("--min-free: %w", err)
+			}
 			ingest := func(ix *index.Index) (index.IngestReport, error) {
+				ix.SetMinFree(reserve)
 				p := newIngestProgress(o.stderr, isTerminal(o.stderr), index.InputSize(args))
 				report, err := ix.IngestWithOptions(ctx, args, index.IngestOptions{BatchSize: batch, Watch: p.update})
 				p.finish()
@@ -191,6 +197,7 @@ belong to the server's index and are refused with --server.`,
 		},
 	}
 	cmd.Flags().IntVar(&batch, "batch", index.DefaultBatchSize, "articles written to the index, or sent to the server, at once")
+	cmd.Flags().StringVar(&minFree, "min-free", index.FormatBytes(index.DefaultMinFree), "stop before a write would leave less than `SIZE` free on the index's disk; 0 checks nothing")
 	cmd.Flags().IntVar(&shards, "shards", 1, "split a new index into `N` shards (fixed at creation)")
 	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "build the index anew from the PATHs beside --index and swap it in atomically")
 	cmd.Flags().StringVar(&analyzerName, "analyzer", "", `analyzer of a new index: "id_exact" (default: stems, and words as written), "id" (stems alone) or a bleve analyzer such as "standard"`)

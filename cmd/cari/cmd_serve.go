@@ -27,6 +27,7 @@ func newServeCmd(o *options) *cobra.Command {
 		token     string
 		tokenFile string
 		origins   []string
+		minFree   string
 	)
 	cmd := &cobra.Command{
 		Annotations: takesSynonyms(),
@@ -101,6 +102,10 @@ search page works with no setup; the index is removed on exit.`,
 				// --help would print.
 				token = strings.TrimSpace(o.getenv("CARI_TOKEN"))
 			}
+			reserve, err := index.ParseBytes(minFree)
+			if err != nil {
+				return fmt.Errorf("--min-free: %w", err)
+			}
 			log := slog.New(slog.NewTextHandler(o.stderr, nil))
 			ix, cleanup, err := openForServe(ctx, o, demo, log)
 			if err != nil {
@@ -110,6 +115,7 @@ search page works with no setup; the index is removed on exit.`,
 			// autocomplete words in the background (until then it
 			// completes from the index's dictionary).
 			prepare := func(ix *index.Index) error {
+				ix.SetMinFree(reserve)
 				if err := o.addSynonyms(ix); err != nil {
 					return err
 				}
@@ -192,6 +198,7 @@ search page works with no setup; the index is removed on exit.`,
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&demo, "demo", false, "serve the bundled sample articles from a temporary index")
+	cmd.Flags().StringVar(&minFree, "min-free", index.FormatBytes(index.DefaultMinFree), "refuse writes (507) that would leave less than `SIZE` free on the index's disk; 0 checks nothing")
 	cmd.Flags().StringVar(&tokenFile, "token-file", "", "read the bearer token that allows writes from `FILE`")
 	cmd.Flags().StringVar(&token, "token", "", "bearer `TOKEN` that allows writes (default $CARI_TOKEN); none disables writes")
 	cmd.MarkFlagsMutuallyExclusive("token", "token-file")

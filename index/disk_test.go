@@ -1,0 +1,121 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// smallDisk mounts a tmpfs of size bytes for the test, or skips it where
+// the process may not mount (it needs CAP_SYS_ADMIN, as root in a
+// container or VM has).
+func smallDisk(t *testing.T, size int) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, fmt.Sprintf("size=%d", size)); err != nil {
+		t.Skipf("cannot mount a small filesystem to fill (%v); run as root to test a full disk", err)
+	}
+	t.Cleanup(func() {
+		if err := unix.Unmount(dir, unix.MNT_DETACH); err != nil {
+			t.Errorf("unmount %s: %v", dir, err)
+		}
+	})
+	return dir
+}
+
+// bulkArticles are n articles of about bodyBytes each, their words drawn
+// from a small made-up vocabulary so that postings grow as news does.
+func bulkArticles(prefix string, n, bodyBytes int) []Article {
+	words := strings.Fields("pemerintah daerah membangun jalan baru menuju pelabuhan warga menyambut rencana itu dengan gembira namun petani meminta ganti rugi lahan sawah yang terkena proyek bupati berjanji menemui mereka pekan depan")
+	out := make([]Article, n)
+	for i := range out {
+		var b strings.Builder
+		for j := 0; b.Len() < bodyBytes; j++ {
+			b.WriteString(words[(i*7+j*3)%len(words)])
+			fmt.Fprintf(&b, "%d ", (i+j)%97)
+		}
+		out[i] = Article{ID: fmt.Sprintf("%s-%05d", prefix, i), Title: fmt.Sprintf("Proyek jalan %s nomor %d", prefix, i), Body: b.String()}
+	}
+	return out
+}
+
+// TestFullDiskRefusesWrites fills a small filesystem: writes are refused
+// with ErrDiskFull before bleve runs out of space (which crashed the
+// process), every write acknowledged is kept, searches go on, the index
+// reopens with what was written, and writes succeed again once space
+// returns.
+func TestFullDiskRefusesWrites(t *testing.T) {
+	disk := smallDisk(t, 48<<20)
+	filler := filepath.Join(disk, "filler")
+	if err := os.WriteFile(filler, make([]byte, 12<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(disk, "index")
+	ix, err := Create(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { ix.Close() }()
+	ix.SetMinFree(8 << 20)
+	ctx := context.Background()
+
+	acknowledged := 0
+	var refused error
+	for round := 0; round < 200 && refused == nil; round++ {
+		batch := bulkArticles(fmt.Sprintf("r%03d", round), 100, 4000)
+		stats, _, err := ix.Upsert(ctx, batch)
+		switch {
+		case errors.Is(err, ErrDiskFull):
+			refused = err
+		case err != nil:
+			t.Fatalf("round %d: %v, want ErrDiskFull or success", round, err)
+		default:
+			acknowledged += stats.Indexed
+		}
+	}
+	if refused == nil {
+		t.Fatal("the disk never filled")
+	}
+	if !strings.Contains(refused.Error(), "free") || strings.Contains(refused.Error(), disk) {
+		t.Errorf("refusal %q should say what is free and not name the path", refused)
+	}
+	if n, err := ix.Count(); err != nil || int(n) != acknowledged {
+		t.Fatalf("after the refusal the index holds %d (%v), want the %d acknowledged", n, err, acknowledged)
+	}
+	res, err := ix.Search(ctx, Request{Query: "pelabuhan"})
+	if err != nil || res.Total == 0 {
+		t.Fatalf("search on a full disk: %v, %d hits", err, res.Total)
+	}
+	// A delete, however small, is refused alike or kept.
+	switch err := ix.Delete(ctx, "r000-00000"); {
+	case err == nil:
+		acknowledged--
+	case !errors.Is(err, ErrDiskFull):
+		t.Errorf("delete on a full disk: %v, want success or ErrDiskFull", err)
+	}
+
+	if err := ix.Close(); err != nil {
+		t.Fatalf("close on a full disk: %v", err)
+	}
+	if ix, err = Open(path); err != nil {
+		t.Fatalf("reopen after a full disk: %v", err)
+	}
+	ix.SetMinFree(8 << 20)
+	if n, err := ix.Count(); err != nil || int(n) != acknowledged {
+		t.Fatalf("reopened, the index holds %d (%v), want %d", n, err, acknowledged)
+	}
+
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	stats, _, err := ix.Upsert(ctx, bulkArticles("after", 20, 4000))
+	if err != nil || stats.Indexed != 20 {
+		t.Fatalf("write once space returned: %+v, %v", stats, err)
+	}
+}
