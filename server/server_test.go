@@ -706,3 +706,32 @@ func TestRealIndex(t *testing.T) {
 		t.Errorf("stats: %d %s", w.Code, w.Body)
 	}
 }
+
+// A write the disk cannot take is a 507 saying so, for POST and DELETE
+// alike, and the searches go on.
+func TestDiskFull(t *testing.T) {
+	const auth = "Authorization: Bearer rahasia"
+	full := fmt.Errorf("%w: 1 MiB free", index.ErrDiskFull)
+	f := &fake{
+		upsertFn: func(context.Context, []index.Article) (index.IngestStats, []*index.FieldError, error) {
+			return index.IngestStats{}, nil, full
+		},
+		deleteFn: func(context.Context, string) error { return full },
+	}
+	h := newTest(f, Options{Token: "rahasia"})
+	for _, tc := range []struct{ method, target, body string }{
+		{"POST", "/api/articles", `[{"id":"a","title":"Judul","body":"Isi berita."}]`},
+		{"DELETE", "/api/articles/ada", ""},
+	} {
+		w := call(t, h, tc.method, tc.target, tc.body, auth)
+		if w.Code != http.StatusInsufficientStorage || errorCode(t, w) != "insufficient_storage" {
+			t.Errorf("%s %s on a full disk: %d %s, want 507 insufficient_storage", tc.method, tc.target, w.Code, w.Body)
+		}
+		if !strings.Contains(w.Body.String(), "nothing of this write was stored") {
+			t.Errorf("%s %s: %s should say nothing was stored", tc.method, tc.target, w.Body)
+		}
+	}
+	if w := call(t, h, "GET", "/api/search?q=banjir", ""); w.Code != http.StatusOK {
+		t.Errorf("search beside a full disk: %d", w.Code)
+	}
+}
