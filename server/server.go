@@ -115,6 +115,10 @@ type Options struct {
 	// Stemmer is used by /api/analyze; nil builds one from the embedded
 	// word lists.
 	Stemmer *analyzer.Stemmer
+	// Searches and Writes bound the requests in flight (admission.go):
+	// searches, lookups, similar articles and completions, and POST
+	// and DELETE, each with a queue of its own.
+	Searches, Writes Admission
 }
 
 // Defaults and limits.
@@ -152,6 +156,8 @@ type server struct {
 	indexDoc []byte
 	// openapiDoc is the OpenAPI 3 document of the API.
 	openapiDoc []byte
+	// searches and writes admit requests (admission.go).
+	searches, writes *gate
 }
 
 // New returns the HTTP handler for the API and the search page.
@@ -197,6 +203,8 @@ func New(b Backend, opts Options) http.Handler {
 		panic(err)
 	}
 
+	s.searches = newGate("search", searchAdmission(opts.Searches), func() { s.metrics.refused.WithLabelValues("search").Inc() })
+	s.writes = newGate("write", writeAdmission(opts.Writes), func() { s.metrics.refused.WithLabelValues("write").Inc() })
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.pattern, rt.handler)
@@ -215,13 +223,13 @@ type route struct {
 // a test holds the two lists equal.
 func (s *server) routes() []route {
 	return []route{
-		{"GET /api/search", http.HandlerFunc(s.search)},
-		{"GET /api/articles/{id}", http.HandlerFunc(s.article)},
-		{"GET /api/articles/{id}/similar", http.HandlerFunc(s.similar)},
-		{"GET /api/suggest", http.HandlerFunc(s.suggest)},
-		{"POST /api/articles", s.auth(s.upsert)},
-		{"DELETE /api/articles/{id}", s.auth(s.delete)},
-		{"GET /api/analyze", http.HandlerFunc(s.analyze)},
+		{"GET /api/search", s.searches.admit(s.search)},
+		{"GET /api/articles/{id}", s.searches.admit(s.article)},
+		{"GET /api/articles/{id}/similar", s.searches.admit(s.similar)},
+		{"GET /api/suggest", s.searches.admit(s.suggest)},
+		{"POST /api/articles", s.auth(s.writes.admit(s.upsert))},
+		{"DELETE /api/articles/{id}", s.auth(s.writes.admit(s.delete))},
+		{"GET /api/analyze", s.searches.admit(s.analyze)},
 		{"GET /api/stats", http.HandlerFunc(s.stats)},
 		{"GET /api/openapi.json", http.HandlerFunc(s.openapi)},
 		{"GET /healthz", http.HandlerFunc(s.healthz)},
@@ -911,6 +919,9 @@ type metrics struct {
 	// them: indexed, updated, unchanged, skipped (a bad record) or
 	// deleted.
 	ingested *prometheus.CounterVec
+	// refused counts the requests answered 503 by admission control,
+	// by kind: search or write.
+	refused *prometheus.CounterVec
 }
 
 func newMetrics(b Backend) *metrics {
@@ -933,6 +944,12 @@ func newMetrics(b Backend) *metrics {
 	for _, result := range []string{"indexed", "updated", "unchanged", "skipped", "deleted"} {
 		m.ingested.WithLabelValues(result) // every result shows, at 0 until it happens
 	}
+	m.refused = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "cari_http_refused_total",
+		Help: "Requests answered 503 because too many of their kind (search, write) were in flight and queued.",
+	}, []string{"kind"})
+	m.refused.WithLabelValues("search")
+	m.refused.WithLabelValues("write")
 	documents := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "cari_index_documents",
 		Help: "Articles in the index.",
@@ -943,7 +960,7 @@ func newMetrics(b Backend) *metrics {
 		}
 		return float64(st.Documents)
 	})
-	m.registry.MustRegister(m.requests, m.latency, m.ingested, documents)
+	m.registry.MustRegister(m.requests, m.latency, m.ingested, m.refused, documents)
 	return m
 }
 

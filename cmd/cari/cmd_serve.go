@@ -28,6 +28,7 @@ func newServeCmd(o *options) *cobra.Command {
 		tokenFile string
 		origins   []string
 		minFree   string
+		searches  int
 	)
 	cmd := &cobra.Command{
 		Annotations: takesSynonyms(),
@@ -57,6 +58,15 @@ Prefer --token-file or $CARI_TOKEN to --token, which other users of the
 machine can read in the process list. The server owns its index while it runs:
 send writes to its API rather than running cari index on the same
 directory.
+
+Searches (and lookups, similar articles, completions) run one a core at
+once (--max-searches N); four times as many wait up to 250 ms, and the
+rest are answered 503 with Retry-After at once, which clients and load
+balancers can act on. Writes have their own turn, one at a time with
+eight waiting, so searches cannot starve them. A write that would leave
+the index's disk with less free than the index's size (room for scorch
+to merge) plus --min-free is answered 507 and stores nothing; searches
+go on.
 
 Browsers may call the API from other sites only for the origins given with
 --cors-origin (repeatable, or separated by commas; "*" allows any origin).
@@ -172,7 +182,10 @@ search page works with no setup; the index is removed on exit.`,
 					log.Info("reloaded the index", "path", o.index, "articles", n)
 				}
 			}()
-			handler := server.New(live, server.Options{Token: token, CORSOrigins: origins, Logger: log})
+			if searches < 0 {
+				return fmt.Errorf("--max-searches must be 0 (the cores) or more, not %d", searches)
+			}
+			handler := server.New(live, server.Options{Token: token, CORSOrigins: origins, Logger: log, Searches: server.Admission{InFlight: searches}})
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w", addr, err)
@@ -198,6 +211,7 @@ search page works with no setup; the index is removed on exit.`,
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&demo, "demo", false, "serve the bundled sample articles from a temporary index")
+	cmd.Flags().IntVar(&searches, "max-searches", 0, "searches run at once, `N` (0: one a core); four times as many wait up to 250 ms, the rest get 503 with Retry-After")
 	cmd.Flags().StringVar(&minFree, "min-free", index.FormatBytes(index.DefaultMinFree), "refuse writes (507) that would leave less than `SIZE` free on the index's disk; 0 checks nothing")
 	cmd.Flags().StringVar(&tokenFile, "token-file", "", "read the bearer token that allows writes from `FILE`")
 	cmd.Flags().StringVar(&token, "token", "", "bearer `TOKEN` that allows writes (default $CARI_TOKEN); none disables writes")

@@ -1,7 +1,8 @@
 -- wrk script for cari's /api/search: each request asks one query from a
 -- list, URL-encoded, now and then sorted by date or for the second page;
 -- every response that is not 2xx is counted (by status) and the first
--- one's body kept. done() prints latency percentiles, throughput, errors
+-- one's body kept; a 503 (admission control) is counted apart, as
+-- deliberate. done() prints latency percentiles, throughput, errors
 -- and one "RESULT key=value ..." line that scripts/load/run.sh parses.
 --
 --   wrk -t2 -c64 -d30s --latency -s search.lua http://127.0.0.1:8080 -- queries.txt
@@ -81,8 +82,13 @@ function request()
    return wrk.format("GET", paths[n])
 end
 
+overloaded = 0
+
 function response(status, headers, body)
-   if status < 200 or status > 299 then
+   if status == 503 then
+      -- Admission control refusing at once, with Retry-After: deliberate.
+      overloaded = overloaded + 1
+   elseif status < 200 or status > 299 then
       non2xx = non2xx + 1
       local k = tostring(status)
       statuses[k] = (statuses[k] or 0) + 1
@@ -93,9 +99,10 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-   local bad, codes, sample = 0, {}, ""
+   local bad, refused, codes, sample = 0, 0, {}, ""
    for _, t in ipairs(threads) do
       bad = bad + (t:get("non2xx") or 0)
+      refused = refused + (t:get("overloaded") or 0)
       for k, v in pairs(t:get("statuses") or {}) do
          codes[k] = (codes[k] or 0) + v
       end
@@ -114,6 +121,7 @@ function done(summary, latency, requests)
    io.write(string.format("requests      %d in %.1f s: %.1f per second\n", summary.requests, secs, qps))
    io.write(string.format("latency       p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n",
       ms(50), ms(90), ms(99), latency.max / 1000))
+   io.write(string.format("refused       %d (503, admission control: %.1f%%)\n", refused, 100 * refused / math.max(summary.requests, 1)))
    io.write(string.format("errors        %d non-2xx; socket: %d connect, %d read, %d write, %d timeout\n",
       bad, e.connect, e.read, e.write, e.timeout))
    for k, v in pairs(codes) do
@@ -122,6 +130,6 @@ function done(summary, latency, requests)
    if sample ~= "" then
       io.write("  first: " .. sample .. "\n")
    end
-   io.write(string.format("RESULT requests=%d seconds=%.2f qps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f non2xx=%d wrk_status_errors=%d socket_errors=%d\n",
-      summary.requests, secs, qps, ms(50), ms(90), ms(99), latency.max / 1000, bad, e.status, socket))
+   io.write(string.format("RESULT requests=%d seconds=%.2f qps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f non2xx=%d overloaded=%d wrk_status_errors=%d socket_errors=%d\n",
+      summary.requests, secs, qps, ms(50), ms(90), ms(99), latency.max / 1000, bad, refused, e.status, socket))
 end
