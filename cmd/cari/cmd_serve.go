@@ -60,7 +60,7 @@ send writes to its API rather than running cari index on the same
 directory.
 
 Searches (and lookups, similar articles, completions) run one a core at
-once (--max-searches N); four times as many wait up to 250 ms, and the
+once (--max-searches N); 32 times as many wait up to 250 ms, and the
 rest are answered 503 with Retry-After at once, which clients and load
 balancers can act on. Writes have their own turn, one at a time with
 eight waiting, so searches cannot starve them. A write that would leave
@@ -211,7 +211,7 @@ search page works with no setup; the index is removed on exit.`,
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&demo, "demo", false, "serve the bundled sample articles from a temporary index")
-	cmd.Flags().IntVar(&searches, "max-searches", 0, "searches run at once, `N` (0: one a core); four times as many wait up to 250 ms, the rest get 503 with Retry-After")
+	cmd.Flags().IntVar(&searches, "max-searches", 0, "searches run at once, `N` (0: one a core); 32 times as many wait up to 250 ms, the rest get 503 with Retry-After")
 	cmd.Flags().StringVar(&minFree, "min-free", index.FormatBytes(index.DefaultMinFree), "refuse writes (507) that would leave less than `SIZE` free on the index's disk; 0 checks nothing")
 	cmd.Flags().StringVar(&tokenFile, "token-file", "", "read the bearer token that allows writes from `FILE`")
 	cmd.Flags().StringVar(&token, "token", "", "bearer `TOKEN` that allows writes (default $CARI_TOKEN); none disables writes")

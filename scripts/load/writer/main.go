@@ -45,6 +45,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -193,6 +194,17 @@ func (c *client) get(ctx context.Context, path string, v any) (int, error) {
 
 func (c *client) do(req *http.Request, v any) (int, error) {
 	resp, err := c.http.Do(req)
+	// A search refused by admission control (503) is asked again after
+	// the Retry-After it gives, as a client should; a write is not.
+	for tries := 0; err == nil && resp.StatusCode == http.StatusServiceUnavailable && req.Method == http.MethodGet && tries < 30; tries++ {
+		wait := time.Second
+		if s, perr := strconv.Atoi(resp.Header.Get("Retry-After")); perr == nil && s >= 0 {
+			wait = min(time.Duration(s)*time.Second, wait)
+		}
+		resp.Body.Close()
+		time.Sleep(wait)
+		resp, err = c.http.Do(req.Clone(req.Context()))
+	}
 	if err != nil {
 		return 0, err
 	}
