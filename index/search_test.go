@@ -668,3 +668,22 @@ func TestRerankedPaging(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchStopsWhenCanceled: a search whose client has left, or whose
+// deadline has passed, does no work and says why, whatever the query
+// takes: keywords, a phrase, syntax, a misspelling, everything.
+func TestSearchStopsWhenCanceled(t *testing.T) {
+	ix := samples(t)
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	late, cancelLate := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancelLate()
+	for _, q := range []string{"banjir", "kerja sama pertahanan", `"laut china selatan"`, "", "*", "pertahan*", "gemppa", "+rusia -ukraina"} {
+		if _, err := ix.Search(canceled, Request{Query: q}); !errors.Is(err, context.Canceled) {
+			t.Errorf("%q with its client gone: %v, want context.Canceled", q, err)
+		}
+		if _, err := ix.Search(late, Request{Query: q}); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("%q past its deadline: %v, want context.DeadlineExceeded", q, err)
+		}
+	}
+}
