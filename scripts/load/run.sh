@@ -97,6 +97,11 @@ trap cleanup EXIT
 step() { printf '\n== %s\n' "$*"; }
 
 # mem PID: "VmRSS VmHWM" in MiB.
+# cpu PID: the process's user + system CPU so far, in milliseconds.
+cpu() {
+  awk -v tck="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / tck }' "/proc/$1/stat"
+}
+
 mem() {
   awk '/^VmRSS:/ {rss = $2} /^VmHWM:/ {hwm = $2} END {printf "%.0f %.0f", rss / 1024, hwm / 1024}' "/proc/$1/status"
 }
@@ -170,6 +175,7 @@ else
   step "wrk $duration"
 fi
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+cpu_before=$(cpu "$server_pid")
 # wrk's own timeout is above the server's 10 s search deadline, so a
 # search that runs too long shows as the server's 504 (a non-2xx error)
 # rather than as wrk giving up; either fails the run.
@@ -180,6 +186,7 @@ if [ "$writes" = 1 ]; then
   writer_pid=
 fi
 read -r rss_after hwm_after <<<"$(mem "$server_pid")"
+cpu_after=$(cpu "$server_pid")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 result=$(grep '^RESULT ' "$tmp/wrk.out" || true)
@@ -281,6 +288,10 @@ printf 'machine %s cores, load average %s before wrk, %s after (other processes 
   "$(nproc)" "$load_before" "$load_after"
 printf 'memory  before: VmRSS %s MiB, VmHWM %s MiB   after: VmRSS %s MiB, VmHWM %s MiB\n' \
   "$rss_before" "$hwm_before" "$rss_after" "$hwm_after"
+# The server's CPU over the requests wrk made (refusals included; with
+# writes, theirs too): to set beside the in-process latency benchmark.
+awk -v c="$((cpu_after - cpu_before))" -v n="$(field requests "$result")" -v r="$(field overloaded "$result")" \
+  'BEGIN { if (n > 0) printf "server CPU %.0f ms over %d requests: %.2f ms a request, %.2f ms a search answered\n", c, n, c / n, (n > r ? c / (n - r) : 0) }'
 if [ "$writes" = 1 ]; then
   w=$(grep '^WRITER ' "$tmp/writer.out" || true)
   c=$(grep '^CHECK ' "$tmp/check.out" 2>/dev/null || true)
