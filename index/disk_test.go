@@ -167,3 +167,58 @@ func firstLine(out []byte, prefix string) string {
 	}
 	return ""
 }
+
+// TestCompactOnFullDisk: a merge that may not fit, because another file
+// took the room after the writes, is given up with ErrDiskFull at once,
+// not retried for good, and the index opens afterwards with every
+// article it holds.
+func TestCompactOnFullDisk(t *testing.T) {
+	disk := smallDisk(t, 64<<20)
+	path := filepath.Join(disk, "index")
+	ix, err := Create(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { ix.Close() }()
+	ix.SetMinFree(4 << 20)
+	ctx := context.Background()
+	written := 0
+	for round := range 4 {
+		stats, _, err := ix.Upsert(ctx, bulkArticles(fmt.Sprintf("c%d", round), 200, 3000))
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		written += stats.Indexed
+	}
+	free, ok := freeBytes(path)
+	if !ok {
+		t.Skip("the filesystem does not say how much is free")
+	}
+	// Leave a little over MinFree: less than the merge of the index needs.
+	filler := filepath.Join(disk, "filler")
+	if err := os.WriteFile(filler, make([]byte, free-(5<<20)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Compact(ctx); !errors.Is(err, ErrDiskFull) {
+		t.Fatalf("compact on a full disk: %v, want ErrDiskFull", err)
+	}
+	if n, err := ix.Count(); err != nil || int(n) != written {
+		t.Fatalf("after the merge was given up the index holds %d (%v), want %d", n, err, written)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if ix, err = Open(path); err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	if n, err := ix.Count(); err != nil || int(n) != written {
+		t.Fatalf("reopened, the index holds %d (%v), want %d", n, err, written)
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	ix.SetMinFree(4 << 20)
+	if err := ix.Compact(ctx); err != nil {
+		t.Fatalf("compact once space returned: %v", err)
+	}
+}

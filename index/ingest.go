@@ -180,7 +180,9 @@ func (ix *Index) ingest(ctx context.Context, opts IngestOptions, read func(Handl
 	report.IngestStats = stats
 	if err == nil && stats.Indexed+stats.Updated >= CompactMin {
 		if n, cerr := ix.Count(); cerr == nil && uint64(stats.Indexed+stats.Updated)*CompactShare >= n {
-			err = ix.Compact(ctx)
+			if cerr := ix.Compact(ctx); cerr != nil {
+				err = fmt.Errorf("%w: %w", ErrNotMerged, cerr)
+			}
 		}
 	}
 	return report, err
@@ -192,10 +194,18 @@ func (ix *Index) ingest(ctx context.Context, opts IngestOptions, read func(Handl
 // for each of its words; on the 25,401 articles of the news corpus, left
 // in the 7 segments bleve's merger settles on, the latency benchmark's
 // median was about a quarter higher than on one segment.
+//
+// A merge given up (for space, or canceled) leaves every article written:
+// Ingest says so with ErrNotMerged.
 const (
 	CompactMin   = 1000
 	CompactShare = 10
 )
+
+// ErrNotMerged is the error of an Ingest that wrote every article but
+// whose final merge was given up: the index is whole, its searches
+// slower until a later run merges it.
+var ErrNotMerged = errors.New("the final merge of the index was given up")
 
 // Compact merges each shard's segments into one, waiting until it is
 // done. Searches keep running meanwhile, on the segments they started on.
@@ -290,10 +300,19 @@ func compactShard(ctx context.Context, b bleve.Index) error {
 }
 
 // settle waits until scorch has persisted and merged every batch written:
-// its background work is done.
+// its background work is done. scorch's own flag for that compares the
+// epochs persisted and merged with the root's as its introducer last
+// counted it, which is 0 on an index opened and not written since; the
+// persister then stores the loaded epoch, and the flag says busy until
+// the next write (waiting on it hung a Compact of a reopened index for
+// good). Such an index has nothing in memory to wait for.
 func settle(ctx context.Context, s *scorch.Scorch) error {
 	for {
-		if active, ok := s.StatsMap()["index_bgthreads_active"].(bool); ok && !active {
+		st := s.StatsMap()
+		if active, ok := st["index_bgthreads_active"].(bool); ok && !active {
+			return nil
+		}
+		if introduced, _ := st["CurRootEpoch"].(uint64); introduced == 0 {
 			return nil
 		}
 		select {

@@ -289,6 +289,9 @@ func reportIngest(o *options, report index.IngestReport, err error) error {
 	for _, fe := range report.Skipped {
 		fmt.Fprintf(o.stderr, "skipped: %v\n", fe)
 	}
+	if errors.Is(err, index.ErrNotMerged) {
+		return fmt.Errorf("all %d articles written, and the index is whole; %w", report.Total(), err)
+	}
 	if err != nil {
 		return fmt.Errorf("indexing stopped, %d articles written before: %w", report.Total(), err)
 	}
