@@ -18,7 +18,15 @@
 # article can be fetched by id and found by its marker, and that the
 # server's article count is the corpus plus the new articles.
 #
+# --bombs sends an expensive query every few seconds meanwhile, in turn a
+# bare *, /.*/, twenty *x* clauses, and six of those at once; each must
+# be answered (200 or a 400 query_too_expensive) within 1 s. The
+# server's memory is sampled every 5 s throughout.
+#
+#   bash scripts/load/run.sh --with-writes --bombs --duration 10m --connections 8 --write-every 2s --batch 50   # the soak
+#
 # Options: --duration 30s (wrk's -d and the writer's), --batch 100,
+# --write-every 0 (start a batch at most this often), --bomb-every 3s,
 # --connections 64 (wrk's -c; 503s from admission control are counted
 # apart, as deliberate, and do not fail the run),
 # --keep (leave the temporary directory, with the server's log), --race
@@ -41,6 +49,9 @@ batch=100
 keep=0
 race=
 conns=64
+bombs=0
+bomb_every=3
+write_every=0s
 while [ $# -gt 0 ]; do
   case $1 in
     --with-writes) writes=1 ;;
@@ -50,6 +61,9 @@ while [ $# -gt 0 ]; do
     --batch=*) batch=${1#*=} ;;
     --connections) conns=${2:?--connections needs a number}; shift ;;
     --connections=*) conns=${1#*=} ;;
+    --bombs) bombs=1 ;;
+    --bomb-every) bomb_every=${2:?--bomb-every needs seconds}; bomb_every=${bomb_every%s}; shift ;;
+    --write-every) write_every=${2:?--write-every needs a duration such as 2s}; shift ;;
     --keep) keep=1 ;;
     --race) race=-race; conns=8 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -77,8 +91,13 @@ done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cari-load.XXXXXX")
 server_pid=
 writer_pid=
+bomber_pid=
+sampler_pid=
 cleanup() {
   # Only the processes this script started, by their id.
+  for p in $bomber_pid $sampler_pid; do
+    kill "$p" 2>/dev/null || true
+  done
   if [ -n "$writer_pid" ] && kill -0 "$writer_pid" 2>/dev/null; then
     kill "$writer_pid" 2>/dev/null || true
   fi
@@ -168,11 +187,41 @@ failed=0
 if [ "$writes" = 1 ]; then
   step "wrk $duration, and a writer POSTing batches of $batch articles"
   "$tmp/writer" post -server "$url" -token-file "$tmp/token" -corpus "$corpus" \
-    -batch "$batch" -duration "$duration" -manifest "$tmp/manifest.json" \
+    -batch "$batch" -every "$write_every" -duration "$duration" -manifest "$tmp/manifest.json" \
     >"$tmp/writer.out" 2>"$tmp/writer.err" &
   writer_pid=$!
 else
   step "wrk $duration"
+fi
+# The server's memory every 5 s: "seconds VmRSS VmHWM".
+(
+  t0=$(date +%s)
+  while kill -0 "$server_pid" 2>/dev/null; do
+    echo "$(($(date +%s) - t0)) $(mem "$server_pid")" >>"$tmp/rss.log"
+    sleep 5
+  done
+) &
+sampler_pid=$!
+if [ "$bombs" = 1 ]; then
+  twenty=$(printf '*x* %.0s' $(seq 1 20))
+  # bomb Q: one search, logged as "status seconds kind".
+  bomb() {
+    curl -s -o /dev/null -w "%{http_code} %{time_total} $2\n" --max-time 15 --get --data-urlencode "q=$1" "$url/api/search" >>"$tmp/bombs.log" || echo "000 15 $2" >>"$tmp/bombs.log"
+  }
+  (
+    i=0
+    while :; do
+      case $((i % 4)) in
+        0) bomb '*' star ;;
+        1) bomb '/.*/' regexp ;;
+        2) bomb "$twenty" twenty ;;
+        3) for _ in 1 2 3 4 5 6; do bomb "$twenty" six-at-once & done; wait ;;
+      esac
+      i=$((i + 1))
+      sleep "$bomb_every"
+    done
+  ) &
+  bomber_pid=$!
 fi
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu_before=$(cpu "$server_pid")
@@ -184,6 +233,11 @@ writer_rc=0
 if [ "$writes" = 1 ]; then
   wait "$writer_pid" || writer_rc=$?
   writer_pid=
+fi
+if [ -n "$bomber_pid" ]; then
+  kill "$bomber_pid" 2>/dev/null || true
+  wait "$bomber_pid" 2>/dev/null || true
+  bomber_pid=
 fi
 read -r rss_after hwm_after <<<"$(mem "$server_pid")"
 cpu_after=$(cpu "$server_pid")
@@ -217,6 +271,23 @@ if [ "$writes" = 1 ]; then
     fi
   else
     echo "FAIL: the writer left no manifest" >&2
+    failed=1
+  fi
+fi
+
+if [ "$bombs" = 1 ]; then
+  step "bombs"
+  if [ -s "$tmp/bombs.log" ]; then
+    # An expensive query is answered at once: 200 (a bare * is every
+    # article), 400 query_too_expensive, or 503 when admission refuses.
+    awk '{ n++; k[$3 " " $1]++; if ($2 > max) max = $2; if ($2 > 1) slow++; if ($1 !~ /^(200|400|503)$/) bad++ }
+      END {
+        printf "bombs: %d, slowest %.3f s, over 1 s: %d, other than 200/400/503: %d\n", n, max, slow, bad
+        for (x in k) printf "  %s ×%d\n", x, k[x]
+        exit (slow + bad > 0)
+      }' "$tmp/bombs.log" || { echo "FAIL: a bomb took over 1 s or was answered other than 200, 400 or 503" >&2; failed=1; }
+  else
+    echo "FAIL: no bomb was sent" >&2
     failed=1
   fi
 fi
@@ -288,6 +359,14 @@ printf 'machine %s cores, load average %s before wrk, %s after (other processes 
   "$(nproc)" "$load_before" "$load_after"
 printf 'memory  before: VmRSS %s MiB, VmHWM %s MiB   after: VmRSS %s MiB, VmHWM %s MiB\n' \
   "$rss_before" "$hwm_before" "$rss_after" "$hwm_after"
+# Flat memory: the highest VmRSS of the run's last half against its first.
+if [ -s "$tmp/rss.log" ]; then
+  awk '{ t[NR] = $1; r[NR] = $2 } END {
+    half = t[NR] / 2
+    for (i = 1; i <= NR; i++) { if (t[i] <= half) { if (r[i] > a) a = r[i] } else if (r[i] > b) b = r[i] }
+    printf "VmRSS   sampled %d times over %d s: highest %d MiB in the first half, %d MiB in the second\n", NR, t[NR], a, b
+  }' "$tmp/rss.log"
+fi
 # The server's CPU over the requests wrk made (refusals included; with
 # writes, theirs too): to set beside the in-process latency benchmark.
 awk -v c="$((cpu_after - cpu_before))" -v n="$(field requests "$result")" -v r="$(field overloaded "$result")" \

@@ -13,7 +13,9 @@
 // vowel, so no affix), so searching it finds that article and no other.
 // Batches go to POST /api/articles as NDJSON with the bearer token
 // ($CARI_TOKEN or -token-file), one at a time, until -duration is over,
-// -max articles have been sent, the file ends, or SIGINT/SIGTERM. After
+// -max articles have been sent, the file ends, or SIGINT/SIGTERM (with
+// -every, a batch starts at most that often, so a long soak spreads the
+// file over its length). After
 // each batch the last accepted article is searched for at once, which
 // checks that writes are visible as soon as the response says so. The
 // accepted articles (a record the response does not list as skipped) and
@@ -340,6 +342,7 @@ func postCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	limit := fs.Int("max", 0, "send at most this many articles (0: no limit)")
 	prefix := fs.String("prefix", "load-", "prefix of the new ids")
 	manifest := fs.String("manifest", "", "write the accepted articles here, for check")
+	every := fs.Duration("every", 0, "start a batch at most this often (0: one after another)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -381,7 +384,16 @@ func postCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		fmt.Fprintln(stderr, "writer:", err)
 	}
+	next := start
 	for !eof && time.Now().Before(deadline) && ctx.Err() == nil && (*limit == 0 || m.Posted < *limit) {
+		if wait := time.Until(next); wait > 0 {
+			select {
+			case <-ctx.Done():
+				continue
+			case <-time.After(wait):
+			}
+		}
+		next = time.Now().Add(*every)
 		buf.Reset()
 		ids, marks = ids[:0], marks[:0]
 		for len(ids) < *batch && (*limit == 0 || m.Posted+len(ids) < *limit) {
