@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -22,13 +23,14 @@ import (
 
 func newServeCmd(o *options) *cobra.Command {
 	var (
-		addr      string
-		demo      bool
-		token     string
-		tokenFile string
-		origins   []string
-		minFree   string
-		searches  int
+		addr       string
+		cpuProfile string
+		demo       bool
+		token      string
+		tokenFile  string
+		origins    []string
+		minFree    string
+		searches   int
 	)
 	cmd := &cobra.Command{
 		Annotations: takesSynonyms(),
@@ -193,6 +195,24 @@ search page works with no setup; the index is removed on exit.`,
 			// ReadTimeout bounds the whole request, body included: a
 			// client that sends headers and no body is cut off.
 			srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+			if cpuProfile != "" {
+				// For the load test: where a search's CPU goes in the
+				// HTTP path, from listen to shutdown.
+				f, err := os.Create(cpuProfile)
+				if err != nil {
+					return fmt.Errorf("--cpu-profile: %w", err)
+				}
+				if err := pprof.StartCPUProfile(f); err != nil {
+					f.Close()
+					return fmt.Errorf("--cpu-profile %s: %w", cpuProfile, err)
+				}
+				defer func() {
+					pprof.StopCPUProfile()
+					if err := f.Close(); err != nil {
+						log.Error("cpu profile", "file", cpuProfile, "err", err)
+					}
+				}()
+			}
 			fmt.Fprintf(o.stderr, "cari: serving %s on http://%s/\n", describeIndex(live.current(), demo), ln.Addr())
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
@@ -210,6 +230,7 @@ search page works with no setup; the index is removed on exit.`,
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().StringVar(&cpuProfile, "cpu-profile", "", "write a CPU profile of the serving to `FILE` (go tool pprof reads it)")
 	cmd.Flags().BoolVar(&demo, "demo", false, "serve the bundled sample articles from a temporary index")
 	cmd.Flags().IntVar(&searches, "max-searches", 0, "searches run at once, `N` (0: one a core); 32 times as many wait up to 250 ms, the rest get 503 with Retry-After")
 	cmd.Flags().StringVar(&minFree, "min-free", index.FormatBytes(index.DefaultMinFree), "refuse writes (507) that would leave less than `SIZE` free on the index's disk; 0 checks nothing")
