@@ -71,3 +71,23 @@ var suggestPrefixes = []string{
 	"kerja sa", "harga be", "ibu ko", "banjir jak", "timnas ind", "revisi uu k",
 	"kebakaran hutan r", "calon pimpinan kpk te", "amerika ser", "liga cha",
 }
+
+// BenchmarkVocabulary measures building the autocomplete vocabulary over
+// the news corpus, which `cari serve` does in the background after it
+// starts and while it serves searches:
+//
+//	go test -run XXX -bench Vocabulary -benchtime 3x -cpu 1 ./index
+func BenchmarkVocabulary(b *testing.B) {
+	li := corpusIndex(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	var v *vocabulary
+	for b.Loop() {
+		var err error
+		if v, err = li.ix.buildVocabulary(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(v.words)), "words")
+	b.ReportMetric(float64(len(v.pairs)), "pairs")
+}

@@ -65,6 +65,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"io"
 	"io/fs"
@@ -960,7 +961,15 @@ func newMetrics(b Backend) *metrics {
 		}
 		return float64(st.Documents)
 	})
-	m.registry.MustRegister(m.requests, m.latency, m.ingested, m.refused, documents)
+	m.registry.MustRegister(m.requests, m.latency, m.ingested, m.refused, documents,
+		// The process's memory and CPU (process_resident_memory_bytes
+		// is the figure to hold to the bound in the README), and the
+		// Go runtime's: the heap, the collector, and how long
+		// goroutines wait for a core (go_sched_latencies_seconds),
+		// where a server's tail goes when its cores are saturated.
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(
+			collectors.MetricsGC, collectors.MetricsMemory, collectors.MetricsScheduler)))
 	return m
 }
 

@@ -555,6 +555,9 @@ func TestMetrics(t *testing.T) {
 		`cari_ingest_articles_total{result="skipped"} 1`,
 		`cari_ingest_articles_total{result="deleted"} 1`,
 		`cari_ingest_articles_total{result="unchanged"} 0`,
+		"\nprocess_resident_memory_bytes ",
+		"\ngo_sched_latencies_seconds_bucket{",
+		"\ngo_gc_heap_goal_bytes ",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s:\n%s", want, body)

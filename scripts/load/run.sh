@@ -29,13 +29,17 @@
 # --write-every 0 (start a batch at most this often), --bomb-every 3s,
 # --connections 64 (wrk's -c; 503s from admission control are counted
 # apart, as deliberate, and do not fail the run),
+# --warm (start wrk once the server has built its autocomplete
+# vocabulary, which it does in the background after it starts),
 # --keep (leave the temporary directory, with the server's log), --race
 # (serve with a binary built with the race detector, whose report fails
 # the run; far slower, so wrk keeps 8 connections, not 64, and its
 # figures are no measure).
 # Environment: CARI_LOAD_CORPUS (default ../shared/corpus/news.jsonl.gz);
 # CARI_SERVE_FLAGS, more flags for cari serve (--max-searches 100000
-# serves as before admission control).
+# serves as before admission control); CARI_WRK_PREFIX, a command to run
+# wrk under (nice -n -15: a load generator not starved by the server
+# measured the same tails).
 # It takes about a minute and a half (indexing takes 20-30 s); it is not
 # part of CI. wrk comes from Debian: apt-get install -y wrk.
 set -euo pipefail
@@ -52,6 +56,7 @@ conns=64
 bombs=0
 bomb_every=3
 write_every=0s
+warm=0
 while [ $# -gt 0 ]; do
   case $1 in
     --with-writes) writes=1 ;;
@@ -64,6 +69,7 @@ while [ $# -gt 0 ]; do
     --bombs) bombs=1 ;;
     --bomb-every) bomb_every=${2:?--bomb-every needs seconds}; bomb_every=${bomb_every%s}; shift ;;
     --write-every) write_every=${2:?--write-every needs a duration such as 2s}; shift ;;
+    --warm) warm=1 ;;
     --keep) keep=1 ;;
     --race) race=-race; conns=8 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -180,6 +186,15 @@ if [ "$docs" != "$articles" ]; then
   echo "run.sh: the index holds $docs articles, the corpus $articles" >&2
   exit 1
 fi
+if [ "$warm" = 1 ]; then
+  # The server learns its autocomplete vocabulary in the background
+  # after it starts (a few seconds of one core); --warm measures after.
+  for _ in $(seq 1 600); do
+    grep -q 'autocomplete vocabulary ready' "$tmp/serve.log" && break
+    sleep 0.2
+  done
+  grep 'autocomplete vocabulary' "$tmp/serve.log" || echo "run.sh: no autocomplete vocabulary after 120 s" >&2
+fi
 read -r rss_before hwm_before <<<"$(mem "$server_pid")"
 echo "memory before: VmRSS $rss_before MiB, VmHWM $hwm_before MiB"
 
@@ -228,7 +243,7 @@ cpu_before=$(cpu "$server_pid")
 # wrk's own timeout is above the server's 10 s search deadline, so a
 # search that runs too long shows as the server's 504 (a non-2xx error)
 # rather than as wrk giving up; either fails the run.
-wrk -t2 -c"$conns" -d"$duration" --timeout 15s --latency -s "$here/search.lua" "$url" -- "$here/queries.txt" | tee "$tmp/wrk.out"
+${CARI_WRK_PREFIX:-} wrk -t2 -c"$conns" -d"$duration" --timeout 15s --latency -s "$here/search.lua" "$url" -- "$here/queries.txt" | tee "$tmp/wrk.out"
 writer_rc=0
 if [ "$writes" = 1 ]; then
   wait "$writer_pid" || writer_rc=$?
