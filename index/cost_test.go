@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -47,6 +48,84 @@ func TestQueryCost(t *testing.T) {
 			t.Errorf("%.40q: err %v, want ErrTooExpensive naming %q", tc.query, err, tc.refused)
 		case tc.refused == "" && (err != nil || res.Total != tc.total):
 			t.Errorf("%q: %v, err %v; want %d hits", tc.query, res, err, tc.total)
+		}
+	}
+}
+
+// BenchmarkCostliestQueries runs, over the news corpus, the most
+// expensive searches the caps let through (wide prefixes, a regular
+// expression, fuzzy words, two wide prefixes together), each a
+// sub-benchmark whose B/op bounds the memory one search in flight can
+// hold; what the caps refuse is logged and skipped:
+//
+//	go test -run XXX -bench CostliestQueries -benchtime 5x -cpu 1 ./index
+func BenchmarkCostliestQueries(b *testing.B) {
+	li := corpusIndex(b)
+	ctx := context.Background()
+	candidates := []string{
+		"*", "ker*", "pem*", "pen*", "ber*", "men*", "ter*", "per*", "kor*", "ba*", "ma*", "ka*",
+		"/pe.*an/", "/ke.*an/", "pemerintah~2", "indonesia~2", "ker* kor*", "kor* bar*", "bar* ka*",
+	}
+	for _, q := range candidates {
+		if _, err := li.ix.Search(ctx, Request{Query: q}); err != nil {
+			b.Logf("%q: %v", q, err)
+			continue
+		}
+		b.Run(q, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := li.ix.Search(ctx, Request{Query: q}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestCostliestQueryMemory checks that the caps bound what one search
+// allocates, whatever the size of the dictionary: on an index of 20,000
+// made-up words, the widest query allowed (MaxTotalExpansion terms) and
+// the bombs refused (a pattern matching every word, twenty of them in one
+// query) each allocate under a fixed bound. With admission control
+// bounding the searches in flight, that bounds what concurrent
+// expensive queries add to the server's memory (README, "Load").
+func TestCostliestQueryMemory(t *testing.T) {
+	var articles []Article
+	for a := range 20 {
+		var words []string
+		for i := a * 1000; i < (a+1)*1000; i++ {
+			words = append(words, fmt.Sprintf("zata%05d", i))
+		}
+		articles = append(articles, Article{ID: fmt.Sprintf("kata-%d", a), Title: "Daftar kata", Body: strings.Join(words, " ")})
+	}
+	ix := indexOfArticles(t, articles)
+	ctx := context.Background()
+	allocated := func(q string) (uint64, error) {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err := ix.Search(ctx, Request{Query: q})
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc, err
+	}
+	const MiB = 1 << 20
+	for _, tc := range []struct {
+		query   string
+		refused bool
+		bound   uint64
+	}{
+		{"zata00* zata01* zata02* zata03*", false, 40 * MiB},
+		{"*ata*", true, 2 * MiB},
+		{"/.*/", true, 2 * MiB},
+		{strings.TrimSpace(strings.Repeat("*ata* ", 20)), true, 2 * MiB},
+	} {
+		n, err := allocated(tc.query)
+		if tc.refused != errors.Is(err, ErrTooExpensive) || !tc.refused && err != nil {
+			t.Errorf("%.30q: err %v, want refused %v", tc.query, err, tc.refused)
+		}
+		t.Logf("%.30q: %.1f MiB allocated (err %v)", tc.query, float64(n)/MiB, err)
+		if n > tc.bound {
+			t.Errorf("%.30q allocated %.1f MiB, over its bound of %d MiB", tc.query, float64(n)/MiB, tc.bound/MiB)
 		}
 	}
 }
