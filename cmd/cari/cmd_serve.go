@@ -211,9 +211,7 @@ search page works with no setup; the index is removed on exit.`,
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w", addr, err)
 			}
-			// ReadTimeout bounds the whole request, body included: a
-			// client that sends headers and no body is cut off.
-			srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+			srv := newHTTPServer(handler, bodyTimeout)
 			if cpuProfile != "" {
 				// For the load test: where a search's CPU goes in the
 				// HTTP path, from listen to shutdown.
@@ -343,4 +341,15 @@ func openForServe(ctx context.Context, o *options, demo bool, log *slog.Logger) 
 	}
 	log.Info("demo index ready", "articles", report.Indexed, "dir", dir)
 	return ix, cleanup, nil
+}
+
+// bodyTimeout is the longest a request may take to arrive, body included:
+// a batch of a thousand articles is a few megabytes.
+const bodyTimeout = 60 * time.Second
+
+// newHTTPServer is the server of `cari serve`. ReadTimeout bounds the
+// whole request, body included, so that a client that sends headers and
+// no body (or a trickle) is cut off rather than holding a connection.
+func newHTTPServer(h http.Handler, readTimeout time.Duration) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: min(10*time.Second, readTimeout), ReadTimeout: readTimeout, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 }
