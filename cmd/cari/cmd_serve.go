@@ -37,19 +37,10 @@ func newServeCmd(o *options) *cobra.Command {
 		Annotations: takesSynonyms(),
 		Use:         "serve [--index DIR] [--addr 127.0.0.1:8080] [--token-file FILE] [--cors-origin ORIGIN]... [--demo]",
 		Short:       "serve the search page and the JSON API",
-		Long: `Serve answers searches over HTTP: a search page at / and a JSON API,
+		Long: strings.Replace(`Serve answers searches over HTTP: a search page at / and a JSON API,
 described by the OpenAPI 3 document it serves at /api/openapi.json.
 
-  GET    /api/search?q=&page=&size=&sort=&source=&tag=&from=&to=
-  GET    /api/articles/{id}
-  POST   /api/articles          JSON array or JSON Lines; needs the token
-  DELETE /api/articles/{id}     needs the token
-  GET    /api/analyze?text=     the analyzer's tokens
-  GET    /api/stats             what the index holds
-  GET    /api/openapi.json      the API's description
-  GET    /healthz, /readyz      liveness and readiness
-  GET    /metrics               Prometheus metrics
-
+{{routes}}
 Every error is JSON: {"error":{"code":"bad_query","message":"..."}}.
 
 It listens on 127.0.0.1 only, unless --addr says otherwise.
@@ -90,7 +81,7 @@ No request fails during the switch; those that arrive while it happens
 wait for it (milliseconds).
 
 --demo indexes the bundled sample articles into a temporary index, so the
-search page works with no setup; the index is removed on exit.`,
+search page works with no setup; the index is removed on exit.`, "{{routes}}", routesHelp(), 1),
 		Example: `  cari serve --demo
   cari serve --index /srv/berita --addr 127.0.0.1:9000
 
@@ -352,4 +343,26 @@ const bodyTimeout = 60 * time.Second
 // no body (or a trickle) is cut off rather than holding a connection.
 func newHTTPServer(h http.Handler, readTimeout time.Duration) *http.Server {
 	return &http.Server{Handler: h, ReadHeaderTimeout: min(10*time.Second, readTimeout), ReadTimeout: readTimeout, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+}
+
+// routesHelp lists the API's routes for --help, from the OpenAPI document
+// the router is tested against, so that the help cannot miss a route.
+func routesHelp() string {
+	routes, err := server.Routes()
+	if err != nil {
+		return "  (the routes are in /api/openapi.json)\n"
+	}
+	var b strings.Builder
+	for _, r := range routes {
+		target := r.Path
+		if len(r.Query) > 0 {
+			target += "?" + strings.Join(r.Query, "=&") + "="
+		}
+		note := r.Summary
+		if r.Token {
+			note += "; needs the token"
+		}
+		fmt.Fprintf(&b, "  %-6s %s\n           %s\n", r.Method, target, note)
+	}
+	return b.String()
 }

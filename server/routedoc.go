@@ -1,0 +1,86 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+)
+
+// RouteDoc is one route of the API as web/openapi.json describes it, for
+// help texts: the router, the document and `cari serve --help` then hold
+// one list (a test holds the document equal to the router).
+type RouteDoc struct {
+	Method, Path string
+	// Query are the names of the route's query parameters, in the
+	// document's order.
+	Query   []string
+	Summary string
+	// Token tells a route that needs the write token.
+	Token bool
+}
+
+// Routes lists the routes of the API in the order of the document.
+func Routes() ([]RouteDoc, error) {
+	b, err := fs.ReadFile(webFiles, "web/"+openapiFile)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", openapiFile, err)
+	}
+	// Paths keep the document's order: encoding/json's map loses it, so
+	// the paths are read as a sequence of keys.
+	var doc struct {
+		Paths json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", openapiFile, err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(doc.Paths)))
+	if _, err := dec.Token(); err != nil { // {
+		return nil, fmt.Errorf("%s: paths: %w", openapiFile, err)
+	}
+	var routes []RouteDoc
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("%s: paths: %w", openapiFile, err)
+		}
+		path, _ := tok.(string)
+		var ops map[string]json.RawMessage
+		if err := dec.Decode(&ops); err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", openapiFile, path, err)
+		}
+		var methods []string
+		for m := range ops {
+			if m != "parameters" {
+				methods = append(methods, m)
+			}
+		}
+		sort.Slice(methods, func(i, j int) bool { return methodOrder(methods[i]) < methodOrder(methods[j]) })
+		for _, m := range methods {
+			var op struct {
+				Summary    string `json:"summary"`
+				Parameters []struct {
+					Name string `json:"name"`
+					In   string `json:"in"`
+				} `json:"parameters"`
+				Security []map[string][]string `json:"security"`
+			}
+			if err := json.Unmarshal(ops[m], &op); err != nil {
+				return nil, fmt.Errorf("%s: %s %s: %w", openapiFile, m, path, err)
+			}
+			r := RouteDoc{Method: strings.ToUpper(m), Path: path, Summary: op.Summary, Token: len(op.Security) > 0}
+			for _, p := range op.Parameters {
+				if p.In == "query" {
+					r.Query = append(r.Query, p.Name)
+				}
+			}
+			routes = append(routes, r)
+		}
+	}
+	return routes, nil
+}
+
+func methodOrder(m string) int {
+	return strings.Index("get post put patch delete", m)
+}
