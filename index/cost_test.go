@@ -16,15 +16,7 @@ import (
 // over MaxTotalExpansion in all or with more than MaxClauses clauses;
 // narrower ones run; a bare * finds every article.
 func TestQueryCost(t *testing.T) {
-	var articles []Article
-	for a := range 3 {
-		var words []string
-		for i := a * 1000; i < (a+1)*1000; i++ {
-			words = append(words, fmt.Sprintf("zata%04d", i))
-		}
-		articles = append(articles, Article{ID: fmt.Sprintf("kata-%d", a), Title: "Daftar kata", Body: strings.Join(words, " ")})
-	}
-	ix := indexOfArticles(t, articles)
+	ix := indexOfArticles(t, wordLists(3, "zata%04d"))
 	ctx := context.Background()
 	many := strings.TrimSpace(strings.Repeat("+daftar ", MaxClauses+1))
 	for _, tc := range []struct {
@@ -82,6 +74,20 @@ func BenchmarkCostliestQueries(b *testing.B) {
 	}
 }
 
+// wordLists makes n articles of 1,000 made-up words each, the words
+// format(0) … format(1000n-1), each word in one article.
+func wordLists(n int, format string) []Article {
+	var articles []Article
+	for a := range n {
+		var words []string
+		for i := a * 1000; i < (a+1)*1000; i++ {
+			words = append(words, fmt.Sprintf(format, i))
+		}
+		articles = append(articles, Article{ID: fmt.Sprintf("kata-%d", a), Title: "Daftar kata", Body: strings.Join(words, " ")})
+	}
+	return articles
+}
+
 // TestCostliestQueryMemory checks that the caps bound what one search
 // allocates, whatever the size of the dictionary: on an index of 20,000
 // made-up words, the widest query allowed (MaxTotalExpansion terms) and
@@ -90,15 +96,7 @@ func BenchmarkCostliestQueries(b *testing.B) {
 // bounding the searches in flight, that bounds what concurrent
 // expensive queries add to the server's memory (README, "Load").
 func TestCostliestQueryMemory(t *testing.T) {
-	var articles []Article
-	for a := range 20 {
-		var words []string
-		for i := a * 1000; i < (a+1)*1000; i++ {
-			words = append(words, fmt.Sprintf("zata%05d", i))
-		}
-		articles = append(articles, Article{ID: fmt.Sprintf("kata-%d", a), Title: "Daftar kata", Body: strings.Join(words, " ")})
-	}
-	ix := indexOfArticles(t, articles)
+	ix := indexOfArticles(t, wordLists(20, "zata%05d"))
 	ctx := context.Background()
 	allocated := func(q string) (uint64, error) {
 		var before, after runtime.MemStats

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -21,6 +22,15 @@ type RouteDoc struct {
 	Token bool
 }
 
+// Target is the route's path with its query parameters, as in
+// "/api/suggest?q=&size=".
+func (r RouteDoc) Target() string {
+	if len(r.Query) == 0 {
+		return r.Path
+	}
+	return r.Path + "?" + strings.Join(r.Query, "=&") + "="
+}
+
 // Routes lists the routes of the API in the order of the document.
 func Routes() ([]RouteDoc, error) {
 	b, err := fs.ReadFile(webFiles, "web/"+openapiFile)
@@ -35,7 +45,7 @@ func Routes() ([]RouteDoc, error) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", openapiFile, err)
 	}
-	dec := json.NewDecoder(strings.NewReader(string(doc.Paths)))
+	dec := json.NewDecoder(bytes.NewReader(doc.Paths))
 	if _, err := dec.Token(); err != nil { // {
 		return nil, fmt.Errorf("%s: paths: %w", openapiFile, err)
 	}

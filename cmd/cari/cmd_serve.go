@@ -186,8 +186,8 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
 			// arrives waits unfairly in the Go runtime (or behind the load
 			// generator's threads) before it even reaches the FIFO queue
 			// of admission control. At 8 connections on two cores, p99
-			// was 105-113 ms against 22-24 ms with one slot more, at the
-			// same throughput (scripts/load/run.sh). $GOMAXPROCS, when
+			// was 91-113 ms against 19-24 ms with one slot more, at about
+			// the same throughput (scripts/load/run.sh). $GOMAXPROCS, when
 			// set, is taken as it is.
 			cores := runtime.GOMAXPROCS(0)
 			if searches == 0 {
@@ -354,15 +354,11 @@ func routesHelp() string {
 	}
 	var b strings.Builder
 	for _, r := range routes {
-		target := r.Path
-		if len(r.Query) > 0 {
-			target += "?" + strings.Join(r.Query, "=&") + "="
-		}
 		note := r.Summary
 		if r.Token {
 			note += "; needs the token"
 		}
-		fmt.Fprintf(&b, "  %-6s %s\n           %s\n", r.Method, target, note)
+		fmt.Fprintf(&b, "  %-6s %s\n           %s\n", r.Method, r.Target(), note)
 	}
 	return b.String()
 }
