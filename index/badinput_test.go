@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/carisearch/cari"
 )
 
 // badGood are the articles indexed before any bad input is read. Every bad
@@ -51,7 +53,7 @@ func TestBadInputLeavesIndexUnchanged(t *testing.T) {
 		t.Fatalf("good articles: %+v, skipped %v, warnings %v, %v", r.IngestStats, r.Skipped, r.Warnings, err)
 	}
 	ids := []string{"g1", "g2", "g3", "berita"}
-	before := map[string]Article{}
+	before := map[string]cari.Article{}
 	for _, id := range ids {
 		a, err := ix.Article(ctx, id)
 		if err != nil {
@@ -64,7 +66,7 @@ func TestBadInputLeavesIndexUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	big := strings.Repeat("kata ", DefaultMaxBodyBytes/5+1) // just over 1 MiB
+	big := strings.Repeat("kata ", cari.DefaultMaxBodyBytes/5+1) // just over 1 MiB
 	date := time.Date(2023, 8, 14, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name     string
@@ -73,7 +75,7 @@ func TestBadInputLeavesIndexUnchanged(t *testing.T) {
 		opts     IngestOptions
 		skipped  []wantReport
 		warnings []wantReport
-		added    map[string]Article // articles the input adds (checked, then deleted)
+		added    map[string]cari.Article // articles the input adds (checked, then deleted)
 	}{
 		{name: "broken JSON", files: map[string]string{"a.jsonl": "\n" + `{"id":"g1","body":"Diganti` + "\n"}, path: "a.jsonl",
 			skipped: []wantReport{{"a.jsonl", 2, "", "broken JSON"}}},
@@ -92,7 +94,7 @@ func TestBadInputLeavesIndexUnchanged(t *testing.T) {
 		{name: "missing body", files: map[string]string{"a.jsonl": `{"id":"g1","title":"Diganti"}`}, path: "a.jsonl",
 			skipped: []wantReport{{"a.jsonl", 1, "body", "missing or empty"}}},
 		{name: "body over the default limit", files: map[string]string{"a.jsonl": `{"id":"g1","body":"` + big + `"}`}, path: "a.jsonl",
-			skipped: []wantReport{{"a.jsonl", 1, "body", fmt.Sprintf("over the limit of %d; record skipped, not truncated", DefaultMaxBodyBytes)}}},
+			skipped: []wantReport{{"a.jsonl", 1, "body", fmt.Sprintf("over the limit of %d; record skipped, not truncated", cari.DefaultMaxBodyBytes)}}},
 		{name: "body over a configured limit", files: map[string]string{"a.csv": "id,body\ng2," + strings.Repeat("x", 101) + "\n"}, path: "a.csv",
 			opts:    IngestOptions{MaxBodyBytes: 100},
 			skipped: []wantReport{{"a.csv", 2, "body", "101 bytes, over the limit of 100"}}},
@@ -137,15 +139,15 @@ func TestBadInputLeavesIndexUnchanged(t *testing.T) {
 		// Warned about: indexed, and reported without counting as skipped.
 		{name: "duplicate id within a file", files: map[string]string{"a.jsonl": `{"id":"d1","body":"Pertama."}` + "\n" + `{"id":"d2","body":"Lain."}` + "\n" + `{"id":"d1","body":"Kedua."}` + "\n"}, path: "a.jsonl",
 			warnings: []wantReport{{"a.jsonl", 3, "id", `duplicate id "d1", replaces line 1`}},
-			added:    map[string]Article{"d1": {ID: "d1", Body: "Kedua."}, "d2": {ID: "d2", Body: "Lain."}}},
+			added:    map[string]cari.Article{"d1": {ID: "d1", Body: "Kedua."}, "d2": {ID: "d2", Body: "Lain."}}},
 		{name: "unknown fields, reported once", files: map[string]string{"a.jsonl": `{"id":"u1","body":"Satu.","author":"A","foo":1}` + "\n" + `{"id":"u2","body":"Dua.","author":"B"}` + "\n"}, path: "a.jsonl",
 			warnings: []wantReport{{"a.jsonl", 1, "author", "unknown field ignored"}, {"a.jsonl", 1, "foo", "unknown field ignored"}},
-			added:    map[string]Article{"u1": {ID: "u1", Body: "Satu."}, "u2": {ID: "u2", Body: "Dua."}}},
+			added:    map[string]cari.Article{"u1": {ID: "u1", Body: "Satu."}, "u2": {ID: "u2", Body: "Dua."}}},
 		{name: "unknown CSV column", files: map[string]string{"a.csv": "id,body,penulis\nu3,Tiga.,C\n"}, path: "a.csv",
 			warnings: []wantReport{{"a.csv", 1, "penulis", "unknown field ignored"}},
-			added:    map[string]Article{"u3": {ID: "u3", Body: "Tiga."}}},
+			added:    map[string]cari.Article{"u3": {ID: "u3", Body: "Tiga."}}},
 		{name: "dates in other formats", files: map[string]string{"a.jsonl": `{"id":"t1","body":"a","date":"14/08/2023"}` + "\n" + `{"id":"t2","body":"b","date":"14 Agustus 2023"}` + "\n" + `{"id":"t3","body":"c","date":"Mon, 14 Aug 2023 00:00:00 GMT"}` + "\n" + `{"id":"t4","body":"d","date":"Mon, 14 Aug 2023 07:00:00 +0700"}` + "\n"}, path: "a.jsonl",
-			added: map[string]Article{"t1": {ID: "t1", Body: "a", Published: date}, "t2": {ID: "t2", Body: "b", Published: date}, "t3": {ID: "t3", Body: "c", Published: date}, "t4": {ID: "t4", Body: "d", Published: date}}},
+			added: map[string]cari.Article{"t1": {ID: "t1", Body: "a", Published: date}, "t2": {ID: "t2", Body: "b", Published: date}, "t3": {ID: "t3", Body: "c", Published: date}, "t4": {ID: "t4", Body: "d", Published: date}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			caseDir := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_"))
@@ -190,7 +192,7 @@ func TestBadInputLeavesIndexUnchanged(t *testing.T) {
 
 // checkReports checks each reported problem names the file, line and field
 // it should, in its fields and in its message.
-func checkReports(t *testing.T, kind string, got []*FieldError, want []wantReport) {
+func checkReports(t *testing.T, kind string, got []*cari.FieldError, want []wantReport) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Errorf("%d %s, want %d: %v", len(got), kind, len(want), got)

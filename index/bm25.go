@@ -16,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
 )
 
@@ -75,7 +76,7 @@ func (c *tokenCounts) add(other tokenCounts, sign int64) {
 // fields once, here, to learn their lengths: bleve analyzes every field of
 // a batch again, so each analyzed field is wrapped to make that a no-op
 // and the text is not analyzed twice. sum is the article's checksum.
-func (ix *Index) analyzeArticle(a *Article, sum string) (*document.Document, tokenCounts, error) {
+func (ix *Index) analyzeArticle(a *cari.Article, sum string) (*document.Document, tokenCounts, error) {
 	var lens tokenCounts
 	doc := document.NewDocument(a.ID)
 	if err := ix.mapping().MapDocument(doc, articleFields(a, sum)); err != nil {
@@ -107,7 +108,7 @@ func (ix *Index) analyzeArticle(a *Article, sum string) (*document.Document, tok
 // analyzeArticles runs analyzeArticle over articles on every core, each
 // worker taking the next article as it finishes one (articles differ
 // tenfold in length, so fixed shares would leave cores idle).
-func (ix *Index) analyzeArticles(ctx context.Context, articles []*Article, sums []string) ([]*document.Document, []tokenCounts, error) {
+func (ix *Index) analyzeArticles(ctx context.Context, articles []*cari.Article, sums []string) ([]*document.Document, []tokenCounts, error) {
 	docs := make([]*document.Document, len(articles))
 	lens := make([]tokenCounts, len(articles))
 	errs := make([]error, len(articles))
@@ -187,7 +188,7 @@ func (f plainDocValuesField) Options() bleveindex.FieldIndexingOptions {
 // countTokens analyzes an article's fields as the index does and counts
 // the tokens, the lengths BM25 normalizes by. Writes learn the lengths in
 // analyzeArticle; this serves articles stored before lengths were kept.
-func (ix *Index) countTokens(a *Article) tokenCounts {
+func (ix *Index) countTokens(a *cari.Article) tokenCounts {
 	var c tokenCounts
 	m := ix.mapping()
 	for i, f := range scoredFields[:2] {

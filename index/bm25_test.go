@@ -13,6 +13,8 @@ import (
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/carisearch/cari"
 )
 
 // explainAvgBody runs a term search on body with cari's statistics and
@@ -58,7 +60,7 @@ func TestBM25UsesTrueAverageLength(t *testing.T) {
 		}
 		return strings.Join(parts, " ")
 	}
-	articles := []Article{{ID: "a", Body: words("zq", 4)}, {ID: "b", Body: words("zx", 8)}, {ID: "c", Body: words("zw", 12)}}
+	articles := []cari.Article{{ID: "a", Body: words("zq", 4)}, {ID: "b", Body: words("zx", 8)}, {ID: "c", Body: words("zw", 12)}}
 	if _, _, err := ix.Upsert(ctx, articles); err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +68,7 @@ func TestBM25UsesTrueAverageLength(t *testing.T) {
 	if got := explainAvgBody(t, ix); got != want(24, 3) {
 		t.Errorf("after insert: avgFieldLength %s, want %s", got, want(24, 3))
 	}
-	if _, _, err := ix.Upsert(ctx, []Article{{ID: "c", Body: words("zw", 30)}}); err != nil {
+	if _, _, err := ix.Upsert(ctx, []cari.Article{{ID: "c", Body: words("zw", 30)}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := explainAvgBody(t, ix); got != want(42, 3) {
@@ -83,7 +85,7 @@ func TestBM25UsesTrueAverageLength(t *testing.T) {
 		t.Errorf("stats avg body tokens %v, want 17 (%v)", st.AvgTokens, err)
 	}
 	// A field the index does not have must not break a search.
-	if _, err := ix.Search(ctx, Request{Query: "nosuchfield:banjir"}); err != nil {
+	if _, err := ix.Search(ctx, cari.Request{Query: "nosuchfield:banjir"}); err != nil {
 		t.Errorf("search on an unknown field: %v", err)
 	}
 }
@@ -100,13 +102,13 @@ func TestTotalsDroppedUntilRecount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := Article{ID: "b", Title: "Gempa", Body: "gempa mengguncang kota pada malam hari"}
-	if _, _, err := ix.Upsert(ctx, []Article{other}); err != nil {
+	other := cari.Article{ID: "b", Title: "Gempa", Body: "gempa mengguncang kota pada malam hari"}
+	if _, _, err := ix.Upsert(ctx, []cari.Article{other}); err != nil {
 		t.Fatal(err)
 	}
 	// An article as stored before lengths were kept: no lens field.
-	old := Article{ID: "a", Title: "Banjir", Body: "banjir merendam rumah warga di desa"}
-	oldDocs, _, err := ix.analyzeArticles(ctx, []*Article{&old}, []string{old.checksum()})
+	old := cari.Article{ID: "a", Title: "Banjir", Body: "banjir merendam rumah warga di desa"}
+	oldDocs, _, err := ix.analyzeArticles(ctx, []*cari.Article{&old}, []string{checksum(&old)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,8 +129,8 @@ func TestTotalsDroppedUntilRecount(t *testing.T) {
 	if err != nil || existing[old.ID].counted {
 		t.Fatalf("the old article has lengths stored: %+v, %v", existing, err)
 	}
-	updated := Article{ID: "a", Title: "Banjir Besar", Body: "banjir besar merendam ratusan rumah warga di tiga desa"}
-	docs, lens, err := ix.analyzeArticles(ctx, []*Article{&updated}, []string{updated.checksum()})
+	updated := cari.Article{ID: "a", Title: "Banjir Besar", Body: "banjir besar merendam ratusan rumah warga di tiga desa"}
+	docs, lens, err := ix.analyzeArticles(ctx, []*cari.Article{&updated}, []string{checksum(&updated)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,18 +13,15 @@ package index
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
-)
 
-// ErrTooExpensive is the error of a query that would cost more than a
-// search may (checkCost).
-var ErrTooExpensive = errors.New("query too expensive")
+	"github.com/carisearch/cari"
+)
 
 // The caps on a query's cost.
 const (
@@ -46,7 +43,7 @@ func (ix *Index) checkCost(ctx context.Context, parsed, expanded query.Query) er
 	clauses := 0
 	eachLeaf(parsed, func(query.Query) { clauses++ })
 	if clauses > MaxClauses {
-		return fmt.Errorf("%w: %d clauses, at most %d", ErrTooExpensive, clauses, MaxClauses)
+		return fmt.Errorf("%w: %d clauses, at most %d", cari.ErrTooExpensive, clauses, MaxClauses)
 	}
 	var leaves []query.Query
 	eachLeaf(expanded, func(leaf query.Query) { leaves = append(leaves, leaf) })
@@ -77,10 +74,10 @@ func (ix *Index) checkCost(ctx context.Context, parsed, expanded query.Query) er
 			return err
 		}
 		if n > MaxExpansion {
-			return fmt.Errorf("%w: %s matches more than %d terms; make it narrower", ErrTooExpensive, clause, MaxExpansion)
+			return fmt.Errorf("%w: %s matches more than %d terms; make it narrower", cari.ErrTooExpensive, clause, MaxExpansion)
 		}
 		if total += n; total > MaxTotalExpansion {
-			return fmt.Errorf("%w: with %s the query matches more than %d terms; use fewer wildcards", ErrTooExpensive, clause, MaxTotalExpansion)
+			return fmt.Errorf("%w: with %s the query matches more than %d terms; use fewer wildcards", cari.ErrTooExpensive, clause, MaxTotalExpansion)
 		}
 	}
 	return nil
@@ -136,7 +133,7 @@ func termsMatched(clause query.Query, open func() (bleveindex.IndexReader, error
 	}
 	d, err := dict(r)
 	if err != nil {
-		return 0, "", fmt.Errorf("%w: %s: %v", ErrBadRequest, name, err)
+		return 0, "", fmt.Errorf("%w: %s: %v", cari.ErrBadRequest, name, err)
 	}
 	if d == nil {
 		return 0, name, nil

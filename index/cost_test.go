@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/carisearch/cari"
 )
 
 // TestQueryCost checks the caps on what a query may expand to, on an index
@@ -34,9 +36,9 @@ func TestQueryCost(t *testing.T) {
 		{"zata00*", "", 1},
 		{"*", "", 3},
 	} {
-		res, err := ix.Search(ctx, Request{Query: tc.query, NoFacets: true})
+		res, err := ix.Search(ctx, cari.Request{Query: tc.query, NoFacets: true})
 		switch {
-		case tc.refused != "" && (!errors.Is(err, ErrTooExpensive) || !strings.Contains(err.Error(), tc.refused)):
+		case tc.refused != "" && (!errors.Is(err, cari.ErrTooExpensive) || !strings.Contains(err.Error(), tc.refused)):
 			t.Errorf("%.40q: err %v, want ErrTooExpensive naming %q", tc.query, err, tc.refused)
 		case tc.refused == "" && (err != nil || res.Total != tc.total):
 			t.Errorf("%q: %v, err %v; want %d hits", tc.query, res, err, tc.total)
@@ -59,14 +61,14 @@ func BenchmarkCostliestQueries(b *testing.B) {
 		"/pe.*an/", "/ke.*an/", "pemerintah~2", "indonesia~2", "ker* kor*", "kor* bar*", "bar* ka*",
 	}
 	for _, q := range candidates {
-		if _, err := li.ix.Search(ctx, Request{Query: q}); err != nil {
+		if _, err := li.ix.Search(ctx, cari.Request{Query: q}); err != nil {
 			b.Logf("%q: %v", q, err)
 			continue
 		}
 		b.Run(q, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := li.ix.Search(ctx, Request{Query: q}); err != nil {
+				if _, err := li.ix.Search(ctx, cari.Request{Query: q}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -76,14 +78,14 @@ func BenchmarkCostliestQueries(b *testing.B) {
 
 // wordLists makes n articles of 1,000 made-up words each, the words
 // format(0) … format(1000n-1), each word in one article.
-func wordLists(n int, format string) []Article {
-	var articles []Article
+func wordLists(n int, format string) []cari.Article {
+	var articles []cari.Article
 	for a := range n {
 		var words []string
 		for i := a * 1000; i < (a+1)*1000; i++ {
 			words = append(words, fmt.Sprintf(format, i))
 		}
-		articles = append(articles, Article{ID: fmt.Sprintf("kata-%d", a), Title: "Daftar kata", Body: strings.Join(words, " ")})
+		articles = append(articles, cari.Article{ID: fmt.Sprintf("kata-%d", a), Title: "Daftar kata", Body: strings.Join(words, " ")})
 	}
 	return articles
 }
@@ -102,7 +104,7 @@ func TestCostliestQueryMemory(t *testing.T) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		_, err := ix.Search(ctx, Request{Query: q})
+		_, err := ix.Search(ctx, cari.Request{Query: q})
 		runtime.ReadMemStats(&after)
 		return after.TotalAlloc - before.TotalAlloc, err
 	}
@@ -118,7 +120,7 @@ func TestCostliestQueryMemory(t *testing.T) {
 		{strings.TrimSpace(strings.Repeat("*ata* ", 20)), true, 2 * MiB},
 	} {
 		n, err := allocated(tc.query)
-		if tc.refused != errors.Is(err, ErrTooExpensive) || !tc.refused && err != nil {
+		if tc.refused != errors.Is(err, cari.ErrTooExpensive) || !tc.refused && err != nil {
 			t.Errorf("%.30q: err %v, want refused %v", tc.query, err, tc.refused)
 		}
 		t.Logf("%.30q: %.1f MiB allocated (err %v)", tc.query, float64(n)/MiB, err)

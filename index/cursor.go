@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/blevesearch/bleve/v2/search"
+
+	"github.com/carisearch/cari"
 )
 
 // Deep paging. Pages by number (from + size) cost more the deeper they
@@ -21,9 +23,9 @@ import (
 func sortKeys(order string, cursor bool) []string {
 	var keys []string
 	switch order {
-	case SortDate:
+	case cari.SortDate:
 		keys = []string{"-" + FieldPublished, "-_score"}
-	case SortOldest:
+	case cari.SortOldest:
 		keys = []string{FieldPublished, "-_score"}
 	default:
 		keys = []string{"-_score"}

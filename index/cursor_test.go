@@ -6,6 +6,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/carisearch/cari"
 )
 
 // TestCursorPaging walks every hit page by page with the Next cursor and
@@ -15,17 +17,17 @@ func TestCursorPaging(t *testing.T) {
 	ix := samples(t)
 	ctx := context.Background()
 	for _, tc := range []struct{ query, sort string }{
-		{"indonesia", SortRelevance},
-		{"indonesia", SortDate},
-		{"indonesia", SortOldest},
-		{"", SortDate}, // every article, newest first
+		{"indonesia", cari.SortRelevance},
+		{"indonesia", cari.SortDate},
+		{"indonesia", cari.SortOldest},
+		{"", cari.SortDate}, // every article, newest first
 	} {
-		all, err := ix.Search(ctx, Request{Query: tc.query, Sort: tc.sort, Size: MaxSize, Cursor: true, NoHighlight: true, NoFacets: true})
+		all, err := ix.Search(ctx, cari.Request{Query: tc.query, Sort: tc.sort, Size: cari.MaxSize, Cursor: true, NoHighlight: true, NoFacets: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if all.Total < 8 || all.Total > MaxSize {
-			t.Fatalf("%q: %d hits; the test wants between 8 and %d", tc.query, all.Total, MaxSize)
+		if all.Total < 8 || all.Total > cari.MaxSize {
+			t.Fatalf("%q: %d hits; the test wants between 8 and %d", tc.query, all.Total, cari.MaxSize)
 		}
 		var walked []string
 		seen := map[string]bool{}
@@ -34,7 +36,7 @@ func TestCursorPaging(t *testing.T) {
 			if pages > int(all.Total) {
 				t.Fatalf("%q %s: the cursor never ends", tc.query, tc.sort)
 			}
-			res, err := ix.Search(ctx, Request{Query: tc.query, Sort: tc.sort, Size: 3, Cursor: true, After: after, NoHighlight: true, NoFacets: true})
+			res, err := ix.Search(ctx, cari.Request{Query: tc.query, Sort: tc.sort, Size: 3, Cursor: true, After: after, NoHighlight: true, NoFacets: true})
 			if err != nil {
 				t.Fatalf("%q %s page %d: %v", tc.query, tc.sort, pages+1, err)
 			}
@@ -67,17 +69,17 @@ func TestCursorPaging(t *testing.T) {
 func TestCursorErrors(t *testing.T) {
 	ix := samples(t)
 	ctx := context.Background()
-	first, err := ix.Search(ctx, Request{Query: "indonesia", Size: 2, Cursor: true, NoFacets: true})
+	first, err := ix.Search(ctx, cari.Request{Query: "indonesia", Size: 2, Cursor: true, NoFacets: true})
 	if err != nil || first.Next == "" {
 		t.Fatalf("first page: %v, next %q", err, first.Next)
 	}
-	for _, r := range []Request{
+	for _, r := range []cari.Request{
 		{Query: "indonesia", Size: 2, After: "not a cursor!"},
 		{Query: "indonesia", Size: 2, After: "e30"}, // {} in base64
-		{Query: "indonesia", Size: 2, After: first.Next, Sort: SortDate},
+		{Query: "indonesia", Size: 2, After: first.Next, Sort: cari.SortDate},
 		{Query: "indonesia", Size: 2, After: first.Next, Page: 2},
 	} {
-		if _, err := ix.Search(ctx, r); !errors.Is(err, ErrBadRequest) {
+		if _, err := ix.Search(ctx, r); !errors.Is(err, cari.ErrBadRequest) {
 			t.Errorf("Search(after %q, sort %q, page %d): %v, want ErrBadRequest", r.After, r.Sort, r.Page, err)
 		}
 	}
@@ -93,11 +95,11 @@ func TestRecency(t *testing.T) {
 		t.Fatalf("newest article: %v %v", newest, err)
 	}
 	halfLife := 90 * 24 * time.Hour
-	plain, err := ix.Search(ctx, Request{Query: "indonesia", Size: MaxSize, NoHighlight: true, NoFacets: true})
+	plain, err := ix.Search(ctx, cari.Request{Query: "indonesia", Size: cari.MaxSize, NoHighlight: true, NoFacets: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	recent, err := ix.Search(ctx, Request{Query: "indonesia", Size: MaxSize, Recent: true, HalfLife: halfLife, NoHighlight: true, NoFacets: true})
+	recent, err := ix.Search(ctx, cari.Request{Query: "indonesia", Size: cari.MaxSize, Recent: true, HalfLife: halfLife, NoHighlight: true, NoFacets: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +127,7 @@ func TestRecency(t *testing.T) {
 	if plain.Hits[0].ID == recent.Hits[0].ID && plain.Hits[1].ID == recent.Hits[1].ID && plain.Hits[2].ID == recent.Hits[2].ID {
 		t.Errorf("recency did not change the top three (%s, %s, %s)", plain.Hits[0].ID, plain.Hits[1].ID, plain.Hits[2].ID)
 	}
-	if _, err := ix.Search(ctx, Request{Query: "x", Recent: true, HalfLife: -time.Hour}); !errors.Is(err, ErrBadRequest) {
+	if _, err := ix.Search(ctx, cari.Request{Query: "x", Recent: true, HalfLife: -time.Hour}); !errors.Is(err, cari.ErrBadRequest) {
 		t.Errorf("negative half-life: %v, want ErrBadRequest", err)
 	}
 }

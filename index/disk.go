@@ -14,18 +14,14 @@ package index
 // bleve: the reserve is what keeps that window small.
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"path/filepath"
 
 	"github.com/dustin/go-humanize"
-)
 
-// ErrDiskFull is returned by a write that would leave less than the
-// index's MinFree bytes free on its filesystem. Nothing of the write is
-// stored.
-var ErrDiskFull = errors.New("not enough free disk space")
+	"github.com/carisearch/cari"
+)
 
 // DefaultMinFree is the free space a write must leave by default: room
 // for scorch to persist and merge the segments already written, which
@@ -58,10 +54,10 @@ func (ix *Index) checkSpace(adding uint64) error {
 		if !ok || free >= reserve+adding+size {
 			return nil
 		}
-		return fmt.Errorf("%w: %s free; a write of %s must leave room to merge the index (%s) and %s more (--min-free)", ErrDiskFull,
+		return fmt.Errorf("%w: %s free; a write of %s must leave room to merge the index (%s) and %s more (--min-free)", cari.ErrDiskFull,
 			humanize.IBytes(free), humanize.IBytes(adding), humanize.IBytes(size), humanize.IBytes(reserve))
 	}
-	return fmt.Errorf("%w: %s free; a write of %s must leave %s and room to merge the index (--min-free)", ErrDiskFull,
+	return fmt.Errorf("%w: %s free; a write of %s must leave %s and room to merge the index (--min-free)", cari.ErrDiskFull,
 		humanize.IBytes(free), humanize.IBytes(adding), humanize.IBytes(reserve))
 }
 

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/carisearch/cari"
 )
 
 // smallDisk mounts a tmpfs of size bytes for the test, or skips it where
@@ -32,16 +34,16 @@ func smallDisk(t *testing.T, size int) string {
 
 // bulkArticles are n articles of about bodyBytes each, their words drawn
 // from a small made-up vocabulary so that postings grow as news does.
-func bulkArticles(prefix string, n, bodyBytes int) []Article {
+func bulkArticles(prefix string, n, bodyBytes int) []cari.Article {
 	words := strings.Fields("pemerintah daerah membangun jalan baru menuju pelabuhan warga menyambut rencana itu dengan gembira namun petani meminta ganti rugi lahan sawah yang terkena proyek bupati berjanji menemui mereka pekan depan")
-	out := make([]Article, n)
+	out := make([]cari.Article, n)
 	for i := range out {
 		var b strings.Builder
 		for j := 0; b.Len() < bodyBytes; j++ {
 			b.WriteString(words[(i*7+j*3)%len(words)])
 			fmt.Fprintf(&b, "%d ", (i+j)%97)
 		}
-		out[i] = Article{ID: fmt.Sprintf("%s-%05d", prefix, i), Title: fmt.Sprintf("Proyek jalan %s nomor %d", prefix, i), Body: b.String()}
+		out[i] = cari.Article{ID: fmt.Sprintf("%s-%05d", prefix, i), Title: fmt.Sprintf("Proyek jalan %s nomor %d", prefix, i), Body: b.String()}
 	}
 	return out
 }
@@ -72,7 +74,7 @@ func TestFullDiskRefusesWrites(t *testing.T) {
 		batch := bulkArticles(fmt.Sprintf("r%03d", round), 100, 4000)
 		stats, _, err := ix.Upsert(ctx, batch)
 		switch {
-		case errors.Is(err, ErrDiskFull):
+		case errors.Is(err, cari.ErrDiskFull):
 			refused = err
 		case err != nil:
 			t.Fatalf("round %d: %v, want ErrDiskFull or success", round, err)
@@ -89,7 +91,7 @@ func TestFullDiskRefusesWrites(t *testing.T) {
 	if n, err := ix.Count(); err != nil || int(n) != acknowledged {
 		t.Fatalf("after the refusal the index holds %d (%v), want the %d acknowledged", n, err, acknowledged)
 	}
-	res, err := ix.Search(ctx, Request{Query: "pelabuhan"})
+	res, err := ix.Search(ctx, cari.Request{Query: "pelabuhan"})
 	if err != nil || res.Total == 0 {
 		t.Fatalf("search on a full disk: %v, %d hits", err, res.Total)
 	}
@@ -97,7 +99,7 @@ func TestFullDiskRefusesWrites(t *testing.T) {
 	switch err := ix.Delete(ctx, "r000-00000"); {
 	case err == nil:
 		acknowledged--
-	case !errors.Is(err, ErrDiskFull):
+	case !errors.Is(err, cari.ErrDiskFull):
 		t.Errorf("delete on a full disk: %v, want success or ErrDiskFull", err)
 	}
 
@@ -199,7 +201,7 @@ func TestCompactOnFullDisk(t *testing.T) {
 	if err := os.WriteFile(filler, make([]byte, free-(5<<20)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := ix.Compact(ctx); !errors.Is(err, ErrDiskFull) {
+	if err := ix.Compact(ctx); !errors.Is(err, cari.ErrDiskFull) {
 		t.Fatalf("compact on a full disk: %v, want ErrDiskFull", err)
 	}
 	if n, err := ix.Count(); err != nil || int(n) != written {

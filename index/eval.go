@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/carisearch/cari"
 )
 
 // EvalQuery is one question of a known-item retrieval set.
@@ -123,7 +125,7 @@ func (ix *Index) Evaluate(ctx context.Context, queries []EvalQuery, qrels Qrels,
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				res, err := ix.Search(ctx, Request{Query: queries[i].Text, Plain: true, Size: evalDepth, NoHighlight: true, NoFacets: true})
+				res, err := ix.Search(ctx, cari.Request{Query: queries[i].Text, Plain: true, Size: evalDepth, NoHighlight: true, NoFacets: true})
 				if err != nil {
 					errs[i] = fmt.Errorf("query %s: %w", queries[i].ID, err)
 					continue

@@ -26,6 +26,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/carisearch/cari"
 )
 
 // The prefixes of the values of fieldFacets, and the month code of an
@@ -39,7 +41,7 @@ const (
 
 // facetKey is an article's month and source as one value of fieldFacets:
 // monthCode, then sourceCode (empty without a source).
-func facetKey(a *Article) string {
+func facetKey(a *cari.Article) string {
 	m := noMonth
 	if !a.Published.IsZero() {
 		m = monthCode(a.Published)
@@ -108,7 +110,7 @@ func (ix *Index) sourceName(code string) (string, bool) {
 // splitFacets turns the values of fieldFacets and their counts into the
 // source, tag and month facets: the shownValues sources and tags with most
 // hits, and every month.
-func (ix *Index) splitFacets(all []Facet) (sources, tags, months []Facet) {
+func (ix *Index) splitFacets(all []cari.Facet) (sources, tags, months []cari.Facet) {
 	bySource, byTag, byMonth := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, f := range all {
 		switch {
@@ -136,12 +138,12 @@ func (ix *Index) splitFacets(all []Facet) (sources, tags, months []Facet) {
 
 // mostFirst lists counts, most first (ties in the order of their values),
 // at most n of them (all when n < 0).
-func mostFirst(counts map[string]int, n int) []Facet {
-	out := make([]Facet, 0, len(counts))
+func mostFirst(counts map[string]int, n int) []cari.Facet {
+	out := make([]cari.Facet, 0, len(counts))
 	for v, c := range counts {
-		out = append(out, Facet{Value: v, Count: c})
+		out = append(out, cari.Facet{Value: v, Count: c})
 	}
-	slices.SortFunc(out, func(a, b Facet) int {
+	slices.SortFunc(out, func(a, b cari.Facet) int {
 		if a.Count != b.Count {
 			return b.Count - a.Count
 		}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/carisearch/cari"
 )
 
 // TestSplitFacets reads facet values as this version writes them and as
@@ -14,10 +16,10 @@ import (
 func TestSplitFacets(t *testing.T) {
 	ix := samples(t)
 	aug := time.Date(2023, 8, 14, 0, 0, 0, 0, time.UTC)
-	newKey := facetKey(&Article{Source: "kabarnusantara.id", Published: aug})
-	undated := facetKey(&Article{Source: "suarakita.co.id"})
-	sourceless := facetKey(&Article{Published: aug.AddDate(1, 0, 0)})
-	sources, tags, months := ix.splitFacets([]Facet{
+	newKey := facetKey(&cari.Article{Source: "kabarnusantara.id", Published: aug})
+	undated := facetKey(&cari.Article{Source: "suarakita.co.id"})
+	sourceless := facetKey(&cari.Article{Published: aug.AddDate(1, 0, 0)})
+	sources, tags, months := ix.splitFacets([]cari.Facet{
 		{Value: newKey, Count: 4},
 		{Value: "s:kabarnusantara.id", Count: 3},
 		{Value: "m:2023-08", Count: 2},
@@ -27,11 +29,11 @@ func TestSplitFacets(t *testing.T) {
 	})
 	for _, tc := range []struct {
 		name      string
-		got, want []Facet
+		got, want []cari.Facet
 	}{
-		{"sources", sources, []Facet{{"kabarnusantara.id", 7}, {"suarakita.co.id", 5}}},
-		{"tags", tags, []Facet{{"pertahanan", 6}}},
-		{"months", months, []Facet{{"2023-08", 6}, {"2024-08", 1}}},
+		{"sources", sources, []cari.Facet{{Value: "kabarnusantara.id", Count: 7}, {Value: "suarakita.co.id", Count: 5}}},
+		{"tags", tags, []cari.Facet{{Value: "pertahanan", Count: 6}}},
+		{"months", months, []cari.Facet{{Value: "2023-08", Count: 6}, {Value: "2024-08", Count: 1}}},
 	} {
 		if fmt.Sprint(tc.got) != fmt.Sprint(tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, tc.got, tc.want)
@@ -53,7 +55,7 @@ func TestSplitFacets(t *testing.T) {
 func TestFacetsAfterMerges(t *testing.T) {
 	ctx := context.Background()
 	src := samples(t)
-	all, err := src.Search(ctx, Request{Size: MaxSize, NoFacets: true, NoHighlight: true})
+	all, err := src.Search(ctx, cari.Request{Size: cari.MaxSize, NoFacets: true, NoHighlight: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +83,7 @@ func TestFacetsAfterMerges(t *testing.T) {
 			}
 			a.Source = fmt.Sprintf("ganti-%d.id", i%2)
 			a.Published = a.Published.AddDate(0, -i, 0)
-			if _, bad, err := ix.Upsert(ctx, []Article{*a}); err != nil || len(bad) > 0 {
+			if _, bad, err := ix.Upsert(ctx, []cari.Article{*a}); err != nil || len(bad) > 0 {
 				t.Fatal(err, bad)
 			}
 		}
@@ -92,7 +94,7 @@ func TestFacetsAfterMerges(t *testing.T) {
 			t.Fatalf("old=%v: %v", old, err)
 		}
 		checkFacetCounts(t, ix)
-		res, err := ix.Search(ctx, Request{NoHighlight: true})
+		res, err := ix.Search(ctx, cari.Request{NoHighlight: true})
 		if err != nil {
 			t.Fatal(err)
 		}

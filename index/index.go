@@ -16,6 +16,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/carisearch/cari"
 )
 
 // Index is an open cari index: one bleve (scorch) index directory, or N
@@ -55,9 +57,6 @@ type Index struct {
 	// the names (facets.go).
 	sources sourceNames
 }
-
-// ErrNotFound is returned for an id with no article.
-var ErrNotFound = errors.New("not found")
 
 // ErrLocked is returned when another process holds the index open.
 var ErrLocked = errors.New("index is in use by another process (a running `cari serve`?); stop it or send writes to its API")
@@ -332,7 +331,7 @@ func (ix *Index) Count() (uint64, error) {
 }
 
 // Article returns the stored article with the given id.
-func (ix *Index) Article(ctx context.Context, id string) (*Article, error) {
+func (ix *Index) Article(ctx context.Context, id string) (*cari.Article, error) {
 	req := bleve.NewSearchRequest(query.NewDocIDQuery([]string{id}))
 	req.Fields = []string{"*"}
 	res, err := ix.shards[ix.shard(id)].SearchInContext(ctx, req)
@@ -340,7 +339,7 @@ func (ix *Index) Article(ctx context.Context, id string) (*Article, error) {
 		return nil, fmt.Errorf("get article %q: %w", id, err)
 	}
 	if len(res.Hits) == 0 {
-		return nil, fmt.Errorf("article %q: %w", id, ErrNotFound)
+		return nil, fmt.Errorf("article %q: %w", id, cari.ErrNotFound)
 	}
 	a := articleFromFields(res.Hits[0].ID, res.Hits[0].Fields)
 	a.Body = stringField(res.Hits[0].Fields, FieldBody)
@@ -358,7 +357,7 @@ func (ix *Index) Delete(ctx context.Context, id string) error {
 	}
 	old, ok := existing[id]
 	if !ok {
-		return fmt.Errorf("article %q: %w", id, ErrNotFound)
+		return fmt.Errorf("article %q: %w", id, cari.ErrNotFound)
 	}
 	if err := ix.checkSpace(0); err != nil {
 		return fmt.Errorf("delete %q: %w", id, err)
@@ -402,8 +401,8 @@ func (ix *Index) sumTotals() tokenCounts {
 	return sum
 }
 
-func articleFromFields(id string, fields map[string]interface{}) Article {
-	a := Article{
+func articleFromFields(id string, fields map[string]interface{}) cari.Article {
+	a := cari.Article{
 		ID:     id,
 		Title:  stringField(fields, FieldTitle),
 		Source: stringField(fields, FieldSource),
@@ -430,31 +429,18 @@ func stringField(fields map[string]interface{}, name string) string {
 	return s
 }
 
-// Stats describes an index.
-type Stats struct {
-	Path      string   `json:"path,omitempty"`
-	Documents uint64   `json:"documents"`
-	Shards    int      `json:"shards,omitempty"` // 1 for an index that is not sharded
-	Fields    []string `json:"fields"`
-	SizeBytes int64    `json:"size_bytes"`
-	Analyzer  string   `json:"analyzer"`
-	// AvgTokens is each scored field's mean length in tokens, the figure
-	// BM25 normalizes by.
-	AvgTokens map[string]float64 `json:"avg_tokens"`
-}
-
 // Stats returns the document count, fields and size on disk.
-func (ix *Index) Stats() (Stats, error) {
+func (ix *Index) Stats() (cari.Stats, error) {
 	n, err := ix.Count()
 	if err != nil {
-		return Stats{}, err
+		return cari.Stats{}, err
 	}
 	seen := map[string]bool{}
 	var kept []string
 	for i, b := range ix.shards {
 		fields, err := b.Fields()
 		if err != nil {
-			return Stats{}, fmt.Errorf("list fields of shard %d: %w", i, err)
+			return cari.Stats{}, fmt.Errorf("list fields of shard %d: %w", i, err)
 		}
 		for _, f := range fields {
 			if !seen[f] && !strings.HasPrefix(f, "_") && f != fieldHash && f != fieldLens && f != fieldYear && f != fieldMonth {
@@ -464,7 +450,7 @@ func (ix *Index) Stats() (Stats, error) {
 		}
 	}
 	sort.Strings(kept)
-	st := Stats{Path: ix.path, Documents: n, Shards: len(ix.shards), Fields: kept, Analyzer: ix.mapping().AnalyzerNameForPath(FieldBody), AvgTokens: map[string]float64{}}
+	st := cari.Stats{Path: ix.path, Documents: n, Shards: len(ix.shards), Fields: kept, Analyzer: ix.mapping().AnalyzerNameForPath(FieldBody), AvgTokens: map[string]float64{}}
 	totals := ix.sumTotals()
 	for i, f := range scoredFields {
 		if n > 0 {
@@ -486,7 +472,7 @@ func (ix *Index) Stats() (Stats, error) {
 			return nil
 		})
 		if err != nil {
-			return Stats{}, fmt.Errorf("size of %s: %w", ix.path, err)
+			return cari.Stats{}, fmt.Errorf("size of %s: %w", ix.path, err)
 		}
 	}
 	return st, nil

@@ -13,18 +13,10 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-)
 
-// IngestReport is the outcome of ingesting inputs: counts, every record
-// (or file) that was skipped with the reason, and warnings about records
-// that were indexed but deserve a look (an id repeated within a file, the
-// last record winning; fields that were ignored). A skip means something
-// was not indexed; a warning does not.
-type IngestReport struct {
-	IngestStats
-	Skipped  []*FieldError `json:"-"`
-	Warnings []*FieldError `json:"-"`
-}
+	"github.com/carisearch/cari"
+	"github.com/carisearch/cari/index/input"
+)
 
 // IngestOptions tune Ingest; the zero value is the defaults.
 type IngestOptions struct {
@@ -41,26 +33,26 @@ type IngestOptions struct {
 // articles, batchSize at a time. progress, if not nil, is called after
 // each record read, good or bad. Bad records are skipped and reported;
 // they never stop the run or touch what is indexed.
-func (ix *Index) Ingest(ctx context.Context, paths []string, batchSize int, progress func(done int)) (IngestReport, error) {
+func (ix *Index) Ingest(ctx context.Context, paths []string, batchSize int, progress func(done int)) (cari.IngestReport, error) {
 	return ix.IngestWithOptions(ctx, paths, IngestOptions{BatchSize: batchSize, Progress: progress})
 }
 
 // IngestWithOptions is Ingest with every option, the body limit among them.
-func (ix *Index) IngestWithOptions(ctx context.Context, paths []string, opts IngestOptions) (IngestReport, error) {
-	return ix.ingest(ctx, opts, func(h Handlers) error {
-		return ReadPaths(ctx, paths, h)
+func (ix *Index) IngestWithOptions(ctx context.Context, paths []string, opts IngestOptions) (cari.IngestReport, error) {
+	return ix.ingest(ctx, opts, func(h input.Handlers) error {
+		return input.ReadPaths(ctx, paths, h)
 	})
 }
 
 // IngestFS is Ingest for the files under root in fsys (the embedded sample
 // articles, for instance).
-func (ix *Index) IngestFS(ctx context.Context, fsys fs.FS, root string, progress func(done int)) (IngestReport, error) {
-	return ix.ingest(ctx, IngestOptions{Progress: progress}, func(h Handlers) error {
+func (ix *Index) IngestFS(ctx context.Context, fsys fs.FS, root string, progress func(done int)) (cari.IngestReport, error) {
+	return ix.ingest(ctx, IngestOptions{Progress: progress}, func(h input.Handlers) error {
 		return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
-			format, ok := FormatOf(p)
+			format, ok := input.FormatOf(p)
 			if d.IsDir() || !ok || strings.HasPrefix(path.Base(p), ".") {
 				return nil
 			}
@@ -69,7 +61,7 @@ func (ix *Index) IngestFS(ctx context.Context, fsys fs.FS, root string, progress
 				return fmt.Errorf("read %s: %w", p, err)
 			}
 			defer f.Close()
-			return ReadStream(ctx, f, p, format, h)
+			return input.ReadStream(ctx, f, p, format, h)
 		})
 	})
 }
@@ -84,11 +76,11 @@ func (ix *Index) IngestFS(ctx context.Context, fsys fs.FS, root string, progress
 // next. The first
 // error of any stage cancels the others and is returned; the counts are
 // those of the batches committed before it.
-func (ix *Index) ingest(ctx context.Context, opts IngestOptions, read func(Handlers) error) (IngestReport, error) {
-	var report IngestReport
+func (ix *Index) ingest(ctx context.Context, opts IngestOptions, read func(input.Handlers) error) (cari.IngestReport, error) {
+	var report cari.IngestReport
 	size := opts.BatchSize
 	if size <= 0 {
-		size = DefaultBatchSize
+		size = cari.DefaultBatchSize
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -96,7 +88,7 @@ func (ix *Index) ingest(ctx context.Context, opts IngestOptions, read func(Handl
 	// times the memory) it is handed over only when the writer takes it.
 	toPrepare := make(chan *batch, 1)
 	toCommit := make(chan *batch)
-	var stats IngestStats
+	var stats cari.IngestStats
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
@@ -118,7 +110,7 @@ func (ix *Index) ingest(ctx context.Context, opts IngestOptions, read func(Handl
 		defer wg.Done()
 		for b := range toCommit {
 			s, err := ix.commit(ctx, b)
-			stats.add(s)
+			stats.Add(s)
 			if err != nil {
 				cancel(err)
 				return
@@ -148,8 +140,8 @@ func (ix *Index) ingest(ctx context.Context, opts IngestOptions, read func(Handl
 			opts.Watch(done, read64.Load())
 		}
 	}
-	err := read(Handlers{
-		Emit: func(r Record) error {
+	err := read(input.Handlers{
+		Emit: func(r input.Record) error {
 			tick()
 			cur.add(r.Article)
 			if cur.len() >= size {
@@ -157,11 +149,11 @@ func (ix *Index) ingest(ctx context.Context, opts IngestOptions, read func(Handl
 			}
 			return nil
 		},
-		Bad: func(fe *FieldError) {
+		Bad: func(fe *cari.FieldError) {
 			tick()
 			report.Skipped = append(report.Skipped, fe)
 		},
-		Warn: func(fe *FieldError) {
+		Warn: func(fe *cari.FieldError) {
 			report.Warnings = append(report.Warnings, fe)
 		},
 		MaxBodyBytes: opts.MaxBodyBytes,
@@ -237,7 +229,7 @@ func (ix *Index) Compact(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
-	if err := context.Cause(ctx); errors.Is(err, ErrDiskFull) {
+	if err := context.Cause(ctx); errors.Is(err, cari.ErrDiskFull) {
 		return fmt.Errorf("compact: %w", err)
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -257,7 +249,7 @@ func (ix *Index) watchSpace(ctx context.Context, low uint64, cancel context.Canc
 			return
 		case <-tick.C:
 			if free, ok := freeBytes(ix.path); ok && free < low {
-				cancel(fmt.Errorf("%w: %d bytes left while merging", ErrDiskFull, free))
+				cancel(fmt.Errorf("%w: %d bytes left while merging", cari.ErrDiskFull, free))
 				return
 			}
 		}

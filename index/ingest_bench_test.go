@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/carisearch/cari/index/input"
 )
 
 // The ingest benchmark of issue 6: the first ingestBenchDocs articles of
@@ -87,7 +89,7 @@ func ingestBenchInput(b *testing.B, n int) (string, int64) {
 	}
 	defer w.Close()
 	sc := bufio.NewScanner(gz)
-	sc.Buffer(make([]byte, 0, 1<<20), MaxLineBytes)
+	sc.Buffer(make([]byte, 0, 1<<20), input.MaxLineBytes)
 	var size int64
 	lines := 0
 	for lines < n && sc.Scan() {

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,10 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
 )
 
@@ -35,7 +34,7 @@ func TestIngestIsAnUpsert(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ingest := func() IngestReport {
+	ingest := func() cari.IngestReport {
 		t.Helper()
 		r, err := ix.Ingest(ctx, []string{input}, 2, nil)
 		if err != nil {
@@ -73,7 +72,7 @@ func TestIngestIsAnUpsert(t *testing.T) {
 	if err := ix.Delete(ctx, "b"); err != nil {
 		t.Fatal(err)
 	}
-	if err := ix.Delete(ctx, "b"); !errors.Is(err, ErrNotFound) {
+	if err := ix.Delete(ctx, "b"); !errors.Is(err, cari.ErrNotFound) {
 		t.Fatalf("deleting twice: %v", err)
 	}
 	if err := ix.Close(); err != nil {
@@ -110,7 +109,7 @@ func TestStats(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	if _, _, err := ix.Upsert(ctx, []Article{{ID: "x", Title: "Judul", Body: "Isi berita.", Source: "s.id", Tags: []string{"a"}}}); err != nil {
+	if _, _, err := ix.Upsert(ctx, []cari.Article{{ID: "x", Title: "Judul", Body: "Isi berita.", Source: "s.id", Tags: []string{"a"}}}); err != nil {
 		t.Fatal(err)
 	}
 	st, err := ix.Stats()
@@ -120,65 +119,6 @@ func TestStats(t *testing.T) {
 	if st.Documents != 1 || st.SizeBytes == 0 || st.Analyzer != analyzer.ExactName {
 		t.Errorf("stats %+v", st)
 	}
-}
-
-func FuzzReadJSONLines(f *testing.F) {
-	for _, s := range []string{
-		`{"id":"a","body":"isi"}`,
-		`{"id":1,"title":"t","text":"isi","date":"2023-08-14","tags":["a"]}` + "\n" + `{"body":""}`,
-		`[1]`, `{"body":"\ud800"}`, "{\"body\":\"a\xffb\"}", `{"published":"2023-02-30","body":"x"}`, "\n\n\r\n",
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		if bytes.HasPrefix(data, gzipMagic) || bytes.HasPrefix(data, zstdMagic) {
-			t.Skip("compressed input: FuzzReadCompressed")
-		}
-		err := ReadStream(context.Background(), bytes.NewReader(data), "fuzz.jsonl", FormatJSONLines, Handlers{
-			Emit: func(r Record) error { return checkRecord(t, r) },
-			Bad: func(fe *FieldError) {
-				if fe.File != "fuzz.jsonl" || fe.Line < 1 {
-					t.Fatalf("bad record error without file and line: %v", fe)
-				}
-			},
-		})
-		if err != nil {
-			t.Fatalf("ReadStream: %v", err)
-		}
-	})
-}
-
-func FuzzParseText(f *testing.F) {
-	for _, s := range []string{
-		"slawifm.com – Senin, 14 Agustus 2023 Isi.",
-		"Judul\nkabarnusantara.id - 1 Jan 2024\nIsi",
-		"Judul\n\nIsi", "", "\ufeff", "x – 31 Februari 2023", "# \n\n",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, text string) {
-		a, err := ParseText(text)
-		if err != nil {
-			return
-		}
-		if err := a.Normalize(); err != nil {
-			return
-		}
-		checkRecord(t, Record{Article: a})
-	})
-}
-
-func checkRecord(t *testing.T, r Record) error {
-	a := r.Article
-	if a.ID == "" || a.Body == "" {
-		t.Fatalf("record without id or body: %+v", a)
-	}
-	for _, s := range []string{a.ID, a.Title, a.Body, a.Source, a.URL} {
-		if !utf8.ValidString(s) {
-			t.Fatalf("record with invalid UTF-8: %+v", a)
-		}
-	}
-	return nil
 }
 
 func TestRefusesWhatIsNotACariIndex(t *testing.T) {
@@ -244,7 +184,7 @@ func TestCompact(t *testing.T) {
 		w := ix.NewWriter(50)
 		for i := range 400 {
 			// Each article its own mix of the words, so its own score.
-			a := Article{ID: fmt.Sprintf("a%03d", i), Title: fmt.Sprintf("Berita ke-%d", i),
+			a := cari.Article{ID: fmt.Sprintf("a%03d", i), Title: fmt.Sprintf("Berita ke-%d", i),
 				Body: strings.Repeat("Banjir melanda. ", 1+i%13) + strings.Repeat("Warga kampung mengungsi. ", 1+i%7) + strings.Repeat("Petugas datang. ", 1+i%5)}
 			if err := w.Add(ctx, a); err != nil {
 				t.Fatal(err)
@@ -254,7 +194,7 @@ func TestCompact(t *testing.T) {
 			t.Fatal(err)
 		}
 		search := func() []string {
-			res, err := ix.Search(ctx, Request{Query: "banjir kampung", Size: MaxSize})
+			res, err := ix.Search(ctx, cari.Request{Query: "banjir kampung", Size: cari.MaxSize})
 			if err != nil {
 				t.Fatal(err)
 			}

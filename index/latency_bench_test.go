@@ -14,6 +14,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/carisearch/cari"
+	"github.com/carisearch/cari/index/input"
 )
 
 // The latency benchmark of issue 4: a fixed mix of short Indonesian news
@@ -222,9 +225,9 @@ func loadCorpus(ix *Index, path string) (skipped int, ingest, compact time.Durat
 	ctx := context.Background()
 	start := time.Now()
 	w := ix.NewWriter(0)
-	err = ReadStream(ctx, gz, path, FormatJSONLines, Handlers{
-		Emit: func(r Record) error { return w.Add(ctx, r.Article) },
-		Bad:  func(*FieldError) { skipped++ },
+	err = input.ReadStream(ctx, gz, path, input.FormatJSONLines, input.Handlers{
+		Emit: func(r input.Record) error { return w.Add(ctx, r.Article) },
+		Bad:  func(*cari.FieldError) { skipped++ },
 	})
 	if err == nil {
 		err = w.Flush(ctx)
@@ -277,9 +280,9 @@ func BenchmarkSearchLatency(b *testing.B) {
 
 func benchQueryMix(b *testing.B, ix *Index, noHighlight, noFacets bool) {
 	ctx := context.Background()
-	search := func(q string) (*Result, time.Duration, error) {
+	search := func(q string) (*cari.Result, time.Duration, error) {
 		start := time.Now()
-		res, err := ix.Search(ctx, Request{Query: q, NoHighlight: noHighlight, NoFacets: noFacets})
+		res, err := ix.Search(ctx, cari.Request{Query: q, NoHighlight: noHighlight, NoFacets: noFacets})
 		return res, time.Since(start), err
 	}
 	// One untimed pass warms the page cache and bleve's dictionaries,
@@ -375,12 +378,12 @@ func BenchmarkSearchCosts(b *testing.B) {
 	ctx := context.Background()
 	kinds := []struct {
 		name string
-		req  Request
+		req  cari.Request
 	}{
-		{"default", Request{}},
-		{"nosnippets", Request{NoHighlight: true}},
-		{"nofacets", Request{NoFacets: true}},
-		{"neither", Request{NoHighlight: true, NoFacets: true}},
+		{"default", cari.Request{}},
+		{"nosnippets", cari.Request{NoHighlight: true}},
+		{"nofacets", cari.Request{NoFacets: true}},
+		{"neither", cari.Request{NoHighlight: true, NoFacets: true}},
 	}
 	durations := make([][]time.Duration, len(kinds))
 	search := func(k int, q string) time.Duration {
@@ -438,7 +441,7 @@ func BenchmarkFacetDocValues(b *testing.B) {
 	durations := make([][]time.Duration, len(indexes))
 	search := func(i int, q string) time.Duration {
 		start := time.Now()
-		if _, err := indexes[i].Search(ctx, Request{Query: q}); err != nil {
+		if _, err := indexes[i].Search(ctx, cari.Request{Query: q}); err != nil {
 			b.Fatalf("search %q: %v", q, err)
 		}
 		return time.Since(start)

@@ -34,7 +34,7 @@ func TestIndexWithWordLists(t *testing.T) {
 		if got := ix.queryTerms("kemitraan pemilihan"); len(got) != 2 || got[0] != "kemitraan" || got[1] != "pilih" {
 			t.Errorf("query terms %q, want the protected word whole and the other stemmed", got)
 		}
-		res, err := ix.Search(ctx, Request{Query: "pemilihan presiden", NoFacets: true})
+		res, err := ix.Search(ctx, cari.Request{Query: "pemilihan presiden", NoFacets: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,7 +43,7 @@ func TestIndexWithWordLists(t *testing.T) {
 		}
 		// Typos are corrected from the written forms, as in an index
 		// without word lists.
-		typo, err := ix.Search(ctx, Request{Query: "kebakran", NoFacets: true})
+		typo, err := ix.Search(ctx, cari.Request{Query: "kebakran", NoFacets: true})
 		if err != nil {
 			t.Fatal(err)
 		}

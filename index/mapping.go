@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
 )
 
@@ -223,7 +224,7 @@ func absPaths(paths []string) ([]string, error) {
 
 // articleFields is what bleve indexes for an article whose checksum is
 // sum.
-func articleFields(a *Article, sum string) map[string]interface{} {
+func articleFields(a *cari.Article, sum string) map[string]interface{} {
 	d := map[string]interface{}{
 		FieldBody: a.Body,
 		fieldHash: sum,

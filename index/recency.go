@@ -9,6 +9,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/carisearch/cari"
 )
 
 // News ranking. With Request.Recent a hit's score is multiplied by
@@ -21,9 +23,6 @@ import (
 // better match from last year still beats a weak one from today. Age is
 // counted from the newest article in the index, not from the clock, so an
 // archive ranks the same tomorrow as today and a cursor stays valid.
-
-// DefaultHalfLife is the half-life of Request.Recent when HalfLife is 0.
-const DefaultHalfLife = 14 * 24 * time.Hour
 
 // RecencyFloor is the share of its score that an old article keeps.
 const RecencyFloor = 0.5
@@ -38,7 +37,7 @@ func (ix *Index) recencyQuery(ctx context.Context, q query.Query, halfLife time.
 		return q, nil // no dates: nothing to weigh
 	}
 	if halfLife <= 0 {
-		halfLife = DefaultHalfLife
+		halfLife = cari.DefaultHalfLife
 	}
 	decay := func(_ context.Context, d *search.DocumentMatch) (float64, error) {
 		s, _ := d.Fields[FieldPublished].(string)

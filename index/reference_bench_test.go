@@ -18,6 +18,9 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/carisearch/cari"
+	"github.com/carisearch/cari/index/input"
 )
 
 // BenchmarkSearchVsBleve measures the latency of the query mix as a
@@ -40,7 +43,7 @@ func BenchmarkSearchVsBleve(b *testing.B) {
 	ref := referenceIndex(b)
 	ctx := context.Background()
 	engines := []func(q string) error{
-		func(q string) error { _, err := li.ix.Search(ctx, Request{Query: q}); return err },
+		func(q string) error { _, err := li.ix.Search(ctx, cari.Request{Query: q}); return err },
 		func(q string) error { _, err := ref.SearchInContext(ctx, referenceRequest(q)); return err },
 	}
 	durations := make([][]time.Duration, len(engines))
@@ -164,8 +167,8 @@ func buildReferenceIndex() (bleve.Index, error) {
 		batch.Reset()
 		return err
 	}
-	err = ReadStream(ctx, gz, path, FormatJSONLines, Handlers{
-		Emit: func(r Record) error {
+	err = input.ReadStream(ctx, gz, path, input.FormatJSONLines, input.Handlers{
+		Emit: func(r input.Record) error {
 			a := r.Article
 			if err := batch.Index(a.ID, map[string]string{FieldTitle: a.Title, FieldBody: a.Body, FieldSource: a.Source}); err != nil {
 				return err
@@ -175,7 +178,7 @@ func buildReferenceIndex() (bleve.Index, error) {
 			}
 			return nil
 		},
-		Bad: func(*FieldError) {},
+		Bad: func(*cari.FieldError) {},
 	})
 	if err == nil {
 		err = flush()

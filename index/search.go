@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -22,54 +21,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
-)
-
-// Request is a search: the user's text, filters, paging and sort.
-type Request struct {
-	// Query is bleve query-string syntax ("kerja sama", +rusia -ukraina,
-	// title:multipolar) or plain words. Empty matches every article.
-	Query string
-	// Plain searches Query as plain words, never as syntax, so that any
-	// text (a question such as "Apa itu C++?") is a valid query.
-	Plain   bool
-	Page    int    // 1-based; 0 means 1
-	Size    int    // hits a page; 0 means DefaultSize
-	Sort    string // SortRelevance (default), SortDate or SortOldest
-	Sources []string
-	Tags    []string
-	From    time.Time // published on or after this day
-	To      time.Time // published on or before this day
-	// NoHighlight skips snippets and title marks (evaluation runs).
-	NoHighlight bool
-	// NoFacets skips facet counts.
-	NoFacets bool
-	// Recent weighs newer articles more (see recency.go), with a score
-	// that halves towards RecencyFloor every HalfLife (0 means
-	// DefaultHalfLife).
-	Recent   bool
-	HalfLife time.Duration
-	// Cursor asks for Result.Next, the cursor of the following page.
-	// After is the Next of the previous page: the page that follows it,
-	// however deep (Page must then be 1; After implies Cursor). Paging by
-	// cursor neither repeats nor skips an article, and has no depth limit.
-	Cursor bool
-	After  string
-}
-
-// Sort orders.
-const (
-	SortRelevance = "relevance"
-	SortDate      = "date"   // newest first
-	SortOldest    = "oldest" // oldest first
-)
-
-// Limits on a request.
-const (
-	DefaultSize    = 10
-	MaxSize        = 100
-	MaxResultDepth = 10000 // page*size may not go past this
-	MaxQueryBytes  = 4096
 )
 
 // TitleBoost weighs a match in the title against one in the body. The
@@ -85,113 +38,6 @@ const TitleBoost = 1.0
 // 0.8121 to 0.8126 on FacQA and from 0.6720 to 0.6733 on TyDi QA.
 const PhraseBoost = 1.0
 
-// ErrBadRequest marks errors in a request: bad query syntax, bad paging,
-// bad sort. Servers answer them with 400.
-var ErrBadRequest = errors.New("bad request")
-
-// Result is one page of hits. Its JSON form is the API's and `cari search
-// --json`'s.
-type Result struct {
-	Query  string             `json:"query"`
-	Total  uint64             `json:"total"`
-	TookMS float64            `json:"took_ms"`
-	Page   int                `json:"page"`
-	Size   int                `json:"size"`
-	Hits   []Hit              `json:"hits"`
-	Facets map[string][]Facet `json:"facets"`
-	// Suggestion is the query with each word the index does not know
-	// replaced by the closest word it does ("multipolr" → "multipolar").
-	Suggestion string `json:"suggestion,omitempty"`
-	// Next is the cursor of the following page (Request.After), empty
-	// on the last page.
-	Next string `json:"next,omitempty"`
-}
-
-// Hit is one article in a result. Title and Snippet are HTML: text is
-// escaped and matched words are wrapped in <mark>.
-type Hit struct {
-	ID        string   `json:"id"`
-	Score     float64  `json:"score"`
-	Title     string   `json:"title"`
-	Source    string   `json:"source,omitempty"`
-	URL       string   `json:"url,omitempty"`
-	Published string   `json:"published,omitempty"`
-	Tags      []string `json:"tags,omitempty"`
-	Snippet   string   `json:"snippet"`
-}
-
-// FacetMonth names the facet of publication months ("2023-08"), the 24
-// months with most hits, newest first. The facet "published" counts years.
-const FacetMonth = "month"
-
-// Facet is one value of a facet and how many hits have it.
-type Facet struct {
-	Value string `json:"value"`
-	Count int    `json:"count"`
-}
-
-func badRequest(format string, args ...interface{}) error {
-	return fmt.Errorf("%w: %s", ErrBadRequest, fmt.Sprintf(format, args...))
-}
-
-// normalize checks a request and fills defaults.
-func (r *Request) normalize() error {
-	r.Query = strings.TrimSpace(r.Query)
-	if !utf8.ValidString(r.Query) {
-		return badRequest("query is not valid UTF-8")
-	}
-	if len(r.Query) > MaxQueryBytes {
-		return badRequest("query is %d bytes long, at most %d", len(r.Query), MaxQueryBytes)
-	}
-	if r.Page == 0 {
-		r.Page = 1
-	}
-	if r.Size == 0 {
-		r.Size = DefaultSize
-	}
-	switch {
-	case r.Page < 1:
-		return badRequest("page must be 1 or more, not %d", r.Page)
-	case r.Size < 1 || r.Size > MaxSize:
-		return badRequest("size must be between 1 and %d, not %d", MaxSize, r.Size)
-	case r.After != "" && r.Page != 1:
-		return badRequest("page and a cursor (after) cannot go together")
-	case r.Page > MaxResultDepth/r.Size:
-		return badRequest("page %d of size %d goes past the first %d results", r.Page, r.Size, MaxResultDepth)
-	}
-	switch r.Sort {
-	case "":
-		r.Sort = SortRelevance
-		if r.Query == "" {
-			r.Sort = SortDate
-		}
-	case SortRelevance, SortDate, SortOldest:
-	case "-date", "newest":
-		r.Sort = SortDate
-	case "+date", "date-asc":
-		r.Sort = SortOldest
-	default:
-		return badRequest("sort must be %q, %q or %q, not %q", SortRelevance, SortDate, SortOldest, r.Sort)
-	}
-	if r.HalfLife < 0 {
-		return badRequest("half-life must be positive, not %s", r.HalfLife)
-	}
-	for _, d := range []struct {
-		name string
-		t    time.Time
-	}{{"from", r.From}, {"to", r.To}} {
-		// bleve keeps dates as nanoseconds since 1970 in an int64.
-		if !d.t.IsZero() && (d.t.Before(query.MinRFC3339CompatibleTime) || !d.t.AddDate(0, 0, 1).Before(query.MaxRFC3339CompatibleTime)) {
-			return badRequest("%s (%s) must be between %s and %s", d.name, d.t.Format("2006-01-02"),
-				query.MinRFC3339CompatibleTime.Format("2006-01-02"), query.MaxRFC3339CompatibleTime.AddDate(0, 0, -1).Format("2006-01-02"))
-		}
-	}
-	if !r.From.IsZero() && !r.To.IsZero() && r.To.Before(r.From) {
-		return badRequest("to (%s) is before from (%s)", r.To.Format("2006-01-02"), r.From.Format("2006-01-02"))
-	}
-	return nil
-}
-
 // Search runs a request.
 //
 // Ranking and showing are separate searches. The first ranks: it scores
@@ -200,12 +46,12 @@ func (r *Request) normalize() error {
 // them, led by their ids: highlighting needs the positions of the matched
 // words, which bleve would otherwise gather for every match, not only for
 // the ten shown.
-func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
-	if err := r.normalize(); err != nil {
+func (ix *Index) Search(ctx context.Context, r cari.Request) (*cari.Result, error) {
+	if err := r.Normalize(); err != nil {
 		return nil, err
 	}
 	out, err := ix.search(ctx, r)
-	if err != nil && !r.Plain && ctx.Err() == nil && !errors.Is(err, ErrBadRequest) && !errors.Is(err, ErrTooExpensive) {
+	if err != nil && !r.Plain && ctx.Err() == nil && !errors.Is(err, cari.ErrBadRequest) && !errors.Is(err, cari.ErrTooExpensive) {
 		// Syntax that parsed but cannot run (a regular expression
 		// bleve refuses, /$/): search the words. Should the words fail
 		// too, the index is at fault, and the first error says how.
@@ -218,7 +64,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 }
 
 // search runs a normalized request.
-func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
+func (ix *Index) search(ctx context.Context, r cari.Request) (*cari.Result, error) {
 	terms := ix.queryTerms(r.Query)
 	written := ix.writtenForms(r.Query)
 	var plan queryPlan
@@ -273,7 +119,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	}
 	// The phrase of keywords reorders the top of a ranking (rerank): read
 	// for every article holding the words, it was a third of a search.
-	reranked := plan.proximity != nil && r.Sort == SortRelevance && !cursor && (r.Page-1)*r.Size < RerankDepth
+	reranked := plan.proximity != nil && r.Sort == cari.SortRelevance && !cursor && (r.Page-1)*r.Size < RerankDepth
 	rank := func(q query.Query) (*bleve.SearchResult, error) {
 		if r.Recent && r.Query != "" {
 			if q, err = ix.recencyQuery(ctx, q, r.HalfLife); err != nil {
@@ -337,7 +183,7 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 			located = phrased
 		}
 	}
-	if r.Sort == SortRelevance {
+	if r.Sort == cari.SortRelevance {
 		orderTies(res.Hits)
 	}
 	hits := res.Hits
@@ -356,15 +202,15 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 			return nil, err
 		}
 	}
-	out := &Result{
+	out := &cari.Result{
 		Suggestion: suggestion(r.Query, plan.unknown),
 		Query:      r.Query,
 		Total:      res.Total,
 		TookMS:     float64(res.Took.Microseconds()) / 1000,
 		Page:       r.Page,
 		Size:       r.Size,
-		Hits:       make([]Hit, 0, len(hits)),
-		Facets:     map[string][]Facet{},
+		Hits:       make([]cari.Hit, 0, len(hits)),
+		Facets:     map[string][]cari.Facet{},
 	}
 	for _, h := range hits {
 		out.Hits = append(out.Hits, hitFrom(h, !r.NoHighlight))
@@ -377,10 +223,10 @@ func (ix *Index) search(ctx context.Context, r Request) (*Result, error) {
 	}
 	if all, ok := out.Facets[fieldFacets]; ok {
 		delete(out.Facets, fieldFacets)
-		out.Facets[FieldSource], out.Facets[FieldTags], out.Facets[FacetMonth] = ix.splitFacets(all)
+		out.Facets[FieldSource], out.Facets[FieldTags], out.Facets[cari.FacetMonth] = ix.splitFacets(all)
 	}
-	if months, ok := out.Facets[FacetMonth]; ok {
-		out.Facets[FieldPublished], out.Facets[FacetMonth] = yearsAndMonths(months)
+	if months, ok := out.Facets[cari.FacetMonth]; ok {
+		out.Facets[FieldPublished], out.Facets[cari.FacetMonth] = yearsAndMonths(months)
 	}
 	return out, nil
 }
@@ -518,19 +364,19 @@ func holdsPhrase(field search.TermLocationMap, phrase [][]string) bool {
 }
 
 // hitFrom turns a bleve hit into a Hit.
-func hitFrom(h *search.DocumentMatch, highlighted bool) Hit {
+func hitFrom(h *search.DocumentMatch, highlighted bool) cari.Hit {
 	a := articleFromFields(h.ID, h.Fields)
 	score := h.Score
 	if math.IsNaN(score) || math.IsInf(score, 0) {
 		score = 0 // JSON has no NaN; a degenerate score ranks nothing
 	}
-	hit := Hit{ID: h.ID, Score: score, Title: html.EscapeString(a.Title), Source: a.Source, URL: a.URL, Tags: a.Tags}
+	hit := cari.Hit{ID: h.ID, Score: score, Title: html.EscapeString(a.Title), Source: a.Source, URL: a.URL, Tags: a.Tags}
 	if !a.Published.IsZero() {
 		hit.Published = a.Published.Format("2006-01-02")
 	}
 	if highlighted {
 		if a.Title == "" {
-			hit.Title = html.EscapeString(LeadSentence(stringField(h.Fields, FieldBody)))
+			hit.Title = html.EscapeString(cari.LeadSentence(stringField(h.Fields, FieldBody)))
 		}
 		if f := h.Fragments[FieldTitle]; len(f) > 0 && a.Title != "" {
 			hit.Title = f[0]
@@ -538,7 +384,7 @@ func hitFrom(h *search.DocumentMatch, highlighted bool) Hit {
 		if f := h.Fragments[FieldBody]; len(f) > 0 {
 			hit.Snippet = strings.TrimSpace(f[0])
 		} else {
-			hit.Snippet = html.EscapeString(LeadSentence(stringField(h.Fields, FieldBody)))
+			hit.Snippet = html.EscapeString(cari.LeadSentence(stringField(h.Fields, FieldBody)))
 		}
 	}
 	return hit
@@ -558,7 +404,7 @@ func hitFrom(h *search.DocumentMatch, highlighted bool) Hit {
 //
 // corrections are known words to search together with another
 // (typoWords).
-func (ix *Index) buildQuery(ctx context.Context, r Request, terms []string, written map[string]string, corrections []unknownWord) (p queryPlan, err error) {
+func (ix *Index) buildQuery(ctx context.Context, r cari.Request, terms []string, written map[string]string, corrections []unknownWord) (p queryPlan, err error) {
 	forms := queryForms{written: written}
 	var text, everyWord, phrase, titleFirst query.Query
 	var phraseWords [][]string // the phrase of the query, for keywords (rerank)
@@ -1385,16 +1231,16 @@ func expandFields(q query.Query) (query.Query, error) {
 		return v, nil
 	case *query.RegexpQuery:
 		if _, err := regexp.Compile(v.Regexp); err != nil {
-			return nil, fmt.Errorf("%w: invalid regular expression /%s/: %v", ErrBadRequest, v.Regexp, err)
+			return nil, fmt.Errorf("%w: invalid regular expression /%s/: %v", cari.ErrBadRequest, v.Regexp, err)
 		}
 	case *query.MatchQuery:
 		if v.Fuzziness > 2 {
-			return nil, fmt.Errorf("%w: fuzziness %d is more than the maximum of 2", ErrBadRequest, v.Fuzziness)
+			return nil, fmt.Errorf("%w: fuzziness %d is more than the maximum of 2", cari.ErrBadRequest, v.Fuzziness)
 		}
 	}
 	if b, ok := q.(query.BoostableQuery); ok && b.Boost() <= 0 {
 		// A zero boost makes BM25 divide by zero.
-		return nil, fmt.Errorf("%w: boost must be more than 0, not %g", ErrBadRequest, b.Boost())
+		return nil, fmt.Errorf("%w: boost must be more than 0, not %g", cari.ErrBadRequest, b.Boost())
 	}
 	if f, ok := q.(query.FieldableQuery); ok && f.Field() == "" {
 		switch q.(type) {
@@ -1421,7 +1267,7 @@ func (ix *Index) addFacets(req *bleve.SearchRequest) {
 	}
 	req.AddFacet(FieldSource, bleve.NewFacetRequest(FieldSource, shownValues))
 	req.AddFacet(FieldTags, bleve.NewFacetRequest(FieldTags, shownValues))
-	req.AddFacet(FacetMonth, bleve.NewFacetRequest(fieldMonth, allMonths))
+	req.AddFacet(cari.FacetMonth, bleve.NewFacetRequest(fieldMonth, allMonths))
 }
 
 // hasField reports whether the index's mapping has field: indexes made by
@@ -1450,11 +1296,11 @@ const allMonths = 2400
 // hits, newest first.
 const shownMonths = 24
 
-func facetValues(fr *search.FacetResult) []Facet {
-	out := []Facet{}
+func facetValues(fr *search.FacetResult) []cari.Facet {
+	out := []cari.Facet{}
 	if fr != nil && fr.Terms != nil {
 		for _, t := range fr.Terms.Terms() {
-			out = append(out, Facet{Value: t.Term, Count: t.Count})
+			out = append(out, cari.Facet{Value: t.Term, Count: t.Count})
 		}
 	}
 	return out
@@ -1463,18 +1309,18 @@ func facetValues(fr *search.FacetResult) []Facet {
 // yearsAndMonths turns the counts of every month ("2023-08") into the
 // years facet and the shownMonths months with most hits, both newest
 // first.
-func yearsAndMonths(months []Facet) (years, top []Facet) {
+func yearsAndMonths(months []cari.Facet) (years, top []cari.Facet) {
 	byYear := map[string]int{}
 	for _, m := range months {
 		if len(m.Value) >= 4 {
 			byYear[m.Value[:4]] += m.Count
 		}
 	}
-	years = []Facet{}
+	years = []cari.Facet{}
 	for y, n := range byYear {
-		years = append(years, Facet{Value: y, Count: n})
+		years = append(years, cari.Facet{Value: y, Count: n})
 	}
-	newestFirst := func(f []Facet) {
+	newestFirst := func(f []cari.Facet) {
 		sort.Slice(f, func(i, j int) bool { return f[i].Value > f[j].Value })
 	}
 	newestFirst(years)
@@ -1552,3 +1398,7 @@ func hasSyntax(q string) bool {
 // syntaxChars are the characters that make a query more than plain words
 // wherever they stand.
 const syntaxChars = `"':*?~/()^\`
+
+func badRequest(format string, args ...interface{}) error {
+	return fmt.Errorf("%w: %s", cari.ErrBadRequest, fmt.Sprintf(format, args...))
+}

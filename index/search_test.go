@@ -20,6 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/carisearch/cari"
+	"github.com/carisearch/cari/index/input"
 )
 
 // sampleIndex is a temporary index of the bundled sample articles, built
@@ -79,7 +80,7 @@ func TestRankingGoldens(t *testing.T) {
 		q, want := fields[0], fields[1]
 		n++
 		where := fmt.Sprintf("goldens.tsv:%d: %s", line, text)
-		r := Request{Query: q, Size: 3, NoFacets: true}
+		r := cari.Request{Query: q, Size: 3, NoFacets: true}
 		var marks, nots, has []string
 		var suggest string
 		cursorPage := 0
@@ -95,9 +96,9 @@ func TestRankingGoldens(t *testing.T) {
 				case "tag":
 					r.Tags = append(r.Tags, strings.ReplaceAll(v, "_", " "))
 				case "from":
-					r.From, err = ParseDate(v)
+					r.From, err = input.ParseDate(v)
 				case "to":
-					r.To, err = ParseDate(v)
+					r.To, err = input.ParseDate(v)
 				case "recent":
 					r.Recent = v == "true"
 				case "size":
@@ -149,7 +150,7 @@ func TestRankingGoldens(t *testing.T) {
 			}
 		}
 		for _, id := range nots {
-			all, err := ix.Search(context.Background(), Request{Query: r.Query, Sort: r.Sort, Sources: r.Sources, Tags: r.Tags, From: r.From, To: r.To, Size: MaxSize, NoHighlight: true, NoFacets: true})
+			all, err := ix.Search(context.Background(), cari.Request{Query: r.Query, Sort: r.Sort, Sources: r.Sources, Tags: r.Tags, From: r.From, To: r.To, Size: cari.MaxSize, NoHighlight: true, NoFacets: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -160,7 +161,7 @@ func TestRankingGoldens(t *testing.T) {
 			}
 		}
 		for _, id := range has {
-			if !slices.ContainsFunc(res.Hits, func(h Hit) bool { return h.ID == id }) {
+			if !slices.ContainsFunc(res.Hits, func(h cari.Hit) bool { return h.ID == id }) {
 				t.Errorf("%s: %s is not among the hits of the page", where, id)
 			}
 		}
@@ -179,21 +180,21 @@ func TestSearchResults(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name      string
-		req       Request
+		req       cari.Request
 		total     uint64 // 0: not checked
 		minTotal  uint64
 		first     string
 		inSnippet string
 		inTitle   string
 	}{
-		{name: "multipolar", req: Request{Query: "multipolar"}, total: 2, first: "kn-2023-001",
+		{name: "multipolar", req: cari.Request{Query: "multipolar"}, total: 2, first: "kn-2023-001",
 			inSnippet: "<mark>multipolar</mark>", inTitle: "<mark>Multipolar</mark>"},
-		{name: "affixed form marks the text's form", req: Request{Query: "serangan"}, first: "kn-2023-001", minTotal: 1},
-		{name: "phrase", req: Request{Query: `"kerja sama pertahanan"`}, first: "kn-2023-002", inSnippet: "<mark>"},
-		{name: "plain text with syntax characters", req: Request{Query: "Apa itu C++? (title:", Plain: true}},
-		{name: "must not", req: Request{Query: "+multipolar -brics"}, total: 1, first: "kn-2023-001"},
-		{name: "title field", req: Request{Query: "title:multipolar"}, total: 1, first: "kn-2023-001"},
-		{name: "source filter", req: Request{Query: "multipolar", Sources: []string{"nosuchsource.id"}}, total: 0},
+		{name: "affixed form marks the text's form", req: cari.Request{Query: "serangan"}, first: "kn-2023-001", minTotal: 1},
+		{name: "phrase", req: cari.Request{Query: `"kerja sama pertahanan"`}, first: "kn-2023-002", inSnippet: "<mark>"},
+		{name: "plain text with syntax characters", req: cari.Request{Query: "Apa itu C++? (title:", Plain: true}},
+		{name: "must not", req: cari.Request{Query: "+multipolar -brics"}, total: 1, first: "kn-2023-001"},
+		{name: "title field", req: cari.Request{Query: "title:multipolar"}, total: 1, first: "kn-2023-001"},
+		{name: "source filter", req: cari.Request{Query: "multipolar", Sources: []string{"nosuchsource.id"}}, total: 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := ix.Search(ctx, tc.req)
@@ -235,11 +236,11 @@ func TestUntitledArticleShowsItsLead(t *testing.T) {
 	}
 	defer ix.Close()
 	body := "Banjir merendam Demak. Ribuan warga mengungsi ke tempat yang lebih tinggi."
-	if _, _, err := ix.Upsert(context.Background(), []Article{{ID: "x", Body: body}}); err != nil {
+	if _, _, err := ix.Upsert(context.Background(), []cari.Article{{ID: "x", Body: body}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{"mengungsi", "banjir"} {
-		res, err := ix.Search(context.Background(), Request{Query: q})
+		res, err := ix.Search(context.Background(), cari.Request{Query: q})
 		if err != nil || len(res.Hits) != 1 {
 			t.Fatalf("%s: %v %v", q, res, err)
 		}
@@ -252,7 +253,7 @@ func TestUntitledArticleShowsItsLead(t *testing.T) {
 func TestSearchFiltersSortAndPaging(t *testing.T) {
 	ix := samples(t)
 	ctx := context.Background()
-	all, err := ix.Search(ctx, Request{Size: 100})
+	all, err := ix.Search(ctx, cari.Request{Size: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,9 +265,9 @@ func TestSearchFiltersSortAndPaging(t *testing.T) {
 			t.Fatalf("empty query is not newest first: %s after %s", all.Hits[i].Published, all.Hits[i-1].Published)
 		}
 	}
-	from, _ := ParseDate("2023-01-01")
-	to, _ := ParseDate("2023-12-31")
-	res, err := ix.Search(ctx, Request{From: from, To: to, Sources: []string{"kabarnusantara.id"}, Sort: SortOldest, Size: 100})
+	from, _ := input.ParseDate("2023-01-01")
+	to, _ := input.ParseDate("2023-12-31")
+	res, err := ix.Search(ctx, cari.Request{From: from, To: to, Sources: []string{"kabarnusantara.id"}, Sort: cari.SortOldest, Size: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,8 +285,8 @@ func TestSearchFiltersSortAndPaging(t *testing.T) {
 	if got := res.Facets[FieldSource]; len(got) != 1 || got[0].Value != "kabarnusantara.id" || uint64(got[0].Count) != res.Total {
 		t.Errorf("source facet %v, want only kabarnusantara.id with %d", got, res.Total)
 	}
-	page1, _ := ix.Search(ctx, Request{Query: "indonesia", Size: 2})
-	page2, _ := ix.Search(ctx, Request{Query: "indonesia", Size: 2, Page: 2})
+	page1, _ := ix.Search(ctx, cari.Request{Query: "indonesia", Size: 2})
+	page2, _ := ix.Search(ctx, cari.Request{Query: "indonesia", Size: 2, Page: 2})
 	if len(page1.Hits) != 2 || len(page2.Hits) != 2 || page1.Hits[0].ID == page2.Hits[0].ID {
 		t.Errorf("paging: page 1 %v, page 2 %v", page1.Hits, page2.Hits)
 	}
@@ -293,7 +294,7 @@ func TestSearchFiltersSortAndPaging(t *testing.T) {
 
 func TestSearchBadRequests(t *testing.T) {
 	ix := samples(t)
-	for _, r := range []Request{
+	for _, r := range []cari.Request{
 		{Query: "x", Page: -1},
 		{Query: "x", Size: 1000},
 		{Query: "x", Page: 5000, Size: 100},
@@ -301,10 +302,10 @@ func TestSearchBadRequests(t *testing.T) {
 		{Query: "x", From: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
 		{Query: "x", To: time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)},      // before bleve's dates
 		{Query: "x", From: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}, // after them
-		{Query: strings.Repeat("a", MaxQueryBytes+1)},
+		{Query: strings.Repeat("a", cari.MaxQueryBytes+1)},
 		{Query: "\xff"},
 	} {
-		if _, err := ix.Search(context.Background(), r); !errors.Is(err, ErrBadRequest) {
+		if _, err := ix.Search(context.Background(), r); !errors.Is(err, cari.ErrBadRequest) {
 			t.Errorf("Search(%+v): error %v, want ErrBadRequest", r, err)
 		}
 	}
@@ -323,12 +324,12 @@ func TestInvalidSyntaxIsPlainWords(t *testing.T) {
 		"body:multipolar^0",      // a boost that would divide by zero
 		"multipolar (dunia",      // an unclosed group
 	} {
-		got, err := ix.Search(ctx, Request{Query: q, NoFacets: true})
+		got, err := ix.Search(ctx, cari.Request{Query: q, NoFacets: true})
 		if err != nil {
 			t.Errorf("Search(%q): %v, want the words searched", q, err)
 			continue
 		}
-		want, err := ix.Search(ctx, Request{Query: q, Plain: true, NoFacets: true})
+		want, err := ix.Search(ctx, cari.Request{Query: q, Plain: true, NoFacets: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -344,11 +345,11 @@ func FuzzSearchQuery(f *testing.F) {
 	}
 	ix := samples(f)
 	f.Fuzz(func(t *testing.T, q string, plain bool) {
-		_, err := ix.Search(context.Background(), Request{Query: q, Plain: plain, NoFacets: true})
-		if err != nil && !errors.Is(err, ErrBadRequest) && !errors.Is(err, ErrTooExpensive) {
+		_, err := ix.Search(context.Background(), cari.Request{Query: q, Plain: plain, NoFacets: true})
+		if err != nil && !errors.Is(err, cari.ErrBadRequest) && !errors.Is(err, cari.ErrTooExpensive) {
 			t.Fatalf("Search(%q, plain=%v): %v is neither a bad request nor too expensive", q, plain, err)
 		}
-		if plain && err != nil && len(q) <= MaxQueryBytes && validUTF8(q) {
+		if plain && err != nil && len(q) <= cari.MaxQueryBytes && utf8.ValidString(q) {
 			t.Fatalf("plain Search(%q) failed: %v", q, err)
 		}
 	})
@@ -360,7 +361,7 @@ func FuzzSearchQuery(f *testing.F) {
 func TestStopWordOnlyQuery(t *testing.T) {
 	ix := samples(t)
 	ctx := context.Background()
-	all, err := ix.Search(ctx, Request{Size: MaxSize, NoFacets: true, NoHighlight: true})
+	all, err := ix.Search(ctx, cari.Request{Size: cari.MaxSize, NoFacets: true, NoHighlight: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,7 +380,7 @@ func TestStopWordOnlyQuery(t *testing.T) {
 		if len(want) == 0 {
 			t.Fatalf("no sample title holds %q", q)
 		}
-		res, err := ix.Search(ctx, Request{Query: q, Size: MaxSize, NoFacets: true})
+		res, err := ix.Search(ctx, cari.Request{Query: q, Size: cari.MaxSize, NoFacets: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -400,11 +401,11 @@ func TestStopWordOnlyQuery(t *testing.T) {
 		}
 	}
 	// With other words, stop words are dropped, in titles too.
-	with, err := ix.Search(ctx, Request{Query: "masih rupiah", Size: MaxSize, NoFacets: true, NoHighlight: true})
+	with, err := ix.Search(ctx, cari.Request{Query: "masih rupiah", Size: cari.MaxSize, NoFacets: true, NoHighlight: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	without, err := ix.Search(ctx, Request{Query: "rupiah", Size: MaxSize, NoFacets: true, NoHighlight: true})
+	without, err := ix.Search(ctx, cari.Request{Query: "rupiah", Size: cari.MaxSize, NoFacets: true, NoHighlight: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -425,11 +426,11 @@ func checkFacetCounts(t *testing.T, ix *Index) {
 	t.Helper()
 	ctx := context.Background()
 	for _, q := range []string{"", "indonesia", "banjir"} {
-		all, err := ix.Search(ctx, Request{Query: q, Size: MaxSize, NoFacets: true, NoHighlight: true})
+		all, err := ix.Search(ctx, cari.Request{Query: q, Size: cari.MaxSize, NoFacets: true, NoHighlight: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := map[string]map[string]int{FieldSource: {}, FieldTags: {}, FieldPublished: {}, FacetMonth: {}}
+		want := map[string]map[string]int{FieldSource: {}, FieldTags: {}, FieldPublished: {}, cari.FacetMonth: {}}
 		for _, h := range all.Hits {
 			want[FieldSource][h.Source]++
 			for _, tag := range h.Tags {
@@ -437,10 +438,10 @@ func checkFacetCounts(t *testing.T, ix *Index) {
 			}
 			if h.Published != "" {
 				want[FieldPublished][h.Published[:4]]++
-				want[FacetMonth][h.Published[:7]]++
+				want[cari.FacetMonth][h.Published[:7]]++
 			}
 		}
-		res, err := ix.Search(ctx, Request{Query: q, NoHighlight: true})
+		res, err := ix.Search(ctx, cari.Request{Query: q, NoHighlight: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -471,7 +472,7 @@ func TestSnippetLength(t *testing.T) {
 	ix := samples(t)
 	tags := regexp.MustCompile(`</?mark>`)
 	for _, q := range []string{"indonesia", "banjir", "kerja sama", "pemerintah", "menyerang", "harga beras"} {
-		res, err := ix.Search(context.Background(), Request{Query: q, Size: MaxSize, NoFacets: true})
+		res, err := ix.Search(context.Background(), cari.Request{Query: q, Size: cari.MaxSize, NoFacets: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -526,7 +527,7 @@ func TestKeywordsFindEveryWord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, err := ix.Search(ctx, Request{Size: MaxSize, NoFacets: true, NoHighlight: true})
+	all, err := ix.Search(ctx, cari.Request{Size: cari.MaxSize, NoFacets: true, NoHighlight: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -578,7 +579,7 @@ func TestKeywordsFindEveryWord(t *testing.T) {
 			t.Fatalf("%q: %d sample articles hold every word %v; the test wants every=%v", tc.query, len(every), terms, tc.every)
 		}
 		want := holding(terms, false)
-		res, err := ix.Search(ctx, Request{Query: tc.query, Size: MaxSize, NoFacets: true, NoHighlight: true})
+		res, err := ix.Search(ctx, cari.Request{Query: tc.query, Size: cari.MaxSize, NoFacets: true, NoHighlight: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -593,7 +594,7 @@ func TestKeywordsFindEveryWord(t *testing.T) {
 			t.Errorf("%q: %d hits %v, want %v", tc.query, res.Total, got, want)
 		}
 		// Asked as a question, any of the words will do.
-		question, err := ix.Search(ctx, Request{Query: "apa " + tc.query + "?", Size: MaxSize, NoFacets: true, NoHighlight: true})
+		question, err := ix.Search(ctx, cari.Request{Query: "apa " + tc.query + "?", Size: cari.MaxSize, NoFacets: true, NoHighlight: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -634,7 +635,7 @@ func TestRerankedPaging(t *testing.T) {
 	ix := samples(t)
 	ctx := context.Background()
 	const q = "pemerintah indonesia"
-	all, err := ix.Search(ctx, Request{Query: q, Size: MaxSize, NoFacets: true, NoHighlight: true})
+	all, err := ix.Search(ctx, cari.Request{Query: q, Size: cari.MaxSize, NoFacets: true, NoHighlight: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -651,7 +652,7 @@ func TestRerankedPaging(t *testing.T) {
 		var got []string
 		var scores []float64
 		for page := 1; len(got) < len(want); page++ {
-			res, err := ix.Search(ctx, Request{Query: q, Size: size, Page: page, NoFacets: true})
+			res, err := ix.Search(ctx, cari.Request{Query: q, Size: size, Page: page, NoFacets: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -679,10 +680,10 @@ func TestSearchStopsWhenCanceled(t *testing.T) {
 	late, cancelLate := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancelLate()
 	for _, q := range []string{"banjir", "kerja sama pertahanan", `"laut china selatan"`, "", "*", "pertahan*", "gemppa", "+rusia -ukraina"} {
-		if _, err := ix.Search(canceled, Request{Query: q}); !errors.Is(err, context.Canceled) {
+		if _, err := ix.Search(canceled, cari.Request{Query: q}); !errors.Is(err, context.Canceled) {
 			t.Errorf("%q with its client gone: %v, want context.Canceled", q, err)
 		}
-		if _, err := ix.Search(late, Request{Query: q}); !errors.Is(err, context.DeadlineExceeded) {
+		if _, err := ix.Search(late, cari.Request{Query: q}); !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("%q past its deadline: %v, want context.DeadlineExceeded", q, err)
 		}
 	}

@@ -14,7 +14,7 @@ import (
 
 // shardQueries mix one word, several words, phrases, syntax, affixed
 // forms, typos (fuzzy matching) and filters.
-var shardQueries = []Request{
+var shardQueries = []cari.Request{
 	{Query: "multipolar"}, {Query: "kemitraan"}, {Query: "serangan"}, {Query: "belarusia"},
 	{Query: `"kerja sama pertahanan"`}, {Query: `"laut china selatan"`}, {Query: "kerja sama"},
 	{Query: "memvonis"}, {Query: "kemanusiaan gaza"}, {Query: `"suku bunga"`}, {Query: "hilirisasi"},
@@ -127,9 +127,9 @@ func TestShardedWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer one.Close()
-	var articles []Article
+	var articles []cari.Article
 	for _, id := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
-		articles = append(articles, Article{ID: id, Title: "Judul " + id, Body: "banjir merendam rumah warga di desa " + id})
+		articles = append(articles, cari.Article{ID: id, Title: "Judul " + id, Body: "banjir merendam rumah warga di desa " + id})
 	}
 	for _, x := range []*Index{ix, one} {
 		if st, problems, err := x.Upsert(ctx, articles); err != nil || len(problems) > 0 || st.Indexed != 8 {
@@ -137,13 +137,13 @@ func TestShardedWrites(t *testing.T) {
 		}
 		changed := articles[2]
 		changed.Body = "gempa mengguncang kota pada malam hari dan warga mengungsi"
-		if st, _, err := x.Upsert(ctx, []Article{changed, articles[3]}); err != nil || st.Updated != 1 || st.Unchanged != 1 {
+		if st, _, err := x.Upsert(ctx, []cari.Article{changed, articles[3]}); err != nil || st.Updated != 1 || st.Unchanged != 1 {
 			t.Fatalf("update: %+v %v", st, err)
 		}
 		if err := x.Delete(ctx, "e"); err != nil {
 			t.Fatal(err)
 		}
-		if err := x.Delete(ctx, "e"); !errors.Is(err, ErrNotFound) {
+		if err := x.Delete(ctx, "e"); !errors.Is(err, cari.ErrNotFound) {
 			t.Fatalf("deleting twice: %v", err)
 		}
 	}
@@ -151,7 +151,7 @@ func TestShardedWrites(t *testing.T) {
 	if err != nil || a.Body != "gempa mengguncang kota pada malam hari dan warga mengungsi" {
 		t.Fatalf("article c: %+v %v", a, err)
 	}
-	if _, err := ix.Article(ctx, "e"); !errors.Is(err, ErrNotFound) {
+	if _, err := ix.Article(ctx, "e"); !errors.Is(err, cari.ErrNotFound) {
 		t.Fatalf("deleted article: %v", err)
 	}
 	if err := ix.Close(); err != nil {
@@ -176,7 +176,7 @@ func TestShardedWrites(t *testing.T) {
 	if got.Shards != 4 || got.Documents != 7 || got.Documents != want.Documents || !equalMaps(got.AvgTokens, want.AvgTokens) {
 		t.Fatalf("reopened: %+v; one index: %+v", got, want)
 	}
-	r, err := ix.Search(ctx, Request{Query: "gempa"})
+	r, err := ix.Search(ctx, cari.Request{Query: "gempa"})
 	if err != nil || len(r.Hits) != 1 || r.Hits[0].ID != "c" {
 		t.Fatalf("search after reopening: %+v %v", r, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
 )
 
@@ -27,9 +28,6 @@ import (
 
 // Limits of a related-articles request.
 const (
-	// DefaultSimilarSize is how many related articles Similar returns when
-	// asked for none in particular: a side panel's worth.
-	DefaultSimilarSize = 5
 	// similarTerms is how many of the article's terms are searched. More
 	// terms find more loosely related articles and cost more; 25 is
 	// Lucene MoreLikeThis's default, and enough to pin down a news topic.
@@ -50,12 +48,12 @@ type weightedTerm struct {
 // lead sentence as snippet; the result's Query lists the terms searched,
 // most distinctive first, so a reader can see why articles were chosen.
 // An unknown id is ErrNotFound.
-func (ix *Index) Similar(ctx context.Context, id string, size int) (*Result, error) {
+func (ix *Index) Similar(ctx context.Context, id string, size int) (*cari.Result, error) {
 	if size == 0 {
-		size = DefaultSimilarSize
+		size = cari.DefaultSimilarSize
 	}
-	if size < 1 || size > MaxSize {
-		return nil, badRequest("size must be between 1 and %d, not %d", MaxSize, size)
+	if size < 1 || size > cari.MaxSize {
+		return nil, badRequest("size must be between 1 and %d, not %d", cari.MaxSize, size)
 	}
 	a, err := ix.Article(ctx, id)
 	if err != nil {
@@ -65,7 +63,7 @@ func (ix *Index) Similar(ctx context.Context, id string, size int) (*Result, err
 	if err != nil {
 		return nil, fmt.Errorf("related articles of %q: %w", id, err)
 	}
-	out := &Result{Page: 1, Size: size, Hits: []Hit{}, Facets: map[string][]Facet{}}
+	out := &cari.Result{Page: 1, Size: size, Hits: []cari.Hit{}, Facets: map[string][]cari.Facet{}}
 	if len(terms) == 0 {
 		// Nothing the article says is shared with any other article.
 		return out, nil
@@ -99,17 +97,17 @@ func (ix *Index) Similar(ctx context.Context, id string, size int) (*Result, err
 
 // plainHit is a hit with no highlighting: the title escaped (the lead
 // sentence for an untitled article) and the lead sentence as snippet.
-func plainHit(h *search.DocumentMatch) Hit {
+func plainHit(h *search.DocumentMatch) cari.Hit {
 	a := articleFromFields(h.ID, h.Fields)
 	body := stringField(h.Fields, FieldBody)
 	score := h.Score
 	if math.IsNaN(score) || math.IsInf(score, 0) {
 		score = 0
 	}
-	hit := Hit{ID: h.ID, Score: score, Title: html.EscapeString(a.Title), Source: a.Source, URL: a.URL, Tags: a.Tags,
-		Snippet: html.EscapeString(LeadSentence(body))}
+	hit := cari.Hit{ID: h.ID, Score: score, Title: html.EscapeString(a.Title), Source: a.Source, URL: a.URL, Tags: a.Tags,
+		Snippet: html.EscapeString(cari.LeadSentence(body))}
 	if a.Title == "" {
-		hit.Title = html.EscapeString(LeadSentence(body))
+		hit.Title = html.EscapeString(cari.LeadSentence(body))
 	}
 	if !a.Published.IsZero() {
 		hit.Published = a.Published.Format("2006-01-02")
@@ -145,7 +143,7 @@ func similarQuery(id string, terms []weightedTerm) query.Query {
 // failing that, title) holds the term. Terms no other article holds
 // cannot find anything and are left out; the weights are normalized so
 // the strongest is 1, keeping boosts in a readable range.
-func (ix *Index) distinctiveTerms(ctx context.Context, a *Article) ([]weightedTerm, error) {
+func (ix *Index) distinctiveTerms(ctx context.Context, a *cari.Article) ([]weightedTerm, error) {
 	m := ix.mapping()
 	tf := map[string]float64{}
 	for _, f := range []struct {

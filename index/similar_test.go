@@ -5,6 +5,8 @@ import (
 	"errors"
 	"slices"
 	"testing"
+
+	"github.com/carisearch/cari"
 )
 
 // TestSimilarDefence: the related articles of the Indonesia–Australia
@@ -15,7 +17,7 @@ import (
 func TestSimilarDefence(t *testing.T) {
 	ix := samples(t)
 	ctx := context.Background()
-	tagged, err := ix.Search(ctx, Request{Tags: []string{"pertahanan"}, Size: MaxSize, NoFacets: true, NoHighlight: true})
+	tagged, err := ix.Search(ctx, cari.Request{Tags: []string{"pertahanan"}, Size: cari.MaxSize, NoFacets: true, NoHighlight: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +82,7 @@ func TestSimilarDisaster(t *testing.T) {
 func TestSimilarEveryArticle(t *testing.T) {
 	ix := samples(t)
 	ctx := context.Background()
-	all, err := ix.Search(ctx, Request{Size: MaxSize, NoFacets: true, NoHighlight: true})
+	all, err := ix.Search(ctx, cari.Request{Size: cari.MaxSize, NoFacets: true, NoHighlight: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,16 +108,16 @@ func TestSimilarEveryArticle(t *testing.T) {
 func TestSimilarErrors(t *testing.T) {
 	ix := samples(t)
 	ctx := context.Background()
-	if _, err := ix.Similar(ctx, "tidak-ada", 5); !errors.Is(err, ErrNotFound) {
+	if _, err := ix.Similar(ctx, "tidak-ada", 5); !errors.Is(err, cari.ErrNotFound) {
 		t.Errorf("unknown id: %v, want ErrNotFound", err)
 	}
-	for _, size := range []int{-1, MaxSize + 1} {
-		if _, err := ix.Similar(ctx, "kn-2023-002", size); !errors.Is(err, ErrBadRequest) {
+	for _, size := range []int{-1, cari.MaxSize + 1} {
+		if _, err := ix.Similar(ctx, "kn-2023-002", size); !errors.Is(err, cari.ErrBadRequest) {
 			t.Errorf("size %d: %v, want ErrBadRequest", size, err)
 		}
 	}
 	res, err := ix.Similar(ctx, "kn-2023-002", 0)
-	if err != nil || len(res.Hits) != DefaultSimilarSize {
-		t.Errorf("size 0: %v, %d hits, want %d", err, len(res.Hits), DefaultSimilarSize)
+	if err != nil || len(res.Hits) != cari.DefaultSimilarSize {
+		t.Errorf("size 0: %v, %d hits, want %d", err, len(res.Hits), cari.DefaultSimilarSize)
 	}
 }

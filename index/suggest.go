@@ -16,6 +16,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/vellum"
 	"github.com/blevesearch/vellum/levenshtein"
+
+	"github.com/carisearch/cari"
 )
 
 // Autocomplete. As someone types into the search box, Suggest offers two
@@ -51,16 +53,8 @@ import (
 // Pertahanan"), ranked by BM25, and kept only when the title does have a
 // word that starts with what was typed.
 
-// Completion kinds.
-const (
-	CompletionTerm  = "term"
-	CompletionTitle = "title"
-)
-
 // Limits of Suggest.
 const (
-	DefaultSuggestSize = 8
-	MaxSuggestSize     = 20
 	// vocabularyMax bounds the vocabulary: about 10 MB of words.
 	vocabularyMax = 200_000
 	// pairsMax bounds the word pairs counted while the vocabulary is
@@ -78,35 +72,25 @@ const (
 	titleStems = 10
 )
 
-// Completion is one way to complete what was typed. Text is plain text:
-// the whole query with its last word completed (kind "term"), or an
-// article's title (kind "title", with the article's ID).
-type Completion struct {
-	Text  string `json:"text"`
-	Kind  string `json:"kind"`
-	ID    string `json:"id,omitempty"`
-	Count int    `json:"count,omitempty"` // articles using the word, for terms
-}
-
 // Suggest completes the last word of q: words first (up to half of size,
 // more when titles are few), then titles. Earlier words are kept as typed
 // in word completions ("kerja sa" → "kerja sama") and must be in the
 // titles offered. An empty q has no completions. size 0 means
 // DefaultSuggestSize.
-func (ix *Index) Suggest(ctx context.Context, q string, size int) ([]Completion, error) {
+func (ix *Index) Suggest(ctx context.Context, q string, size int) ([]cari.Completion, error) {
 	if !utf8.ValidString(q) {
 		return nil, badRequest("query is not valid UTF-8")
 	}
-	if len(q) > MaxQueryBytes {
-		return nil, badRequest("query is %d bytes long, at most %d", len(q), MaxQueryBytes)
+	if len(q) > cari.MaxQueryBytes {
+		return nil, badRequest("query is %d bytes long, at most %d", len(q), cari.MaxQueryBytes)
 	}
 	if size == 0 {
-		size = DefaultSuggestSize
+		size = cari.DefaultSuggestSize
 	}
-	if size < 1 || size > MaxSuggestSize {
-		return nil, badRequest("size must be between 1 and %d, not %d", MaxSuggestSize, size)
+	if size < 1 || size > cari.MaxSuggestSize {
+		return nil, badRequest("size must be between 1 and %d, not %d", cari.MaxSuggestSize, size)
 	}
-	out := []Completion{}
+	out := []cari.Completion{}
 	words := strings.Fields(q)
 	if len(words) == 0 {
 		return out, nil
@@ -142,7 +126,7 @@ func (ix *Index) Suggest(ctx context.Context, q string, size int) ([]Completion,
 		if head != "" {
 			text = head + " " + t.word
 		}
-		out = append(out, Completion{Text: text, Kind: CompletionTerm, Count: t.count})
+		out = append(out, cari.Completion{Text: text, Kind: cari.CompletionTerm, Count: t.count})
 	}
 	for _, c := range titles {
 		if len(out) == size {
@@ -482,7 +466,7 @@ func (ix *Index) dictionaryCompletions(prefix string, n int, have []wordCount) (
 
 // titleCompletions returns up to n articles whose title has a word
 // starting with prefix and every word of head, best first.
-func (ix *Index) titleCompletions(ctx context.Context, tok analysis.Tokenizer, head, prefix string, words []wordCount, n int) ([]Completion, error) {
+func (ix *Index) titleCompletions(ctx context.Context, tok analysis.Tokenizer, head, prefix string, words []wordCount, n int) ([]cari.Completion, error) {
 	m := ix.mapping()
 	an := m.AnalyzerNamed(m.AnalyzerNameForPath(FieldTitle))
 	if utf8.RuneCountInString(prefix) < titlePrefixMin {
@@ -525,7 +509,7 @@ func (ix *Index) titleCompletions(ctx context.Context, tok analysis.Tokenizer, h
 	if err != nil {
 		return nil, fmt.Errorf("autocomplete titles for %q: %w", prefix, err)
 	}
-	var out []Completion
+	var out []cari.Completion
 	shown := map[string]bool{}
 	for _, h := range res.Hits {
 		title := stringField(h.Fields, FieldTitle)
@@ -533,7 +517,7 @@ func (ix *Index) titleCompletions(ctx context.Context, tok analysis.Tokenizer, h
 			continue
 		}
 		shown[title] = true
-		out = append(out, Completion{Text: title, Kind: CompletionTitle, ID: h.ID})
+		out = append(out, cari.Completion{Text: title, Kind: cari.CompletionTitle, ID: h.ID})
 		if len(out) == n {
 			break
 		}

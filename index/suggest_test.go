@@ -6,9 +6,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/carisearch/cari"
 )
 
-func suggest(t *testing.T, ix *Index, q string, size int) []Completion {
+func suggest(t *testing.T, ix *Index, q string, size int) []cari.Completion {
 	t.Helper()
 	c, err := ix.Suggest(context.Background(), q, size)
 	if err != nil {
@@ -20,7 +22,7 @@ func suggest(t *testing.T, ix *Index, q string, size int) []Completion {
 // checkCompletions checks what holds for every completion of q: words
 // continue what was typed, titles hold a word starting with the last
 // word, words come before titles, and there are at most size.
-func checkCompletions(t *testing.T, q string, size int, cs []Completion) {
+func checkCompletions(t *testing.T, q string, size int, cs []cari.Completion) {
 	t.Helper()
 	if len(cs) > size {
 		t.Errorf("%q: %d completions, asked for %d", q, len(cs), size)
@@ -30,14 +32,14 @@ func checkCompletions(t *testing.T, q string, size int, cs []Completion) {
 	sawTitle := false
 	for _, c := range cs {
 		switch c.Kind {
-		case CompletionTerm:
+		case cari.CompletionTerm:
 			if sawTitle {
 				t.Errorf("%q: word %q after a title", q, c.Text)
 			}
 			if !strings.HasPrefix(c.Text, strings.Join(words, " ")) || c.Count < 1 || c.ID != "" {
 				t.Errorf("%q: word completion %+v", q, c)
 			}
-		case CompletionTitle:
+		case cari.CompletionTitle:
 			sawTitle = true
 			if c.ID == "" || c.Count != 0 || !hasWordWithPrefix(nil, c.Text, last) {
 				t.Errorf("%q: title completion %+v has no word starting with %q", q, c, last)
@@ -69,22 +71,22 @@ func TestSuggestSamples(t *testing.T) {
 		{"kerja sam", "kerja sama", "kn-2023-002"},
 		{"gem", "gempa", "gempa-cianjur"},
 	} {
-		cs := suggest(t, ix, tc.q, DefaultSuggestSize)
-		checkCompletions(t, tc.q, DefaultSuggestSize, cs)
-		if len(cs) == 0 || cs[0].Kind != CompletionTerm || cs[0].Text != tc.firstWord {
+		cs := suggest(t, ix, tc.q, cari.DefaultSuggestSize)
+		checkCompletions(t, tc.q, cari.DefaultSuggestSize, cs)
+		if len(cs) == 0 || cs[0].Kind != cari.CompletionTerm || cs[0].Text != tc.firstWord {
 			t.Errorf("%q: completions %+v, want %q first", tc.q, cs, tc.firstWord)
 		}
 		found := tc.titleID == ""
 		for _, c := range cs {
-			found = found || c.Kind == CompletionTitle && c.ID == tc.titleID
+			found = found || c.Kind == cari.CompletionTitle && c.ID == tc.titleID
 		}
 		if !found {
 			t.Errorf("%q: completions %+v lack the title of %s", tc.q, cs, tc.titleID)
 		}
 	}
 	// Titles must hold the earlier words too.
-	for _, c := range suggest(t, ix, "tiongkok mul", MaxSuggestSize) {
-		if c.Kind == CompletionTitle && !strings.Contains(strings.ToLower(c.Text), "tiongkok") {
+	for _, c := range suggest(t, ix, "tiongkok mul", cari.MaxSuggestSize) {
+		if c.Kind == cari.CompletionTitle && !strings.Contains(strings.ToLower(c.Text), "tiongkok") {
 			t.Errorf("tiongkok mul: title %q lacks tiongkok", c.Text)
 		}
 	}
@@ -94,7 +96,7 @@ func TestSuggestSamples(t *testing.T) {
 	if len(cs) != 20 {
 		t.Errorf("m: %d completions, want 20", len(cs))
 	}
-	for i := 1; i < len(cs) && cs[i].Kind == CompletionTerm; i++ {
+	for i := 1; i < len(cs) && cs[i].Kind == cari.CompletionTerm; i++ {
 		if cs[i].Count > cs[i-1].Count {
 			t.Errorf("m: %+v ranks after %+v", cs[i], cs[i-1])
 		}
@@ -114,11 +116,11 @@ func TestSuggestErrors(t *testing.T) {
 		size int
 	}{
 		{"a", -1},
-		{"a", MaxSuggestSize + 1},
-		{strings.Repeat("a", MaxQueryBytes+1), 0},
+		{"a", cari.MaxSuggestSize + 1},
+		{strings.Repeat("a", cari.MaxQueryBytes+1), 0},
 		{"\xff\xfe", 0},
 	} {
-		if _, err := ix.Suggest(ctx, tc.q, tc.size); !errors.Is(err, ErrBadRequest) {
+		if _, err := ix.Suggest(ctx, tc.q, tc.size); !errors.Is(err, cari.ErrBadRequest) {
 			t.Errorf("%.20q size %d: %v, want ErrBadRequest", tc.q, tc.size, err)
 		}
 	}
@@ -137,7 +139,7 @@ func TestSuggestFollowsWrites(t *testing.T) {
 	ctx := context.Background()
 	add := func(id, title, body string) {
 		t.Helper()
-		if _, problems, err := ix.Upsert(ctx, []Article{{ID: id, Title: title, Body: body}}); err != nil || len(problems) > 0 {
+		if _, problems, err := ix.Upsert(ctx, []cari.Article{{ID: id, Title: title, Body: body}}); err != nil || len(problems) > 0 {
 			t.Fatalf("upsert: %v %v", err, problems)
 		}
 	}

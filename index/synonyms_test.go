@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/carisearch/cari"
 )
 
 func TestParseSynonymsErrors(t *testing.T) {
@@ -87,7 +89,7 @@ func TestSynonymSearch(t *testing.T) {
 		// Query syntax goes through bleve's synonym search.
 		{"title:rrt", "kn-2023-001", ""},
 	} {
-		res, err := ix.Search(ctx, Request{Query: tc.query, Size: 50, NoFacets: true})
+		res, err := ix.Search(ctx, cari.Request{Query: tc.query, Size: 50, NoFacets: true})
 		if err != nil {
 			t.Fatalf("%s: %v", tc.query, err)
 		}
@@ -111,7 +113,7 @@ func TestSynonymSearch(t *testing.T) {
 // still match its articles.
 func TestSynonymPhraseStillMatches(t *testing.T) {
 	ix := samples(t)
-	res, err := ix.Search(context.Background(), Request{Query: `"laut china selatan"`, NoFacets: true})
+	res, err := ix.Search(context.Background(), cari.Request{Query: `"laut china selatan"`, NoFacets: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +129,7 @@ func TestUserSynonymFile(t *testing.T) {
 	}
 	defer ix.Close()
 	ctx := context.Background()
-	if _, _, err := ix.Upsert(ctx, []Article{
+	if _, _, err := ix.Upsert(ctx, []cari.Article{
 		{ID: "a", Title: "Kapal selam baru", Body: "Angkatan laut menerima kapal selam buatan dalam negeri."},
 		{ID: "b", Title: "Panen raya", Body: "Petani menyambut panen raya di lumbung padi."},
 	}); err != nil {
@@ -137,14 +139,14 @@ func TestUserSynonymFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte("# ours\nkapal selam, submarin\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	before, err := ix.Search(ctx, Request{Query: "submarin", NoFacets: true})
+	before, err := ix.Search(ctx, cari.Request{Query: "submarin", NoFacets: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.AddSynonymFile(path); err != nil {
 		t.Fatal(err)
 	}
-	after, err := ix.Search(ctx, Request{Query: "submarin", NoFacets: true})
+	after, err := ix.Search(ctx, cari.Request{Query: "submarin", NoFacets: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,10 +205,10 @@ func TestBuiltinSynonymsWithStandardAnalyzer(t *testing.T) {
 	}
 	defer ix.Close()
 	ctx := context.Background()
-	if _, _, err := ix.Upsert(ctx, []Article{{ID: "a", Body: "Delegasi Amerika Serikat tiba di Jakarta."}}); err != nil {
+	if _, _, err := ix.Upsert(ctx, []cari.Article{{ID: "a", Body: "Delegasi Amerika Serikat tiba di Jakarta."}}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := ix.Search(ctx, Request{Query: "Amerika Serikat", NoFacets: true})
+	res, err := ix.Search(ctx, cari.Request{Query: "Amerika Serikat", NoFacets: true})
 	if err != nil || res.Total != 1 {
 		t.Fatalf("search: %v, %+v", err, res)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/blevesearch/vellum"
 	"github.com/blevesearch/vellum/levenshtein"
+
 	"github.com/carisearch/cari/analyzer"
 )
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"testing"
+
+	"github.com/carisearch/cari"
 )
 
 // TestTypos builds an index where one article misspells a common word and
@@ -17,14 +19,14 @@ func TestTypos(t *testing.T) {
 	}
 	defer ix.Close()
 	ctx := context.Background()
-	var articles []Article
+	var articles []cari.Article
 	for i := 0; i < 60; i++ {
-		articles = append(articles, Article{ID: fmt.Sprintf("k%02d", i), Title: fmt.Sprintf("Laporan harian %d", i),
+		articles = append(articles, cari.Article{ID: fmt.Sprintf("k%02d", i), Title: fmt.Sprintf("Laporan harian %d", i),
 			Body: fmt.Sprintf("Petugas memadamkan kebakaran lahan di desa nomor %d pada sore hari.", i)})
 	}
 	articles = append(articles,
-		Article{ID: "typo", Title: "Laporan warga", Body: "Warga melaporkan kebakran kecil di dekat pasar."},
-		Article{ID: "name", Title: "Profil", Body: "Sutradara Wiratmoko meraih penghargaan di festival."},
+		cari.Article{ID: "typo", Title: "Laporan warga", Body: "Warga melaporkan kebakran kecil di dekat pasar."},
+		cari.Article{ID: "name", Title: "Profil", Body: "Sutradara Wiratmoko meraih penghargaan di festival."},
 	)
 	if _, bad, err := ix.Upsert(ctx, articles); err != nil || len(bad) > 0 {
 		t.Fatalf("upsert: %v %v", err, bad)
@@ -48,7 +50,7 @@ func TestTypos(t *testing.T) {
 		// A rare name with no common neighbour: no suggestion, no fuzz.
 		{"Wiratmoko", "", "name", 1},
 	} {
-		res, err := ix.Search(ctx, Request{Query: tc.query, Size: 3, NoFacets: true})
+		res, err := ix.Search(ctx, cari.Request{Query: tc.query, Size: 3, NoFacets: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +66,7 @@ func TestTypos(t *testing.T) {
 	}
 	// A question (more than AllWordsMax words) is searched by its own
 	// words: its rare words are not second-guessed.
-	res, err := ix.Search(ctx, Request{Query: "siapa warga yang melaporkan kebakran kecil dekat pasar", Size: 3, NoFacets: true})
+	res, err := ix.Search(ctx, cari.Request{Query: "siapa warga yang melaporkan kebakran kecil dekat pasar", Size: 3, NoFacets: true})
 	if err != nil {
 		t.Fatal(err)
 	}

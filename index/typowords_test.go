@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+
+	"github.com/carisearch/cari"
 )
 
 // TestTypoWords checks that a keyword that is a word but reads as a typo
@@ -14,9 +16,9 @@ import (
 // governor Anies Baswedan, two about a politician Anis Matta, one that
 // misspells the governor's name.
 func TestTypoWords(t *testing.T) {
-	var articles []Article
+	var articles []cari.Article
 	add := func(id, title, body string) {
-		articles = append(articles, Article{ID: id, Title: title, Body: body})
+		articles = append(articles, cari.Article{ID: id, Title: title, Body: body})
 	}
 	places := []string{"Tanah Abang", "Kemayoran", "Cilincing", "Kalideres", "Pluit", "Senen"}
 	for i := range 30 {
@@ -37,7 +39,7 @@ func TestTypoWords(t *testing.T) {
 		{"anis matta", "", 2, []string{"matta-1", "matta-2"}},
 		{"anies baswedan", "", 30, []string{"gubernur-00"}},
 	} {
-		res, err := ix.Search(ctx, Request{Query: tc.query, Size: MaxSize, NoFacets: true})
+		res, err := ix.Search(ctx, cari.Request{Query: tc.query, Size: cari.MaxSize, NoFacets: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +60,7 @@ func TestTypoWords(t *testing.T) {
 
 // indexOfArticles is a new index in a temporary directory holding
 // articles, closed when the test ends.
-func indexOfArticles(t *testing.T, articles []Article) *Index {
+func indexOfArticles(t *testing.T, articles []cari.Article) *Index {
 	t.Helper()
 	ix, err := Create(filepath.Join(t.TempDir(), "index"), Options{})
 	if err != nil {

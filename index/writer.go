@@ -2,43 +2,39 @@ package index
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/carisearch/cari"
 )
 
-// IngestStats counts what a Writer did.
-type IngestStats struct {
-	Indexed   int `json:"indexed"`   // new articles
-	Updated   int `json:"updated"`   // articles whose id existed with other content
-	Unchanged int `json:"unchanged"` // articles already indexed exactly so
+// checksum identifies an article's content, so an unchanged re-run can be
+// told from an update.
+func checksum(a *cari.Article) string {
+	h := sha1.New()
+	for _, s := range []string{a.Title, a.Body, a.Source, a.URL, a.Published.Format(time.RFC3339), strings.Join(a.Tags, "\x1f")} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:20]
 }
-
-// Total is every article the writer accepted.
-func (s IngestStats) Total() int { return s.Indexed + s.Updated + s.Unchanged }
-
-func (s *IngestStats) add(o IngestStats) {
-	s.Indexed += o.Indexed
-	s.Updated += o.Updated
-	s.Unchanged += o.Unchanged
-}
-
-// DefaultBatchSize is how many articles a Writer sends to bleve at once.
-// Measured on the 25,401 corpus articles (scripts/bench-ingest.sh, 2
-// cores): see README "Indexing at scale" for the figures behind it.
-const DefaultBatchSize = 1000
 
 // batch is a group of articles on its way to the index: assembled (ids
 // unique, the later of two articles with one id kept), then prepared
 // (looked up and analyzed, which can run while the batch before it is
 // written), then committed.
 type batch struct {
-	articles []Article
+	articles []cari.Article
 	byID     map[string]int
 	// dups counts articles replaced by a later one with the same id in
 	// this batch; each counts as updated by it.
@@ -53,11 +49,11 @@ type batch struct {
 }
 
 func newBatch(size int) *batch {
-	return &batch{articles: make([]Article, 0, size), byID: make(map[string]int, size)}
+	return &batch{articles: make([]cari.Article, 0, size), byID: make(map[string]int, size)}
 }
 
 // add queues a normalized article; an id already in the batch is replaced.
-func (b *batch) add(a Article) {
+func (b *batch) add(a cari.Article) {
 	if i, ok := b.byID[a.ID]; ok {
 		b.articles[i] = a
 		b.dups++
@@ -91,12 +87,12 @@ func (ix *Index) prepare(ctx context.Context, b *batch) error {
 	}
 	b.existing = existing
 	b.sums = make([]string, len(b.articles))
-	var todo []*Article
+	var todo []*cari.Article
 	var sums []string
 	var at []int
 	for i := range b.articles {
 		a := &b.articles[i]
-		b.sums[i] = a.checksum()
+		b.sums[i] = checksum(a)
 		if old, found := existing[a.ID]; found && old.hash == b.sums[i] {
 			continue
 		}
@@ -123,10 +119,10 @@ func (ix *Index) prepare(ctx context.Context, b *batch) error {
 // segment on one core, so shards put more cores to work. Writes are
 // serialized; a batch whose lookup another write may have made stale
 // (the one before it in the pipeline, or an API write) is looked up again.
-func (ix *Index) commit(ctx context.Context, b *batch) (IngestStats, error) {
-	stats := IngestStats{Updated: b.dups}
+func (ix *Index) commit(ctx context.Context, b *batch) (cari.IngestStats, error) {
+	stats := cari.IngestStats{Updated: b.dups}
 	if err := ctx.Err(); err != nil {
-		return IngestStats{}, err
+		return cari.IngestStats{}, err
 	}
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
@@ -134,7 +130,7 @@ func (ix *Index) commit(ctx context.Context, b *batch) (IngestStats, error) {
 	if ix.writeGen.Load() != b.gen {
 		var err error
 		if existing, err = ix.storedState(ctx, b.ids()); err != nil {
-			return IngestStats{}, err
+			return cari.IngestStats{}, err
 		}
 	}
 	n := len(ix.shards)
@@ -167,19 +163,19 @@ func (ix *Index) commit(ctx context.Context, b *batch) (IngestStats, error) {
 			// an earlier write of the same id: analyze it now.
 			doc, lens, err := ix.analyzeArticle(a, b.sums[i])
 			if err != nil {
-				return IngestStats{}, fmt.Errorf("index %q: %w", a.ID, err)
+				return cari.IngestStats{}, fmt.Errorf("index %q: %w", a.ID, err)
 			}
 			b.docs[i], b.lens[i] = doc, lens
 		}
 		totals[s].add(b.lens[i], 1)
 		if err := batches[s].IndexAdvanced(b.docs[i]); err != nil {
-			return IngestStats{}, fmt.Errorf("index %q: %w", a.ID, err)
+			return cari.IngestStats{}, fmt.Errorf("index %q: %w", a.ID, err)
 		}
 		text += len(a.Title) + len(a.Body)
 	}
 	if text > 0 {
 		if err := ix.checkSpace(writeCost(text)); err != nil {
-			return IngestStats{}, err
+			return cari.IngestStats{}, err
 		}
 	}
 	errs := make([]error, n)
@@ -209,7 +205,7 @@ func (ix *Index) commit(ctx context.Context, b *batch) (IngestStats, error) {
 		ix.writeGen.Add(1)
 	}
 	if err := errors.Join(errs...); err != nil {
-		return IngestStats{}, err
+		return cari.IngestStats{}, err
 	}
 	for s := range recount {
 		if recount[s] {
@@ -228,21 +224,21 @@ type Writer struct {
 	ix    *Index
 	size  int
 	cur   *batch
-	stats IngestStats
+	stats cari.IngestStats
 }
 
 // NewWriter returns a writer that flushes every batchSize articles
 // (DefaultBatchSize when batchSize <= 0).
 func (ix *Index) NewWriter(batchSize int) *Writer {
 	if batchSize <= 0 {
-		batchSize = DefaultBatchSize
+		batchSize = cari.DefaultBatchSize
 	}
 	return &Writer{ix: ix, size: batchSize, cur: newBatch(batchSize)}
 }
 
 // Add queues a normalized article (see Article.Normalize) and flushes when
 // the batch is full. An id added twice keeps the later article.
-func (w *Writer) Add(ctx context.Context, a Article) error {
+func (w *Writer) Add(ctx context.Context, a cari.Article) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -265,12 +261,12 @@ func (w *Writer) Flush(ctx context.Context) error {
 		return err
 	}
 	stats, err := w.ix.commit(ctx, b)
-	w.stats.add(stats)
+	w.stats.Add(stats)
 	return err
 }
 
 // Stats returns what has been flushed so far.
-func (w *Writer) Stats() IngestStats { return w.stats }
+func (w *Writer) Stats() cari.IngestStats { return w.stats }
 
 // storedArticle is what a write needs to know of an article already
 // indexed: its checksum and its token counts.
@@ -313,22 +309,22 @@ func (ix *Index) storedState(ctx context.Context, ids []string) (map[string]stor
 //
 // A write the disk cannot take is refused whole (ErrDiskFull) before any
 // of its batches is written.
-func (ix *Index) Upsert(ctx context.Context, articles []Article) (IngestStats, []*FieldError, error) {
+func (ix *Index) Upsert(ctx context.Context, articles []cari.Article) (cari.IngestStats, []*cari.FieldError, error) {
 	var text int
 	for i := range articles {
 		text += len(articles[i].Title) + len(articles[i].Body)
 	}
 	if err := ix.checkSpace(writeCost(text)); err != nil {
-		return IngestStats{}, nil, err
+		return cari.IngestStats{}, nil, err
 	}
-	w := ix.NewWriter(DefaultBatchSize)
-	var problems []*FieldError
+	w := ix.NewWriter(cari.DefaultBatchSize)
+	var problems []*cari.FieldError
 	for i := range articles {
 		a := articles[i]
 		if err := a.Normalize(); err != nil {
-			fe, ok := err.(*FieldError)
+			fe, ok := err.(*cari.FieldError)
 			if !ok {
-				fe = &FieldError{Err: err}
+				fe = &cari.FieldError{Err: err}
 			}
 			fe.Line = i + 1
 			problems = append(problems, fe)

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari"
 )
 
 // TestAdmission: past the searches in flight and those queued, a search
@@ -19,10 +19,10 @@ import (
 func TestAdmission(t *testing.T) {
 	release := make(chan struct{})
 	started := make(chan struct{}, 4)
-	f := &fake{searchFn: func(ctx context.Context, r index.Request) (*index.Result, error) {
+	f := &fake{searchFn: func(ctx context.Context, r cari.Request) (*cari.Result, error) {
 		started <- struct{}{}
 		<-release
-		return &index.Result{Query: r.Query, Page: 1, Size: 10, Hits: []index.Hit{}, Facets: map[string][]index.Facet{}}, nil
+		return &cari.Result{Query: r.Query, Page: 1, Size: 10, Hits: []cari.Hit{}, Facets: map[string][]cari.Facet{}}, nil
 	}}
 	h := newTest(f, Options{Token: "rahasia", Searches: Admission{InFlight: 1, Queue: 1, Wait: 200 * time.Millisecond}})
 

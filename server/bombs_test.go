@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index"
 )
 
@@ -21,22 +22,22 @@ import (
 // refused 400 query_too_expensive, naming the clause and the cap.
 func TestWildcardBombs(t *testing.T) {
 	ix := tempIndex(t)
-	var articles []index.Article
+	var articles []cari.Article
 	for a := range 3 {
 		var words []string
 		for i := a * 1000; i < (a+1)*1000; i++ {
 			words = append(words, fmt.Sprintf("xata%04d", i))
 		}
-		articles = append(articles, index.Article{ID: fmt.Sprintf("kata-%d", a), Title: "Daftar kata", Body: strings.Join(words, " ")})
+		articles = append(articles, cari.Article{ID: fmt.Sprintf("kata-%d", a), Title: "Daftar kata", Body: strings.Join(words, " ")})
 	}
 	if _, problems, err := ix.Upsert(context.Background(), articles); err != nil || len(problems) > 0 {
 		t.Fatalf("upsert: %v %v", err, problems)
 	}
 	srv := httptest.NewServer(newTest(ix, Options{}))
 	defer srv.Close()
-	search := func(q string) (int, errorBody, index.Result, error) {
+	search := func(q string) (int, errorBody, cari.Result, error) {
 		var e errorBody
-		var res index.Result
+		var res cari.Result
 		resp, err := http.Get(srv.URL + "/api/search?q=" + url.QueryEscape(q))
 		if err != nil {
 			return 0, e, res, err

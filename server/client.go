@@ -12,7 +12,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari"
+	"github.com/carisearch/cari/index/input"
 )
 
 // Client writes to a running cari server through its API, for indexing
@@ -46,7 +47,7 @@ const DefaultMaxBatchBytes = DefaultMaxBodyBytes / 2
 // UpsertResult is the answer to POST /api/articles: counts, and each
 // record the server skipped.
 type UpsertResult struct {
-	index.IngestStats
+	cari.IngestStats
 	Errors  bool            `json:"errors"`
 	Skipped []SkippedRecord `json:"skipped"`
 }
@@ -86,7 +87,7 @@ func (e *APIError) Error() string {
 
 // Upsert sends articles to the server, which indexes them (an upsert by
 // id) before it answers. Nothing is sent when articles is empty.
-func (c *Client) Upsert(ctx context.Context, articles []index.Article) (UpsertResult, error) {
+func (c *Client) Upsert(ctx context.Context, articles []cari.Article) (UpsertResult, error) {
 	if len(articles) == 0 {
 		return UpsertResult{Skipped: []SkippedRecord{}}, nil
 	}
@@ -100,8 +101,8 @@ func (c *Client) Upsert(ctx context.Context, articles []index.Article) (UpsertRe
 }
 
 // Stats returns the server's GET /api/stats.
-func (c *Client) Stats(ctx context.Context) (index.Stats, error) {
-	var st index.Stats
+func (c *Client) Stats(ctx context.Context) (cari.Stats, error) {
+	var st cari.Stats
 	err := c.do(ctx, http.MethodGet, "/api/stats", "", nil, &st)
 	return st, err
 }
@@ -115,12 +116,12 @@ func (c *Client) Stats(ctx context.Context) (index.Stats, error) {
 // the report's Skipped, in input order, each with its input file and line.
 // An error (the server unreachable, refusing the token, a read failure)
 // stops the run; the report then counts what the server accepted before.
-func (c *Client) IngestPaths(ctx context.Context, paths []string, batch int, progress func(done int)) (index.IngestReport, error) {
+func (c *Client) IngestPaths(ctx context.Context, paths []string, batch int, progress func(done int)) (cari.IngestReport, error) {
 	if _, err := c.endpoint(""); err != nil {
-		return index.IngestReport{}, err // before reading anything
+		return cari.IngestReport{}, err // before reading anything
 	}
 	if batch <= 0 {
-		batch = index.DefaultBatchSize
+		batch = cari.DefaultBatchSize
 	}
 	maxBytes := c.MaxBatchBytes
 	if maxBytes <= 0 {
@@ -128,7 +129,7 @@ func (c *Client) IngestPaths(ctx context.Context, paths []string, batch int, pro
 	}
 	type problem struct {
 		seq int
-		fe  *index.FieldError
+		fe  *cari.FieldError
 	}
 	type origin struct {
 		seq  int
@@ -136,7 +137,7 @@ func (c *Client) IngestPaths(ctx context.Context, paths []string, batch int, pro
 		line int
 	}
 	var (
-		report   index.IngestReport
+		report   cari.IngestReport
 		problems []problem
 		body     bytes.Buffer
 		sent     []origin // where each article of body came from
@@ -160,7 +161,7 @@ func (c *Client) IngestPaths(ctx context.Context, paths []string, batch int, pro
 		report.Updated += res.Updated
 		report.Unchanged += res.Unchanged
 		for _, s := range res.Skipped {
-			fe := &index.FieldError{Line: s.Line, Field: s.Field, Err: errors.New(s.Message)}
+			fe := &cari.FieldError{Line: s.Line, Field: s.Field, Err: errors.New(s.Message)}
 			seq := done
 			if s.Line >= 1 && s.Line <= len(sent) {
 				o := sent[s.Line-1]
@@ -175,8 +176,8 @@ func (c *Client) IngestPaths(ctx context.Context, paths []string, batch int, pro
 		sent = sent[:0]
 		return nil
 	}
-	err := index.ReadPaths(ctx, paths, index.Handlers{
-		Emit: func(r index.Record) error {
+	err := input.ReadPaths(ctx, paths, input.Handlers{
+		Emit: func(r input.Record) error {
 			tick()
 			before := body.Len()
 			if err := encodeLine(&body, &r.Article); err != nil {
@@ -197,7 +198,7 @@ func (c *Client) IngestPaths(ctx context.Context, paths []string, batch int, pro
 			}
 			return nil
 		},
-		Bad: func(fe *index.FieldError) {
+		Bad: func(fe *cari.FieldError) {
 			tick()
 			problems = append(problems, problem{done, fe})
 		},
@@ -213,7 +214,7 @@ func (c *Client) IngestPaths(ctx context.Context, paths []string, batch int, pro
 }
 
 // encodeLine appends a as one line of JSON.
-func encodeLine(buf *bytes.Buffer, a *index.Article) error {
+func encodeLine(buf *bytes.Buffer, a *cari.Article) error {
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(a); err != nil {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index"
 )
 
@@ -25,15 +26,15 @@ type rejecting struct {
 	calls  int
 }
 
-func (r *rejecting) Upsert(ctx context.Context, articles []index.Article) (index.IngestStats, []*index.FieldError, error) {
+func (r *rejecting) Upsert(ctx context.Context, articles []cari.Article) (cari.IngestStats, []*cari.FieldError, error) {
 	r.mu.Lock()
 	r.calls++
 	r.mu.Unlock()
-	var keep []index.Article
-	var problems []*index.FieldError
+	var keep []cari.Article
+	var problems []*cari.FieldError
 	for i, a := range articles {
 		if r.reject[a.ID] {
-			problems = append(problems, &index.FieldError{Line: i + 1, Field: "id", Err: fmt.Errorf("id %q is refused", a.ID)})
+			problems = append(problems, &cari.FieldError{Line: i + 1, Field: "id", Err: fmt.Errorf("id %q is refused", a.ID)})
 			continue
 		}
 		keep = append(keep, a)
@@ -60,7 +61,7 @@ func TestClientUpsert(t *testing.T) {
 	b, ts := startClientServer(t)
 	ctx := context.Background()
 	c := &Client{BaseURL: ts.URL + "/", Token: "rahasia"}
-	articles := []index.Article{
+	articles := []cari.Article{
 		{ID: "k-1", Title: "Banjir di Demak", Body: "Banjir merendam ribuan rumah di Demak.", Tags: []string{"banjir"}},
 		{ID: "k-2", Title: "Gempa", Body: "Gempa mengguncang Cianjur <pagi> ini & warga mengungsi."},
 	}
@@ -95,7 +96,7 @@ func TestClientWrongToken(t *testing.T) {
 	ctx := context.Background()
 	for _, token := range []string{"salah", ""} {
 		c := &Client{BaseURL: ts.URL, Token: token}
-		_, err := c.Upsert(ctx, []index.Article{{Body: "Isi."}})
+		_, err := c.Upsert(ctx, []cari.Article{{Body: "Isi."}})
 		var apiErr *APIError
 		if !errors.As(err, &apiErr) || apiErr.Status != http.StatusUnauthorized || apiErr.Code != "unauthorized" {
 			t.Fatalf("token %q: error %v, want a 401 APIError", token, err)
@@ -110,7 +111,7 @@ func TestClientWrongToken(t *testing.T) {
 	// A server with no token refuses writes and says how to allow them.
 	ro := httptest.NewServer(New(&fake{}, Options{Logger: quietLogger()}))
 	defer ro.Close()
-	_, err := (&Client{BaseURL: ro.URL, Token: "x"}).Upsert(ctx, []index.Article{{Body: "Isi."}})
+	_, err := (&Client{BaseURL: ro.URL, Token: "x"}).Upsert(ctx, []cari.Article{{Body: "Isi."}})
 	if err == nil || !strings.Contains(err.Error(), "403") || !strings.Contains(err.Error(), "writes are disabled") {
 		t.Errorf("read-only server: %v", err)
 	}
@@ -120,7 +121,7 @@ func TestClientNetworkAndURLErrors(t *testing.T) {
 	ts := httptest.NewServer(http.NotFoundHandler())
 	base := ts.URL
 	ts.Close() // nothing listens there now
-	_, err := (&Client{BaseURL: base, Token: "t"}).Upsert(context.Background(), []index.Article{{Body: "Isi."}})
+	_, err := (&Client{BaseURL: base, Token: "t"}).Upsert(context.Background(), []cari.Article{{Body: "Isi."}})
 	if err == nil || !strings.Contains(err.Error(), base+"/api/articles") {
 		t.Fatalf("closed server: %v, want the URL in it", err)
 	}
@@ -132,7 +133,7 @@ func TestClientNetworkAndURLErrors(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, live := startClientServer(t)
-	_, err = (&Client{BaseURL: live.URL, Token: "rahasia"}).Upsert(ctx, []index.Article{{Body: "Isi."}})
+	_, err = (&Client{BaseURL: live.URL, Token: "rahasia"}).Upsert(ctx, []cari.Article{{Body: "Isi."}})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v, want context.Canceled wrapped", err)
 	}
@@ -148,7 +149,7 @@ func TestClientNetworkAndURLErrors(t *testing.T) {
 func TestClientUpsertSkipped(t *testing.T) {
 	_, ts := startClientServer(t)
 	c := &Client{BaseURL: ts.URL, Token: "rahasia"}
-	res, err := c.Upsert(context.Background(), []index.Article{
+	res, err := c.Upsert(context.Background(), []cari.Article{
 		{ID: "baik-1", Body: "Isi berita pertama."},
 		{ID: "kosong", Title: "Tanpa isi"},
 		{ID: "baik-2", Body: "Isi berita kedua."},
@@ -170,7 +171,7 @@ func TestClientUpsertSkipped(t *testing.T) {
 func TestClientUpsertNothingValid(t *testing.T) {
 	_, ts := startClientServer(t)
 	c := &Client{BaseURL: ts.URL, Token: "rahasia"}
-	res, err := c.Upsert(context.Background(), []index.Article{{ID: "kosong-1", Title: "Tanpa isi"}, {ID: "kosong-2", Title: "Juga tanpa isi"}})
+	res, err := c.Upsert(context.Background(), []cari.Article{{ID: "kosong-1", Title: "Tanpa isi"}, {ID: "kosong-2", Title: "Juga tanpa isi"}})
 	if err != nil {
 		t.Fatal(err)
 	}

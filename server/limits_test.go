@@ -11,18 +11,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari"
 )
 
 // TestLongIDsRefusedUnechoed: an id longer than any id can be is a 400
 // on every route that takes one, and the answer does not repeat it.
 func TestLongIDsRefusedUnechoed(t *testing.T) {
-	f := &fake{articleFn: func(context.Context, string) (*index.Article, error) {
+	f := &fake{articleFn: func(context.Context, string) (*cari.Article, error) {
 		t.Error("the backend was asked for an id no article can have")
-		return nil, index.ErrNotFound
+		return nil, cari.ErrNotFound
 	}}
 	h := newTest(f, Options{Token: "rahasia"})
-	long := strings.Repeat("x", index.MaxIDBytes+1)
+	long := strings.Repeat("x", cari.MaxIDBytes+1)
 	for _, rt := range []struct{ method, target string }{
 		{"GET", "/api/articles/" + long},
 		{"GET", "/api/articles/" + long + "/similar"},

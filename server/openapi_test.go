@@ -333,30 +333,30 @@ func TestOpenAPIConformance(t *testing.T) {
 	readOnly := newTest(ix, Options{})
 	small := newTest(ix, Options{Token: token, MaxBodyBytes: 200})
 	slow := newTest(&fake{
-		searchFn:  func(ctx context.Context, _ index.Request) (*index.Result, error) { <-ctx.Done(); return nil, ctx.Err() },
-		articleFn: func(ctx context.Context, _ string) (*index.Article, error) { <-ctx.Done(); return nil, ctx.Err() },
-		similarFn: func(ctx context.Context, _ string, _ int) (*index.Result, error) { <-ctx.Done(); return nil, ctx.Err() },
-		suggestFn: func(ctx context.Context, _ string, _ int) ([]index.Completion, error) {
+		searchFn:  func(ctx context.Context, _ cari.Request) (*cari.Result, error) { <-ctx.Done(); return nil, ctx.Err() },
+		articleFn: func(ctx context.Context, _ string) (*cari.Article, error) { <-ctx.Done(); return nil, ctx.Err() },
+		similarFn: func(ctx context.Context, _ string, _ int) (*cari.Result, error) { <-ctx.Done(); return nil, ctx.Err() },
+		suggestFn: func(ctx context.Context, _ string, _ int) ([]cari.Completion, error) {
 			<-ctx.Done()
 			return nil, ctx.Err()
 		},
 	}, Options{SearchTimeout: 5 * time.Millisecond})
 	broken := errors.New("disk on fire")
 	failing := newTest(&fake{
-		searchFn:  func(context.Context, index.Request) (*index.Result, error) { return nil, broken },
-		articleFn: func(context.Context, string) (*index.Article, error) { return nil, broken },
-		upsertFn: func(context.Context, []index.Article) (index.IngestStats, []*index.FieldError, error) {
-			return index.IngestStats{}, nil, broken
+		searchFn:  func(context.Context, cari.Request) (*cari.Result, error) { return nil, broken },
+		articleFn: func(context.Context, string) (*cari.Article, error) { return nil, broken },
+		upsertFn: func(context.Context, []cari.Article) (cari.IngestStats, []*cari.FieldError, error) {
+			return cari.IngestStats{}, nil, broken
 		},
 		deleteFn:  func(context.Context, string) error { return broken },
-		similarFn: func(context.Context, string, int) (*index.Result, error) { return nil, broken },
-		suggestFn: func(context.Context, string, int) ([]index.Completion, error) { return nil, broken },
+		similarFn: func(context.Context, string, int) (*cari.Result, error) { return nil, broken },
+		suggestFn: func(context.Context, string, int) ([]cari.Completion, error) { return nil, broken },
 		statsErr:  broken,
 	}, Options{Token: token})
 	faked := newTest(&fake{}, Options{})
 
 	article := `{"id":"uji-1","title":"Gempa Guncang Cianjur","body":"Gempa bermagnitudo 5,6 merusak rumah warga.","source":"warta.co","published":"2022-11-21","tags":["bencana"]}`
-	longQuery := strings.Repeat("a", index.MaxQueryBytes+1)
+	longQuery := strings.Repeat("a", cari.MaxQueryBytes+1)
 
 	for _, x := range []exchange{
 		// GET /api/search

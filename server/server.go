@@ -64,9 +64,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -80,19 +77,25 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
 	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari/index/input"
 )
 
 // Backend is what the handlers need from an index.
 type Backend interface {
-	Search(ctx context.Context, r index.Request) (*index.Result, error)
-	Article(ctx context.Context, id string) (*index.Article, error)
-	Upsert(ctx context.Context, articles []index.Article) (index.IngestStats, []*index.FieldError, error)
+	Search(ctx context.Context, r cari.Request) (*cari.Result, error)
+	Article(ctx context.Context, id string) (*cari.Article, error)
+	Upsert(ctx context.Context, articles []cari.Article) (cari.IngestStats, []*cari.FieldError, error)
 	Delete(ctx context.Context, id string) error
-	Stats() (index.Stats, error)
-	Similar(ctx context.Context, id string, size int) (*index.Result, error)
-	Suggest(ctx context.Context, q string, size int) ([]index.Completion, error)
+	Stats() (cari.Stats, error)
+	Similar(ctx context.Context, id string, size int) (*cari.Result, error)
+	Suggest(ctx context.Context, q string, size int) ([]cari.Completion, error)
 }
 
 var _ Backend = (*index.Index)(nil)
@@ -348,8 +351,8 @@ const maxCursorBytes = 2048
 
 // parseSearch turns the query string of /api/search into a request,
 // checking what the URL alone can tell; the index checks the rest.
-func parseSearch(raw string) (index.Request, error) {
-	var req index.Request
+func parseSearch(raw string) (cari.Request, error) {
+	var req cari.Request
 	v, err := url.ParseQuery(raw)
 	if err != nil {
 		return req, fmt.Errorf("malformed query string: %v", err)
@@ -395,11 +398,11 @@ func parseSearch(raw string) (index.Request, error) {
 	}
 	// page*size could overflow inside the index; no page past the deepest
 	// result is valid whatever the size.
-	if req.Page > index.MaxResultDepth {
-		return req, fmt.Errorf("page %d goes past the first %d results", req.Page, index.MaxResultDepth)
+	if req.Page > cari.MaxResultDepth {
+		return req, fmt.Errorf("page %d goes past the first %d results", req.Page, cari.MaxResultDepth)
 	}
-	if req.Size > index.MaxSize {
-		return req, fmt.Errorf("size must be between 1 and %d, not %d", index.MaxSize, req.Size)
+	if req.Size > cari.MaxSize {
+		return req, fmt.Errorf("size must be between 1 and %d, not %d", cari.MaxSize, req.Size)
 	}
 	if req.Sources, err = listParam(v, "source"); err != nil {
 		return req, err
@@ -415,7 +418,7 @@ func parseSearch(raw string) (index.Request, error) {
 		if s == "" {
 			continue
 		}
-		t, err := index.ParseDate(s)
+		t, err := input.ParseDate(s)
 		if err != nil {
 			return req, fmt.Errorf("%s: %v", p.name, err)
 		}
@@ -447,8 +450,8 @@ func listParam(v url.Values, name string) ([]string, error) {
 // and a log line costs the server what it costs the client.
 func idParam(w http.ResponseWriter, r *http.Request) (string, bool) {
 	id := r.PathValue("id")
-	if len(id) > index.MaxIDBytes {
-		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("the id is %d bytes long; ids are at most %d", len(id), index.MaxIDBytes))
+	if len(id) > cari.MaxIDBytes {
+		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("the id is %d bytes long; ids are at most %d", len(id), cari.MaxIDBytes))
 		return "", false
 	}
 	return id, true
@@ -472,7 +475,7 @@ func (s *server) article(w http.ResponseWriter, r *http.Request) {
 // similar answers GET /api/articles/{id}/similar: the related articles,
 // in the shape of a search result.
 func (s *server) similar(w http.ResponseWriter, r *http.Request) {
-	size, err := sizeParam(r.URL.Query(), index.MaxSize)
+	size, err := sizeParam(r.URL.Query(), cari.MaxSize)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
 		return
@@ -493,8 +496,8 @@ func (s *server) similar(w http.ResponseWriter, r *http.Request) {
 
 // suggestResponse is the answer of /api/suggest.
 type suggestResponse struct {
-	Query       string             `json:"query"`
-	Completions []index.Completion `json:"completions"`
+	Query       string            `json:"query"`
+	Completions []cari.Completion `json:"completions"`
 }
 
 // suggest answers GET /api/suggest: completions of what is being typed.
@@ -506,7 +509,7 @@ func (s *server) suggest(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_query", "malformed query string: "+err.Error())
 		return
 	}
-	size, err := sizeParam(v, index.MaxSuggestSize)
+	size, err := sizeParam(v, cari.MaxSuggestSize)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "bad_query", err.Error())
 		return
@@ -547,7 +550,7 @@ type skipped struct {
 }
 
 type upsertResponse struct {
-	index.IngestStats
+	cari.IngestStats
 	// Errors says that some record was skipped, so a client that reads
 	// no further than the status still learns of it.
 	Errors  bool      `json:"errors"`
@@ -578,24 +581,24 @@ func (s *server) upsert(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_request", "request body is empty; send a JSON array of articles or one JSON object a line")
 		return
 	}
-	format := index.FormatJSONLines
+	format := input.FormatJSONLines
 	if first == '[' {
-		format = index.FormatJSONArray
+		format = input.FormatJSONArray
 	}
 	var (
-		articles []index.Article
+		articles []cari.Article
 		lines    []int
 		resp     = upsertResponse{Skipped: []skipped{}}
 	)
-	bad := func(fe *index.FieldError) {
+	bad := func(fe *cari.FieldError) {
 		msg := "invalid record"
 		if fe.Err != nil {
 			msg = fe.Err.Error()
 		}
 		resp.Skipped = append(resp.Skipped, skipped{Line: fe.Line, Field: fe.Field, Message: msg})
 	}
-	err = index.ReadStream(r.Context(), body, "request", format, index.Handlers{
-		Emit: func(rec index.Record) error {
+	err = input.ReadStream(r.Context(), body, "request", format, input.Handlers{
+		Emit: func(rec input.Record) error {
 			articles = append(articles, rec.Article)
 			lines = append(lines, rec.Line)
 			return nil
@@ -607,8 +610,8 @@ func (s *server) upsert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var (
-		stats    index.IngestStats
-		problems []*index.FieldError
+		stats    cari.IngestStats
+		problems []*cari.FieldError
 	)
 	if len(articles) > 0 {
 		stats, problems, err = s.b.Upsert(r.Context(), articles)
@@ -792,13 +795,13 @@ func (s *server) page(w http.ResponseWriter, _ *http.Request) {
 // generic 500 otherwise.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, ctx context.Context, err error, badCode string) {
 	switch {
-	case errors.Is(err, index.ErrBadRequest):
-		writeError(w, http.StatusBadRequest, badCode, strings.TrimPrefix(err.Error(), index.ErrBadRequest.Error()+": "))
-	case errors.Is(err, index.ErrTooExpensive):
+	case errors.Is(err, cari.ErrBadRequest):
+		writeError(w, http.StatusBadRequest, badCode, strings.TrimPrefix(err.Error(), cari.ErrBadRequest.Error()+": "))
+	case errors.Is(err, cari.ErrTooExpensive):
 		writeError(w, http.StatusBadRequest, "query_too_expensive", err.Error())
-	case errors.Is(err, index.ErrNotFound):
+	case errors.Is(err, cari.ErrNotFound):
 		writeError(w, http.StatusNotFound, "not_found", err.Error())
-	case errors.Is(err, index.ErrDiskFull):
+	case errors.Is(err, cari.ErrDiskFull):
 		// Nothing of the write was stored; searches go on.
 		s.log.Warn("write refused", "method", r.Method, "path", r.URL.Path, "err", err)
 		writeError(w, http.StatusInsufficientStorage, "insufficient_storage", "the index's disk is full; nothing of this write was stored: "+err.Error())

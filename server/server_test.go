@@ -16,54 +16,56 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari/index/input"
 )
 
 // fake is a Backend whose answers the test chooses; it records the last
 // search request and the articles it was asked to upsert.
 type fake struct {
 	mu       sync.Mutex
-	lastReq  index.Request
+	lastReq  cari.Request
 	searched bool
-	upserted []index.Article
+	upserted []cari.Article
 
-	searchFn  func(ctx context.Context, r index.Request) (*index.Result, error)
-	articleFn func(ctx context.Context, id string) (*index.Article, error)
-	upsertFn  func(ctx context.Context, a []index.Article) (index.IngestStats, []*index.FieldError, error)
+	searchFn  func(ctx context.Context, r cari.Request) (*cari.Result, error)
+	articleFn func(ctx context.Context, id string) (*cari.Article, error)
+	upsertFn  func(ctx context.Context, a []cari.Article) (cari.IngestStats, []*cari.FieldError, error)
 	deleteFn  func(ctx context.Context, id string) error
-	similarFn func(ctx context.Context, id string, size int) (*index.Result, error)
-	suggestFn func(ctx context.Context, q string, size int) ([]index.Completion, error)
+	similarFn func(ctx context.Context, id string, size int) (*cari.Result, error)
+	suggestFn func(ctx context.Context, q string, size int) ([]cari.Completion, error)
 	statsErr  error
 }
 
-func (f *fake) Search(ctx context.Context, r index.Request) (*index.Result, error) {
+func (f *fake) Search(ctx context.Context, r cari.Request) (*cari.Result, error) {
 	f.mu.Lock()
 	f.lastReq, f.searched = r, true
 	f.mu.Unlock()
 	if f.searchFn != nil {
 		return f.searchFn(ctx, r)
 	}
-	return &index.Result{Query: r.Query, Page: 1, Size: 10, Hits: []index.Hit{}, Facets: map[string][]index.Facet{}}, nil
+	return &cari.Result{Query: r.Query, Page: 1, Size: 10, Hits: []cari.Hit{}, Facets: map[string][]cari.Facet{}}, nil
 }
 
-func (f *fake) Article(ctx context.Context, id string) (*index.Article, error) {
+func (f *fake) Article(ctx context.Context, id string) (*cari.Article, error) {
 	if f.articleFn != nil {
 		return f.articleFn(ctx, id)
 	}
 	if id == "ada" {
-		return &index.Article{ID: "ada", Title: "Judul", Body: "Isi berita."}, nil
+		return &cari.Article{ID: "ada", Title: "Judul", Body: "Isi berita."}, nil
 	}
-	return nil, fmt.Errorf("article %q: %w", id, index.ErrNotFound)
+	return nil, fmt.Errorf("article %q: %w", id, cari.ErrNotFound)
 }
 
-func (f *fake) Upsert(ctx context.Context, a []index.Article) (index.IngestStats, []*index.FieldError, error) {
+func (f *fake) Upsert(ctx context.Context, a []cari.Article) (cari.IngestStats, []*cari.FieldError, error) {
 	f.mu.Lock()
 	f.upserted = append(f.upserted, a...)
 	f.mu.Unlock()
 	if f.upsertFn != nil {
 		return f.upsertFn(ctx, a)
 	}
-	return index.IngestStats{Indexed: len(a)}, nil, nil
+	return cari.IngestStats{Indexed: len(a)}, nil, nil
 }
 
 func (f *fake) Delete(ctx context.Context, id string) error {
@@ -73,31 +75,31 @@ func (f *fake) Delete(ctx context.Context, id string) error {
 	if id == "ada" {
 		return nil
 	}
-	return fmt.Errorf("article %q: %w", id, index.ErrNotFound)
+	return fmt.Errorf("article %q: %w", id, cari.ErrNotFound)
 }
 
-func (f *fake) Similar(ctx context.Context, id string, size int) (*index.Result, error) {
+func (f *fake) Similar(ctx context.Context, id string, size int) (*cari.Result, error) {
 	if f.similarFn != nil {
 		return f.similarFn(ctx, id, size)
 	}
 	if id == "ada" {
-		return &index.Result{Page: 1, Size: max(size, 1), Hits: []index.Hit{}, Facets: map[string][]index.Facet{}}, nil
+		return &cari.Result{Page: 1, Size: max(size, 1), Hits: []cari.Hit{}, Facets: map[string][]cari.Facet{}}, nil
 	}
-	return nil, fmt.Errorf("article %q: %w", id, index.ErrNotFound)
+	return nil, fmt.Errorf("article %q: %w", id, cari.ErrNotFound)
 }
 
-func (f *fake) Suggest(ctx context.Context, q string, size int) ([]index.Completion, error) {
+func (f *fake) Suggest(ctx context.Context, q string, size int) ([]cari.Completion, error) {
 	if f.suggestFn != nil {
 		return f.suggestFn(ctx, q, size)
 	}
-	return []index.Completion{}, nil
+	return []cari.Completion{}, nil
 }
 
-func (f *fake) Stats() (index.Stats, error) {
+func (f *fake) Stats() (cari.Stats, error) {
 	if f.statsErr != nil {
-		return index.Stats{}, f.statsErr
+		return cari.Stats{}, f.statsErr
 	}
-	return index.Stats{Path: "/srv/rahasia/berita", Documents: 3, Fields: []string{"body", "title"}, Analyzer: "id"}, nil
+	return cari.Stats{Path: "/srv/rahasia/berita", Documents: 3, Fields: []string{"body", "title"}, Analyzer: "id"}, nil
 }
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -143,28 +145,28 @@ func errorCode(t *testing.T, w *httptest.ResponseRecorder) string {
 }
 
 func TestSearchParams(t *testing.T) {
-	day := func(s string) time.Time { d, _ := index.ParseDate(s); return d }
+	day := func(s string) time.Time { d, _ := input.ParseDate(s); return d }
 	tests := []struct {
 		name   string
 		query  string
 		status int
-		want   index.Request // checked when status is 200
+		want   cari.Request // checked when status is 200
 	}{
-		{"empty", "", 200, index.Request{}},
+		{"empty", "", 200, cari.Request{}},
 		{"all", "q=kerja+sama&page=2&size=20&sort=date&from=2023-01-01&to=2023-12-31",
-			200, index.Request{Query: "kerja sama", Page: 2, Size: 20, Sort: "date", From: day("2023-01-01"), To: day("2023-12-31")}},
+			200, cari.Request{Query: "kerja sama", Page: 2, Size: 20, Sort: "date", From: day("2023-01-01"), To: day("2023-12-31")}},
 		{"repeated and comma-separated filters", "source=tempo.co&source=kompas.com,+antara&tag=politik&tag=",
-			200, index.Request{Sources: []string{"tempo.co", "kompas.com", "antara"}, Tags: []string{"politik"}}},
-		{"page not a number", "page=abc", 400, index.Request{}},
-		{"size not a number", "size=abc", 400, index.Request{}},
-		{"size too big", "size=101", 400, index.Request{}},
-		{"page overflows", "page=9223372036854775807&size=2", 400, index.Request{}},
-		{"page past depth", "page=10001&size=1", 400, index.Request{}},
-		{"huge page number", "page=99999999999999999999", 400, index.Request{}},
-		{"bad date", "from=2023-13-45", 400, index.Request{}},
-		{"bad to", "to=kemarin", 400, index.Request{}},
-		{"malformed escape", "q=%zz", 400, index.Request{}},
-		{"too many sources", "source=" + strings.Repeat("a,", MaxFilterValues+1), 400, index.Request{}},
+			200, cari.Request{Sources: []string{"tempo.co", "kompas.com", "antara"}, Tags: []string{"politik"}}},
+		{"page not a number", "page=abc", 400, cari.Request{}},
+		{"size not a number", "size=abc", 400, cari.Request{}},
+		{"size too big", "size=101", 400, cari.Request{}},
+		{"page overflows", "page=9223372036854775807&size=2", 400, cari.Request{}},
+		{"page past depth", "page=10001&size=1", 400, cari.Request{}},
+		{"huge page number", "page=99999999999999999999", 400, cari.Request{}},
+		{"bad date", "from=2023-13-45", 400, cari.Request{}},
+		{"bad to", "to=kemarin", 400, cari.Request{}},
+		{"malformed escape", "q=%zz", 400, cari.Request{}},
+		{"too many sources", "source=" + strings.Repeat("a,", MaxFilterValues+1), 400, cari.Request{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -196,14 +198,14 @@ func TestSearchBackendErrors(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"bad request", fmt.Errorf("%w: cannot parse query", index.ErrBadRequest), 400, "bad_query"},
-		{"too expensive", fmt.Errorf("%w: body:a* matches more than 2000 terms", index.ErrTooExpensive), 400, "query_too_expensive"},
+		{"bad request", fmt.Errorf("%w: cannot parse query", cari.ErrBadRequest), 400, "bad_query"},
+		{"too expensive", fmt.Errorf("%w: body:a* matches more than 2000 terms", cari.ErrTooExpensive), 400, "query_too_expensive"},
 		{"deadline", fmt.Errorf("search: %w", context.DeadlineExceeded), 504, "timeout"},
 		{"internal", errors.New("segment 42: checksum mismatch at /srv/rahasia"), 500, "internal"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := &fake{searchFn: func(context.Context, index.Request) (*index.Result, error) { return nil, tc.err }}
+			f := &fake{searchFn: func(context.Context, cari.Request) (*cari.Result, error) { return nil, tc.err }}
 			w := call(t, newTest(f, Options{}), "GET", "/api/search?q=x", "")
 			if w.Code != tc.status {
 				t.Fatalf("status %d, want %d", w.Code, tc.status)
@@ -219,7 +221,7 @@ func TestSearchBackendErrors(t *testing.T) {
 }
 
 func TestSearchTimeout(t *testing.T) {
-	f := &fake{searchFn: func(ctx context.Context, _ index.Request) (*index.Result, error) {
+	f := &fake{searchFn: func(ctx context.Context, _ cari.Request) (*cari.Result, error) {
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}}
@@ -231,10 +233,10 @@ func TestSearchTimeout(t *testing.T) {
 }
 
 func TestSearchReturnsResultAsIs(t *testing.T) {
-	res := &index.Result{Query: "banjir", Total: 1, TookMS: 1.5, Page: 1, Size: 10,
-		Hits:   []index.Hit{{ID: "a", Score: 1.25, Title: "<mark>Banjir</mark> Demak", Snippet: "air &amp; <mark>banjir</mark>"}},
-		Facets: map[string][]index.Facet{"source": {{Value: "tempo.co", Count: 1}}}}
-	f := &fake{searchFn: func(context.Context, index.Request) (*index.Result, error) { return res, nil }}
+	res := &cari.Result{Query: "banjir", Total: 1, TookMS: 1.5, Page: 1, Size: 10,
+		Hits:   []cari.Hit{{ID: "a", Score: 1.25, Title: "<mark>Banjir</mark> Demak", Snippet: "air &amp; <mark>banjir</mark>"}},
+		Facets: map[string][]cari.Facet{"source": {{Value: "tempo.co", Count: 1}}}}
+	f := &fake{searchFn: func(context.Context, cari.Request) (*cari.Result, error) { return res, nil }}
 	w := call(t, newTest(f, Options{}), "GET", "/api/search?q=banjir", "")
 	if w.Code != 200 {
 		t.Fatalf("status %d", w.Code)
@@ -256,7 +258,7 @@ func TestSearchReturnsResultAsIs(t *testing.T) {
 func TestArticle(t *testing.T) {
 	h := newTest(&fake{}, Options{})
 	w := call(t, h, "GET", "/api/articles/ada", "")
-	var a index.Article
+	var a cari.Article
 	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &a) != nil || a.ID != "ada" {
 		t.Fatalf("status %d, body %s", w.Code, w.Body)
 	}
@@ -386,8 +388,8 @@ func TestPostReportsSkipped(t *testing.T) {
 // Problems the backend finds are reported at the line of the input, not
 // at the position in the slice the server passed on.
 func TestPostMapsBackendProblemsToLines(t *testing.T) {
-	f := &fake{upsertFn: func(_ context.Context, a []index.Article) (index.IngestStats, []*index.FieldError, error) {
-		return index.IngestStats{Indexed: len(a) - 1}, []*index.FieldError{{Line: 2, Field: "title", Err: errors.New("nope")}}, nil
+	f := &fake{upsertFn: func(_ context.Context, a []cari.Article) (cari.IngestStats, []*cari.FieldError, error) {
+		return cari.IngestStats{Indexed: len(a) - 1}, []*cari.FieldError{{Line: 2, Field: "title", Err: errors.New("nope")}}, nil
 	}}
 	body := "{\"id\":\"a\",\"body\":\"x\"}\n{\"id\":\"b\"}\n{\"id\":\"c\",\"body\":\"y\"}\n"
 	w := call(t, newTest(f, Options{Token: "t"}), "POST", "/api/articles", body, "Authorization: Bearer t")
@@ -520,7 +522,7 @@ func TestPage(t *testing.T) {
 }
 
 func TestPanicIsJSON500(t *testing.T) {
-	f := &fake{searchFn: func(context.Context, index.Request) (*index.Result, error) { panic("boom") }}
+	f := &fake{searchFn: func(context.Context, cari.Request) (*cari.Result, error) { panic("boom") }}
 	w := call(t, newTest(f, Options{}), "GET", "/api/search", "")
 	if w.Code != 500 || errorCode(t, w) != "internal" {
 		t.Fatalf("status %d, body %s", w.Code, w.Body)
@@ -601,8 +603,8 @@ func tempIndex(t testing.TB) *index.Index {
 func realIndex(t testing.TB) *index.Index {
 	t.Helper()
 	ix := tempIndex(t)
-	day := func(s string) time.Time { d, _ := index.ParseDate(s); return d }
-	articles := []index.Article{
+	day := func(s string) time.Time { d, _ := input.ParseDate(s); return d }
+	articles := []cari.Article{
 		{ID: "multipolar-1", Title: "Tiongkok dan Rusia Dorong Dunia Multipolar", Source: "kabarnusa.id", Published: day("2023-08-14"), Tags: []string{"politik"},
 			Body: "Menteri pertahanan Tiongkok tiba di Moskow. Kedua negara menyerukan tatanan dunia multipolar dan kerja sama militer yang lebih erat."},
 		{ID: "banjir-1", Title: "Banjir Rendam Ribuan Rumah di Demak", Source: "warta.co", Published: day("2024-02-10"), Tags: []string{"bencana"},
@@ -624,7 +626,7 @@ func TestRealIndex(t *testing.T) {
 	if w.Code != 200 {
 		t.Fatalf("status %d: %s", w.Code, w.Body)
 	}
-	var res index.Result
+	var res cari.Result
 	if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil {
 		t.Fatal(err)
 	}
@@ -664,7 +666,7 @@ func TestRealIndex(t *testing.T) {
 			}
 			continue
 		}
-		var res index.Result
+		var res cari.Result
 		if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil || res.Total != tc.total {
 			t.Errorf("%s: total %d, want %d (%v)", tc.query, res.Total, tc.total, err)
 		}
@@ -691,7 +693,7 @@ func TestRealIndex(t *testing.T) {
 		t.Errorf("re-post: %s", w.Body)
 	}
 	w = call(t, h, "GET", "/api/articles/gempa-1", "")
-	var a index.Article
+	var a cari.Article
 	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &a) != nil || a.Source != "warta.co" || a.Body == "" {
 		t.Errorf("get: status %d: %s", w.Code, w.Body)
 	}
@@ -714,10 +716,10 @@ func TestRealIndex(t *testing.T) {
 // alike, and the searches go on.
 func TestDiskFull(t *testing.T) {
 	const auth = "Authorization: Bearer rahasia"
-	full := fmt.Errorf("%w: 1 MiB free", index.ErrDiskFull)
+	full := fmt.Errorf("%w: 1 MiB free", cari.ErrDiskFull)
 	f := &fake{
-		upsertFn: func(context.Context, []index.Article) (index.IngestStats, []*index.FieldError, error) {
-			return index.IngestStats{}, nil, full
+		upsertFn: func(context.Context, []cari.Article) (cari.IngestStats, []*cari.FieldError, error) {
+			return cari.IngestStats{}, nil, full
 		},
 		deleteFn: func(context.Context, string) error { return full },
 	}

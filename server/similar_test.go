@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari"
 )
 
 // TestSimilarRoute reads the related articles of the Indonesia–Australia
@@ -18,7 +18,7 @@ func TestSimilarRoute(t *testing.T) {
 	if w.Code != 200 {
 		t.Fatalf("status %d: %s", w.Code, w.Body)
 	}
-	var res index.Result
+	var res cari.Result
 	if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil {
 		t.Fatal(err)
 	}
@@ -63,9 +63,9 @@ func TestSimilarRoute(t *testing.T) {
 func TestSuggestRoute(t *testing.T) {
 	var gotQ string
 	var gotSize int
-	f := &fake{suggestFn: func(_ context.Context, q string, size int) ([]index.Completion, error) {
+	f := &fake{suggestFn: func(_ context.Context, q string, size int) ([]cari.Completion, error) {
 		gotQ, gotSize = q, size
-		return []index.Completion{{Text: "kerja sama", Kind: index.CompletionTerm, Count: 9}}, nil
+		return []cari.Completion{{Text: "kerja sama", Kind: cari.CompletionTerm, Count: 9}}, nil
 	}}
 	w := call(t, newTest(f, Options{}), "GET", "/api/suggest?q=kerja+sa&size=5", "")
 	if w.Code != 200 {
@@ -90,8 +90,8 @@ func TestSuggestRoute(t *testing.T) {
 	}
 	var term, title bool
 	for _, c := range resp.Completions {
-		term = term || c.Kind == index.CompletionTerm && c.Text == "multipolar"
-		title = title || c.Kind == index.CompletionTitle && c.ID == "kn-2023-001"
+		term = term || c.Kind == cari.CompletionTerm && c.Text == "multipolar"
+		title = title || c.Kind == cari.CompletionTitle && c.ID == "kn-2023-001"
 	}
 	if !term || !title {
 		t.Errorf("multip: completions %+v, want the word multipolar and the Moscow article's title", resp.Completions)

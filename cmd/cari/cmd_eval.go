@@ -10,7 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari/index/input"
 )
 
 func newEvalCmd(o *options) *cobra.Command {
@@ -149,7 +151,7 @@ weighing them (the question sets have none).`,
 // ingestLeadAsTitle indexes the documents of path with each one's first
 // sentence as its title and the rest as its body, and returns how many.
 func ingestLeadAsTitle(ctx context.Context, ix *index.Index, path string, o *options) (int, error) {
-	var batch []index.Article
+	var batch []cari.Article
 	n := 0
 	flush := func() error {
 		if len(batch) == 0 {
@@ -164,10 +166,10 @@ func ingestLeadAsTitle(ctx context.Context, ix *index.Index, path string, o *opt
 		batch = batch[:0]
 		return nil
 	}
-	err := index.ReadPaths(ctx, []string{path}, index.Handlers{
-		Emit: func(rec index.Record) error {
+	err := input.ReadPaths(ctx, []string{path}, input.Handlers{
+		Emit: func(rec input.Record) error {
 			a := rec.Article
-			lead := index.LeadSentence(a.Body)
+			lead := cari.LeadSentence(a.Body)
 			if rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(a.Body), lead)); rest != "" && !strings.HasSuffix(lead, "…") {
 				a.Title, a.Body = lead, rest
 			}
@@ -177,7 +179,7 @@ func ingestLeadAsTitle(ctx context.Context, ix *index.Index, path string, o *opt
 			}
 			return nil
 		},
-		Bad: func(fe *index.FieldError) { fmt.Fprintf(o.stderr, "skipped: %v\n", fe) },
+		Bad: func(fe *cari.FieldError) { fmt.Fprintf(o.stderr, "skipped: %v\n", fe) },
 	})
 	if err != nil {
 		return n, err

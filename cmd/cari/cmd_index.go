@@ -12,7 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari/index/input"
 	"github.com/carisearch/cari/server"
 )
 
@@ -131,9 +133,9 @@ belong to the server's index and are refused with --server.`,
 			if err != nil {
 				return fmt.Errorf("--min-free: %w", err)
 			}
-			ingest := func(ix *index.Index) (index.IngestReport, error) {
+			ingest := func(ix *index.Index) (cari.IngestReport, error) {
 				ix.SetMinFree(reserve)
-				p := newIngestProgress(o.stderr, isTerminal(o.stderr), index.InputSize(args))
+				p := newIngestProgress(o.stderr, isTerminal(o.stderr), input.InputSize(args))
 				report, err := ix.IngestWithOptions(ctx, args, index.IngestOptions{BatchSize: batch, Watch: p.update})
 				p.finish()
 				return report, err
@@ -196,7 +198,7 @@ belong to the server's index and are refused with --server.`,
 			return summarize(o, report, start, fmt.Sprintf("%s holds %d articles", o.index, count))
 		},
 	}
-	cmd.Flags().IntVar(&batch, "batch", index.DefaultBatchSize, "articles written to the index, or sent to the server, at once")
+	cmd.Flags().IntVar(&batch, "batch", cari.DefaultBatchSize, "articles written to the index, or sent to the server, at once")
 	cmd.Flags().StringVar(&minFree, "min-free", index.FormatBytes(index.DefaultMinFree), "stop before a write would leave less than `SIZE` free on the index's disk; 0 checks nothing")
 	cmd.Flags().IntVar(&shards, "shards", 1, "split a new index into `N` shards (fixed at creation)")
 	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "build the index anew from the PATHs beside --index and swap it in atomically")
@@ -211,7 +213,7 @@ const indexGCPercent = 200
 
 // rebuildIndex builds a new index from the inputs and swaps it in for the
 // one at --index (see index.Rebuild).
-func rebuildIndex(o *options, cmd *cobra.Command, opts index.Options, ingest func(*index.Index) (index.IngestReport, error), start time.Time) error {
+func rebuildIndex(o *options, cmd *cobra.Command, opts index.Options, ingest func(*index.Index) (cari.IngestReport, error), start time.Time) error {
 	if !cmd.Flags().Changed("shards") {
 		n, err := index.ShardCount(o.index)
 		if err != nil {
@@ -219,7 +221,7 @@ func rebuildIndex(o *options, cmd *cobra.Command, opts index.Options, ingest fun
 		}
 		opts.Shards = max(n, 1)
 	}
-	var report index.IngestReport
+	var report cari.IngestReport
 	var count uint64
 	res, err := index.Rebuild(cmd.Context(), o.index, opts, func(ix *index.Index) error {
 		var err error
@@ -282,7 +284,7 @@ func removeNewIndex(dir string, dirExisted bool) error {
 	return nil
 }
 
-func reportIngest(o *options, report index.IngestReport, err error) error {
+func reportIngest(o *options, report cari.IngestReport, err error) error {
 	for _, fe := range report.Warnings {
 		fmt.Fprintf(o.stderr, "warning: %v\n", fe)
 	}
@@ -300,7 +302,7 @@ func reportIngest(o *options, report index.IngestReport, err error) error {
 
 // summarize prints the counts line, ending with where the articles went,
 // and fails with status 1 if anything was skipped.
-func summarize(o *options, report index.IngestReport, start time.Time, holds string) error {
+func summarize(o *options, report cari.IngestReport, start time.Time, holds string) error {
 	fmt.Fprintf(o.stdout, "%d indexed, %d updated, %d unchanged, %d skipped in %s; %s\n",
 		report.Indexed, report.Updated, report.Unchanged, len(report.Skipped), time.Since(start).Round(time.Millisecond), holds)
 	if len(report.Skipped) > 0 {

@@ -7,12 +7,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari/index/input"
 )
 
 func newSearchCmd(o *options) *cobra.Command {
 	var (
-		r        index.Request
+		r        cari.Request
 		from, to string
 		asJSON   bool
 		plain    bool
@@ -93,14 +95,14 @@ facets; title and snippet are HTML with <mark> around matched words.`,
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&r.Size, "size", index.DefaultSize, "hits a page")
+	f.IntVar(&r.Size, "size", cari.DefaultSize, "hits a page")
 	f.IntVar(&r.Page, "page", 1, "page of hits, from 1")
 	f.StringSliceVar(&r.Sources, "source", nil, "only articles from this source (repeatable)")
 	f.StringSliceVar(&r.Tags, "tag", nil, "only articles with this tag (repeatable)")
 	f.StringVar(&from, "from", "", "only articles published on or after this day (YYYY-MM-DD)")
 	f.StringVar(&to, "to", "", "only articles published on or before this day (YYYY-MM-DD)")
 	f.BoolVar(&r.Recent, "recent", false, "weigh newer articles more (a score decay with --half-life)")
-	f.DurationVar(&r.HalfLife, "half-life", index.DefaultHalfLife, "half-life of --recent, e.g. 72h or 720h")
+	f.DurationVar(&r.HalfLife, "half-life", cari.DefaultHalfLife, "half-life of --recent, e.g. 72h or 720h")
 	f.BoolVar(&r.Cursor, "cursor", false, "return the cursor of the next page (\"next\" in --json), for --after")
 	f.StringVar(&r.After, "after", "", "continue after the page whose \"next\" cursor this is: deep paging")
 	f.StringVar(&r.Sort, "sort", "", `"relevance" (default), "date" (newest first) or "oldest"`)
@@ -113,14 +115,14 @@ func optionalDate(flag, s string) (t time.Time, err error) {
 	if s == "" {
 		return t, nil
 	}
-	t, err = index.ParseDate(s)
+	t, err = input.ParseDate(s)
 	if err != nil {
 		return t, fmt.Errorf("%s: %w", flag, err)
 	}
 	return t, nil
 }
 
-func printResult(o *options, res *index.Result) {
+func printResult(o *options, res *cari.Result) {
 	last := (res.Page-1)*res.Size + len(res.Hits)
 	// The suggestion, as the search page shows it: the words it names
 	// are those the hits were found by.
@@ -142,7 +144,7 @@ func printResult(o *options, res *index.Result) {
 
 // printHits prints each hit of a page: rank, title, source, date, score,
 // id and snippet.
-func printHits(o *options, res *index.Result) {
+func printHits(o *options, res *cari.Result) {
 	tty := isTerminal(o.stdout)
 	for i, h := range res.Hits {
 		fmt.Fprintf(o.stdout, "%d. %s\n", (res.Page-1)*res.Size+i+1, highlight(h.Title, tty))

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index"
 )
 
@@ -53,7 +54,7 @@ hit's lead sentence as its snippet.`,
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&size, "size", index.DefaultSimilarSize, "how many related articles")
+	f.IntVar(&size, "size", cari.DefaultSimilarSize, "how many related articles")
 	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return cmd
 }
@@ -98,7 +99,7 @@ articles using the word or the article's id.
 			}
 			for _, x := range c {
 				detail := x.ID
-				if x.Kind == index.CompletionTerm {
+				if x.Kind == cari.CompletionTerm {
 					detail = fmt.Sprintf("%d articles", x.Count)
 				}
 				fmt.Fprintf(o.stdout, "%-5s  %s  (%s)\n", x.Kind, x.Text, detail)
@@ -107,7 +108,7 @@ articles using the word or the article's id.
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&size, "size", index.DefaultSuggestSize, fmt.Sprintf("at most this many completions (1–%d)", index.MaxSuggestSize))
+	f.IntVar(&size, "size", cari.DefaultSuggestSize, fmt.Sprintf("at most this many completions (1–%d)", cari.MaxSuggestSize))
 	f.BoolVar(&asJSON, "json", false, "print the completions as JSON")
 	return cmd
 }

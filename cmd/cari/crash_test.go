@@ -23,6 +23,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
 	"github.com/carisearch/cari/index"
 )
@@ -308,8 +309,8 @@ type crashCorpus struct {
 	titleAn, bodyAn analysis.Analyzer
 
 	mu       sync.Mutex
-	articles map[[2]int]index.Article // by (article, version)
-	counts   map[[2]int][4]int64      // token counts of (article, version)
+	articles map[[2]int]cari.Article // by (article, version)
+	counts   map[[2]int][4]int64     // token counts of (article, version)
 }
 
 var (
@@ -335,7 +336,7 @@ func newCrashCorpus(t *testing.T) *crashCorpus {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &crashCorpus{articles: map[[2]int]index.Article{}, counts: map[[2]int][4]int64{}}
+	c := &crashCorpus{articles: map[[2]int]cari.Article{}, counts: map[[2]int][4]int64{}}
 	c.titleAn = m.AnalyzerNamed(m.AnalyzerNameForPath(index.FieldTitle))
 	c.bodyAn = m.AnalyzerNamed(m.AnalyzerNameForPath(index.FieldBody))
 	if c.titleAn == nil || c.bodyAn == nil {
@@ -361,7 +362,7 @@ func marker(i, v int) string { return "zk" + letters(i, 3) + letters(v, 2) }
 
 func capitalize(w string) string { return strings.ToUpper(w[:1]) + w[1:] }
 
-func (c *crashCorpus) article(i, v int) index.Article {
+func (c *crashCorpus) article(i, v int) cari.Article {
 	c.mu.Lock()
 	a, ok := c.articles[[2]int{i, v}]
 	c.mu.Unlock()
@@ -374,7 +375,7 @@ func (c *crashCorpus) article(i, v int) index.Article {
 	return a
 }
 
-func makeArticle(i, v int) index.Article {
+func makeArticle(i, v int) cari.Article {
 	r := rand.New(rand.NewPCG(uint64(i), uint64(v)))
 	word := func() string { return crashWords[r.IntN(len(crashWords))] }
 	title := make([]string, 5+r.IntN(5))
@@ -411,7 +412,7 @@ func makeArticle(i, v int) index.Article {
 			tags = append(tags, tag)
 		}
 	}
-	return index.Article{
+	return cari.Article{
 		ID:        crashID(i),
 		Title:     strings.Join(title, " "),
 		Body:      body.String(),
@@ -512,7 +513,7 @@ func (c *crashCorpus) verify(t *testing.T, dir string, prev, cur []int, complete
 					candidates = append(candidates, prev[i])
 				}
 				a, err := ix.Article(ctx, id)
-				if errors.Is(err, index.ErrNotFound) {
+				if errors.Is(err, cari.ErrNotFound) {
 					if complete || i < len(prev) {
 						fail("%s: missing", id)
 					}
@@ -607,7 +608,7 @@ func (c *crashCorpus) checkSearches(ctx context.Context, ix *index.Index, prev, 
 		for k, w := range words {
 			fielded[k] = "body:" + w
 		}
-		res, err := ix.Search(ctx, index.Request{Query: strings.Join(fielded, " "), Size: index.MaxSize, NoHighlight: true, NoFacets: true})
+		res, err := ix.Search(ctx, cari.Request{Query: strings.Join(fielded, " "), Size: cari.MaxSize, NoHighlight: true, NoFacets: true})
 		if err != nil {
 			return nil, err
 		}
@@ -621,7 +622,7 @@ func (c *crashCorpus) checkSearches(ctx context.Context, ix *index.Index, prev, 
 		return ids, nil
 	}
 	for len(probes) > 0 {
-		group := probes[:min(index.MaxSize, len(probes))]
+		group := probes[:min(cari.MaxSize, len(probes))]
 		probes = probes[len(group):]
 		words := make([]string, len(group))
 		want := map[string]bool{}
@@ -662,7 +663,7 @@ func (c *crashCorpus) compareWithFreshIndex(t *testing.T, dir string, versions [
 		t.Fatal(err)
 	}
 	defer fresh.Close()
-	articles := make([]index.Article, len(versions))
+	articles := make([]cari.Article, len(versions))
 	for i, v := range versions {
 		articles[i] = c.article(i, v)
 	}
@@ -683,7 +684,7 @@ func (c *crashCorpus) compareWithFreshIndex(t *testing.T, dir string, versions [
 }
 
 // articleDiff names the fields in which got differs from want.
-func articleDiff(want, got index.Article) string {
+func articleDiff(want, got cari.Article) string {
 	var d []string
 	if want.Title != got.Title {
 		d = append(d, "title")

@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index"
 	"github.com/carisearch/cari/server"
 )
@@ -28,19 +29,19 @@ type liveIndex struct {
 
 var _ server.Backend = (*liveIndex)(nil)
 
-func (l *liveIndex) Search(ctx context.Context, r index.Request) (*index.Result, error) {
+func (l *liveIndex) Search(ctx context.Context, r cari.Request) (*cari.Result, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.ix.Search(ctx, r)
 }
 
-func (l *liveIndex) Article(ctx context.Context, id string) (*index.Article, error) {
+func (l *liveIndex) Article(ctx context.Context, id string) (*cari.Article, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.ix.Article(ctx, id)
 }
 
-func (l *liveIndex) Upsert(ctx context.Context, articles []index.Article) (index.IngestStats, []*index.FieldError, error) {
+func (l *liveIndex) Upsert(ctx context.Context, articles []cari.Article) (cari.IngestStats, []*cari.FieldError, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.ix.Upsert(ctx, articles)
@@ -52,19 +53,19 @@ func (l *liveIndex) Delete(ctx context.Context, id string) error {
 	return l.ix.Delete(ctx, id)
 }
 
-func (l *liveIndex) Similar(ctx context.Context, id string, size int) (*index.Result, error) {
+func (l *liveIndex) Similar(ctx context.Context, id string, size int) (*cari.Result, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.ix.Similar(ctx, id, size)
 }
 
-func (l *liveIndex) Suggest(ctx context.Context, q string, size int) ([]index.Completion, error) {
+func (l *liveIndex) Suggest(ctx context.Context, q string, size int) ([]cari.Completion, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.ix.Suggest(ctx, q, size)
 }
 
-func (l *liveIndex) Stats() (index.Stats, error) {
+func (l *liveIndex) Stats() (cari.Stats, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	return l.ix.Stats()

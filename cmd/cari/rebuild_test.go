@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index"
 )
 
@@ -136,7 +137,7 @@ func TestServeReloadsOnSIGHUP(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var st index.Stats
+		var st cari.Stats
 		if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
 			t.Fatal(err)
 		}
@@ -217,7 +218,7 @@ func TestServeReloadsOnSIGHUP(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var res index.Result
+	var res cari.Result
 	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil || len(res.Hits) != 1 || res.Hits[0].ID != "gempa-cianjur" {
 		t.Fatalf("search on the new index: %+v %v", res, err)
 	}

@@ -1,4 +1,4 @@
-package index
+package input
 
 import (
 	"context"
@@ -8,11 +8,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/carisearch/cari"
 )
 
 type readResult struct {
 	records []Record
-	bad     []*FieldError
+	bad     []*cari.FieldError
 }
 
 func readString(t testing.TB, name, content string) readResult {
@@ -25,7 +27,7 @@ func readString(t testing.TB, name, content string) readResult {
 	var r readResult
 	err := ReadFile(context.Background(), path, Handlers{
 		Emit: func(rec Record) error { r.records = append(r.records, rec); return nil },
-		Bad:  func(fe *FieldError) { r.bad = append(r.bad, fe) },
+		Bad:  func(fe *cari.FieldError) { r.bad = append(r.bad, fe) },
 	})
 	if err != nil {
 		t.Fatalf("ReadFile: %v", err)
@@ -37,44 +39,44 @@ func TestReadersGoodRecords(t *testing.T) {
 	date := time.Date(2023, 8, 14, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name, file, content string
-		want                []Article
+		want                []cari.Article
 	}{
 		{"jsonl", "a.jsonl",
 			`{"id":"x1","title":"Judul","body":"Isi berita.","source":"s.id","url":"https://s.id/1","published":"2023-08-14","tags":["politik","dunia"]}` + "\n\n" +
 				`{"id": 7, "text": "Teks saja.", "date": "2023-08-14T09:30:00+07:00", "tags": "a, b"}` + "\n",
-			[]Article{
+			[]cari.Article{
 				{ID: "x1", Title: "Judul", Body: "Isi berita.", Source: "s.id", URL: "https://s.id/1", Published: date, Tags: []string{"politik", "dunia"}},
 				{ID: "7", Body: "Teks saja.", Published: time.Date(2023, 8, 14, 2, 30, 0, 0, time.UTC), Tags: []string{"a", "b"}},
 			}},
 		{"ndjson with CRLF", "a.ndjson", "{\"id\":\"y\",\"body\":\"Isi.\"}\r\n",
-			[]Article{{ID: "y", Body: "Isi."}}},
+			[]cari.Article{{ID: "y", Body: "Isi."}}},
 		{"json array", "a.json", `[{"id":"j1","body":"Satu."},
  {"id":"j2","body":"Dua.","published":"2024-01-03"}]`,
-			[]Article{{ID: "j1", Body: "Satu."}, {ID: "j2", Body: "Dua.", Published: time.Date(2024, 1, 3, 0, 0, 0, 0, time.UTC)}}},
+			[]cari.Article{{ID: "j1", Body: "Satu."}, {ID: "j2", Body: "Dua.", Published: time.Date(2024, 1, 3, 0, 0, 0, 0, time.UTC)}}},
 		{"csv", "a.csv", "id,title,text,source,date,tags\nc1,Judul CSV,\"Isi, dengan koma.\",s.id,2023-08-14,ekonomi;pasar\n",
-			[]Article{{ID: "c1", Title: "Judul CSV", Body: "Isi, dengan koma.", Source: "s.id", Published: date, Tags: []string{"ekonomi", "pasar"}}}},
+			[]cari.Article{{ID: "c1", Title: "Judul CSV", Body: "Isi, dengan koma.", Source: "s.id", Published: date, Tags: []string{"ekonomi", "pasar"}}}},
 		{"text, dateline first (the seed's form)", "menhan-ke-moskow.txt",
 			"slawifm.com – Senin, 14 Agustus 2023 Menteri itu terbang ke Moskow. Ia akan berpidato.\nParagraf kedua.\n",
-			[]Article{{ID: "menhan-ke-moskow", Source: "slawifm.com", Published: date, Body: "Menteri itu terbang ke Moskow. Ia akan berpidato.\nParagraf kedua."}}},
+			[]cari.Article{{ID: "menhan-ke-moskow", Source: "slawifm.com", Published: date, Body: "Menteri itu terbang ke Moskow. Ia akan berpidato.\nParagraf kedua."}}},
 		{"text, title line first", "judul.md",
 			"# Judul Berita\nkabarnusantara.id — Sen, 14 Agt 2023, 10:15 WIB Kalimat pertama.\nKedua.\n",
-			[]Article{{ID: "judul", Title: "Judul Berita", Source: "kabarnusantara.id", Published: date, Body: "Kalimat pertama.\nKedua."}}},
+			[]cari.Article{{ID: "judul", Title: "Judul Berita", Source: "kabarnusantara.id", Published: date, Body: "Kalimat pertama.\nKedua."}}},
 		{"text, no dateline", "biasa.txt", "Judul Saja\n\nIsi tanpa dateline.\n",
-			[]Article{{ID: "biasa", Title: "Judul Saja", Body: "Isi tanpa dateline."}}},
+			[]cari.Article{{ID: "biasa", Title: "Judul Saja", Body: "Isi tanpa dateline."}}},
 		{"jsonl with a byte-order mark", "bom.jsonl", "\ufeff{\"id\":\"b1\",\"body\":\"Isi.\"}\n{\"id\":\"b2\",\"body\":\"Dua.\"}\n",
-			[]Article{{ID: "b1", Body: "Isi."}, {ID: "b2", Body: "Dua."}}},
+			[]cari.Article{{ID: "b1", Body: "Isi."}, {ID: "b2", Body: "Dua."}}},
 		{"json array with a byte-order mark and CRLF", "bom.json", "\ufeff[\r\n{\"id\":\"j1\",\"body\":\"Satu.\"},\r\n{\"id\":\"j2\",\"body\":\"Dua.\"}\r\n]\r\n",
-			[]Article{{ID: "j1", Body: "Satu."}, {ID: "j2", Body: "Dua."}}},
+			[]cari.Article{{ID: "j1", Body: "Satu."}, {ID: "j2", Body: "Dua."}}},
 		{"csv with a byte-order mark before a quoted header, CRLF", "bom.csv", "\ufeff\"id\",\"body\"\r\nc1,Isi satu.\r\nc2,\"Isi dua.\"\r\n",
-			[]Article{{ID: "c1", Body: "Isi satu."}, {ID: "c2", Body: "Isi dua."}}},
+			[]cari.Article{{ID: "c1", Body: "Isi satu."}, {ID: "c2", Body: "Isi dua."}}},
 		{"text with a byte-order mark and CRLF", "bom.txt", "\ufeffslawifm.com – Senin, 14 Agustus 2023 Kalimat.\r\nParagraf kedua.\r\n",
-			[]Article{{ID: "bom", Source: "slawifm.com", Published: date, Body: "Kalimat.\nParagraf kedua."}}},
+			[]cari.Article{{ID: "bom", Source: "slawifm.com", Published: date, Body: "Kalimat.\nParagraf kedua."}}},
 		{"dates in other formats", "dates.jsonl", `{"id":"d1","body":"a","published":"14/08/2023"}` + "\n" +
 			`{"id":"d2","body":"b","date":"14 Agustus 2023"}` + "\n" +
 			`{"id":"d3","body":"c","date":"Senin, 14 Agt 2023"}` + "\n" +
 			`{"id":"d4","body":"d","date":"Mon, 14 Aug 2023 00:00:00 GMT"}` + "\n" +
 			`{"id":"d5","body":"e","date":"Mon, 14 Aug 2023 07:00:00 +0700"}` + "\n",
-			[]Article{{ID: "d1", Body: "a", Published: date}, {ID: "d2", Body: "b", Published: date}, {ID: "d3", Body: "c", Published: date},
+			[]cari.Article{{ID: "d1", Body: "a", Published: date}, {ID: "d2", Body: "b", Published: date}, {ID: "d3", Body: "c", Published: date},
 				{ID: "d4", Body: "d", Published: date}, {ID: "d5", Body: "e", Published: date}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -110,17 +112,17 @@ func TestReadersBadRecords(t *testing.T) {
 	}{
 		{"broken JSON", "a.jsonl", good + "\n{\"id\": \"x\", \"body\": \n", 2, "", nil, "broken JSON"},
 		{"not an object", "a.jsonl", good + "\n[1,2]\n", 2, "", nil, "not a JSON object"},
-		{"missing body", "a.jsonl", good + "\n" + `{"id":"x","title":"Tanpa isi"}` + "\n", 2, "body", ErrMissing, ""},
-		{"empty body", "a.jsonl", good + "\n" + `{"id":"x","body":"   "}` + "\n", 2, "body", ErrMissing, ""},
-		{"invalid UTF-8", "a.jsonl", good + "\n{\"id\":\"x\",\"title\":\"ab\xffcd\",\"body\":\"isi\"}\n", 2, "title", ErrInvalidUTF8, ""},
+		{"missing body", "a.jsonl", good + "\n" + `{"id":"x","title":"Tanpa isi"}` + "\n", 2, "body", cari.ErrMissing, ""},
+		{"empty body", "a.jsonl", good + "\n" + `{"id":"x","body":"   "}` + "\n", 2, "body", cari.ErrMissing, ""},
+		{"invalid UTF-8", "a.jsonl", good + "\n{\"id\":\"x\",\"title\":\"ab\xffcd\",\"body\":\"isi\"}\n", 2, "title", cari.ErrInvalidUTF8, ""},
 		{"unknown date format", "a.jsonl", good + "\n" + `{"id":"x","body":"isi","published":"14.08.2023"}` + "\n", 2, "published", ErrBadDate, ""},
 		{"wrong type", "a.jsonl", good + "\n" + `{"id":"x","body":["isi"]}` + "\n", 2, "body", nil, "want a string"},
-		{"json array element", "a.json", "[\n" + good + ",\n" + `{"id":"x"}` + "\n]", 3, "body", ErrMissing, ""},
+		{"json array element", "a.json", "[\n" + good + ",\n" + `{"id":"x"}` + "\n]", 3, "body", cari.ErrMissing, ""},
 		{"csv bad date", "a.csv", "id,body,published\nok,Baik.,2023-01-01\nx,isi,kemarin\n", 3, "published", ErrBadDate, ""},
-		{"csv invalid UTF-8", "a.csv", "id,body\nok,Baik.\nx,\"a\xffb\"\n", 3, "body", ErrInvalidUTF8, ""},
-		{"csv missing body", "a.csv", "id,body\nok,Baik.\nx,\n", 3, "body", ErrMissing, ""},
+		{"csv invalid UTF-8", "a.csv", "id,body\nok,Baik.\nx,\"a\xffb\"\n", 3, "body", cari.ErrInvalidUTF8, ""},
+		{"csv missing body", "a.csv", "id,body\nok,Baik.\nx,\n", 3, "body", cari.ErrMissing, ""},
 		{"text impossible date", "a.txt", "s.id – Senin, 31 Februari 2023 Isi.\n", 1, "published", ErrBadDate, ""},
-		{"text invalid UTF-8", "a.txt", "Judul\nbaris dua \xff\n", 2, "body", ErrInvalidUTF8, ""},
+		{"text invalid UTF-8", "a.txt", "Judul\nbaris dua \xff\n", 2, "body", cari.ErrInvalidUTF8, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := readString(t, tc.file, tc.content)
@@ -165,10 +167,10 @@ func TestReadPathsWalksDirectories(t *testing.T) {
 		}
 	}
 	var ids []string
-	var bad []*FieldError
+	var bad []*cari.FieldError
 	err := ReadPaths(context.Background(), []string{dir, filepath.Join(dir, "sub", "notes.pdf")}, Handlers{
 		Emit: func(r Record) error { ids = append(ids, r.Article.ID); return nil },
-		Bad:  func(fe *FieldError) { bad = append(bad, fe) },
+		Bad:  func(fe *cari.FieldError) { bad = append(bad, fe) },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -224,10 +226,10 @@ func TestReadPathsSkipsBinaryFiles(t *testing.T) {
 		}
 	}
 	var ids []string
-	var bad []*FieldError
+	var bad []*cari.FieldError
 	err := ReadPaths(context.Background(), []string{dir}, Handlers{
 		Emit: func(r Record) error { ids = append(ids, r.Article.ID); return nil },
-		Bad:  func(fe *FieldError) { bad = append(bad, fe) },
+		Bad:  func(fe *cari.FieldError) { bad = append(bad, fe) },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -246,10 +248,10 @@ func TestReadPathsSkipsBinaryFiles(t *testing.T) {
 }
 
 func TestDeriveIDAndNormalize(t *testing.T) {
-	a := Article{Body: " Isi. ", URL: "https://s.id/1"}
-	b := Article{Body: "Isi lain.", URL: "https://s.id/1"}
-	c := Article{Title: "T", Body: "Isi."}
-	for _, x := range []*Article{&a, &b, &c} {
+	a := cari.Article{Body: " Isi. ", URL: "https://s.id/1"}
+	b := cari.Article{Body: "Isi lain.", URL: "https://s.id/1"}
+	c := cari.Article{Title: "T", Body: "Isi."}
+	for _, x := range []*cari.Article{&a, &b, &c} {
 		if err := x.Normalize(); err != nil {
 			t.Fatal(err)
 		}
@@ -273,7 +275,7 @@ func TestLeadSentence(t *testing.T) {
 		{"Tanpa titik", "Tanpa titik"},
 		{strings.Repeat("kata ", 60), strings.TrimSpace(strings.Repeat("kata ", 32)) + "…"},
 	} {
-		if got := LeadSentence(tc.in); got != tc.want {
+		if got := cari.LeadSentence(tc.in); got != tc.want {
 			t.Errorf("LeadSentence(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}

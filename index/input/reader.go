@@ -1,4 +1,4 @@
-package index
+package input
 
 import (
 	"bufio"
@@ -19,6 +19,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/carisearch/cari"
 )
 
 // Format is an input format.
@@ -70,7 +72,7 @@ var (
 
 // Record is an article read from an input, with where it was read.
 type Record struct {
-	Article Article
+	Article cari.Article
 	File    string
 	Line    int
 }
@@ -90,8 +92,8 @@ type Record struct {
 // read ahead of the records it has handed on).
 type Handlers struct {
 	Emit         func(Record) error
-	Bad          func(*FieldError)
-	Warn         func(*FieldError)
+	Bad          func(*cari.FieldError)
+	Warn         func(*cari.FieldError)
 	MaxBodyBytes int
 	BytesRead    *atomic.Int64
 }
@@ -112,17 +114,17 @@ func (h *Handlers) maxBody() int {
 	if h.MaxBodyBytes > 0 {
 		return h.MaxBodyBytes
 	}
-	return DefaultMaxBodyBytes
+	return cari.DefaultMaxBodyBytes
 }
 
-func (h *Handlers) warn(fe *FieldError) {
+func (h *Handlers) warn(fe *cari.FieldError) {
 	if h.Warn != nil {
 		h.Warn(fe)
 	}
 }
 
 // MaxLineBytes bounds one line of JSON Lines input, and a text file.
-const MaxLineBytes = MaxBodyBytes + 1<<20
+const MaxLineBytes = cari.MaxBodyBytes + 1<<20
 
 // binarySniffBytes is how much of a walked file is looked at to tell a
 // binary file from text.
@@ -189,22 +191,22 @@ func ReadPaths(ctx context.Context, paths []string, h Handlers) error {
 // read: a link to nothing, or a named pipe, socket or device, which would
 // block the walk or never end. A link to a file is read as the file. (A
 // pipe named on the command line is read: that is what it is for.)
-func irregular(path string, d fs.DirEntry) *FieldError {
+func irregular(path string, d fs.DirEntry) *cari.FieldError {
 	if d.Type().IsRegular() {
 		return nil
 	}
 	info, err := os.Stat(path) // follows a link
 	switch {
 	case err != nil && d.Type()&fs.ModeSymlink != 0:
-		return &FieldError{File: path, Err: fmt.Errorf("link to nothing skipped: %w", err)}
+		return &cari.FieldError{File: path, Err: fmt.Errorf("link to nothing skipped: %w", err)}
 	case err != nil:
-		return &FieldError{File: path, Err: fmt.Errorf("skipped: %w", err)}
+		return &cari.FieldError{File: path, Err: fmt.Errorf("skipped: %w", err)}
 	case info.Mode().IsRegular():
 		return nil
 	case info.IsDir():
-		return &FieldError{File: path, Err: errors.New("link to a directory skipped (links are not walked)")}
+		return &cari.FieldError{File: path, Err: errors.New("link to a directory skipped (links are not walked)")}
 	}
-	return &FieldError{File: path, Err: fmt.Errorf("not a regular file (%s), skipped", info.Mode().Type())}
+	return &cari.FieldError{File: path, Err: fmt.Errorf("not a regular file (%s), skipped", info.Mode().Type())}
 }
 
 // sniffBinary reports a file found by walking a directory whose first
@@ -212,7 +214,7 @@ func irregular(path string, d fs.DirEntry) *FieldError {
 // with a text extension), so it is skipped with one message instead of a
 // message for every line. A few invalid bytes in text are left for the
 // reader to report record by record.
-func sniffBinary(path string) *FieldError {
+func sniffBinary(path string) *cari.FieldError {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil // ReadFile reports it
@@ -226,7 +228,7 @@ func sniffBinary(path string) *FieldError {
 	}
 	lineAt := func(off int) int { return 1 + bytes.Count(buf[:off], []byte{'\n'}) }
 	if i := bytes.IndexByte(buf, 0); i >= 0 {
-		return &FieldError{File: path, Line: lineAt(i), Err: fmt.Errorf("binary file skipped: NUL byte at offset %d", i)}
+		return &cari.FieldError{File: path, Line: lineAt(i), Err: fmt.Errorf("binary file skipped: NUL byte at offset %d", i)}
 	}
 	invalid, first := 0, -1
 	for i := 0; i < len(buf); {
@@ -240,7 +242,7 @@ func sniffBinary(path string) *FieldError {
 		i += size
 	}
 	if invalid > 0 && invalid*10 > len(buf) {
-		return &FieldError{File: path, Line: lineAt(first), Err: fmt.Errorf("binary file skipped: %d of its first %d bytes are not UTF-8", invalid, len(buf))}
+		return &cari.FieldError{File: path, Line: lineAt(first), Err: fmt.Errorf("binary file skipped: %d of its first %d bytes are not UTF-8", invalid, len(buf))}
 	}
 	return nil
 }
@@ -249,7 +251,7 @@ func sniffBinary(path string) *FieldError {
 func ReadFile(ctx context.Context, path string, h Handlers) error {
 	format, ok := FormatOf(path)
 	if !ok {
-		h.Bad(&FieldError{File: path, Err: fmt.Errorf("unknown file type %q (want .jsonl, .ndjson, .json, .csv, .txt or .md, each maybe .gz or .zst)", filepath.Ext(path))})
+		h.Bad(&cari.FieldError{File: path, Err: fmt.Errorf("unknown file type %q (want .jsonl, .ndjson, .json, .csv, .txt or .md, each maybe .gz or .zst)", filepath.Ext(path))})
 		return nil
 	}
 	f, err := os.Open(path)
@@ -273,7 +275,7 @@ func ReadStream(ctx context.Context, r io.Reader, name string, format Format, h 
 	if magic, _ := br.Peek(len(zstdMagic)); bytes.HasPrefix(magic, gzipMagic) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			h.Bad(&FieldError{File: name, Err: fmt.Errorf("compressed file skipped: %w", err)})
+			h.Bad(&cari.FieldError{File: name, Err: fmt.Errorf("compressed file skipped: %w", err)})
 			return nil
 		}
 		defer zr.Close()
@@ -283,7 +285,7 @@ func ReadStream(ctx context.Context, r io.Reader, name string, format Format, h 
 		// decoding is a small part of indexing.
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(maxZstdWindow))
 		if err != nil {
-			h.Bad(&FieldError{File: name, Err: fmt.Errorf("compressed file skipped: %w", err)})
+			h.Bad(&cari.FieldError{File: name, Err: fmt.Errorf("compressed file skipped: %w", err)})
 			return nil
 		}
 		defer zr.Close()
@@ -296,7 +298,7 @@ func ReadStream(ctx context.Context, r io.Reader, name string, format Format, h 
 		// the articles before it are read, the rest is reported.
 		defer func() {
 			if cut.err != nil {
-				h.Bad(&FieldError{File: name, Err: fmt.Errorf("compressed data corrupt or cut short after %d bytes, the rest skipped: %w", cut.n, cut.err)})
+				h.Bad(&cari.FieldError{File: name, Err: fmt.Errorf("compressed data corrupt or cut short after %d bytes, the rest skipped: %w", cut.n, cut.err)})
 			}
 		}()
 	}
@@ -351,7 +353,7 @@ func newFileReader(name string, h *Handlers) *fileReader {
 }
 
 // bad reports a skipped record.
-func (f *fileReader) bad(fe *FieldError, line int) {
+func (f *fileReader) bad(fe *cari.FieldError, line int) {
 	fe.File, fe.Line = f.name, line
 	f.h.Bad(fe)
 }
@@ -363,13 +365,13 @@ func (f *fileReader) unknownFields(fields []string, line int) {
 			continue
 		}
 		f.unknown[key] = true
-		f.h.warn(&FieldError{File: f.name, Line: line, Field: key, Err: errors.New("unknown field ignored (reported once a file)")})
+		f.h.warn(&cari.FieldError{File: f.name, Line: line, Field: key, Err: errors.New("unknown field ignored (reported once a file)")})
 	}
 }
 
 // deliver validates a decoded article and hands it on (see validate and
 // accept).
-func (f *fileReader) deliver(a Article, line int) error {
+func (f *fileReader) deliver(a cari.Article, line int) error {
 	if fe := validate(&a, f.h.maxBody()); fe != nil {
 		f.bad(fe, line)
 		return nil
@@ -380,14 +382,14 @@ func (f *fileReader) deliver(a Article, line int) error {
 // validate checks a decoded article and normalizes it: a body over the
 // limit is refused, not cut. It touches nothing shared, so decode workers
 // run it in parallel.
-func validate(a *Article, maxBody int) *FieldError {
+func validate(a *cari.Article, maxBody int) *cari.FieldError {
 	if n := len(strings.TrimSpace(a.Body)); n > maxBody {
-		return &FieldError{Field: "body", Err: fmt.Errorf("%w: %d bytes, over the limit of %d; record skipped, not truncated", ErrTooLong, n, maxBody)}
+		return &cari.FieldError{Field: "body", Err: fmt.Errorf("%w: %d bytes, over the limit of %d; record skipped, not truncated", cari.ErrTooLong, n, maxBody)}
 	}
 	if err := a.Normalize(); err != nil {
-		fe, ok := err.(*FieldError)
+		fe, ok := err.(*cari.FieldError)
 		if !ok {
-			fe = &FieldError{Err: err}
+			fe = &cari.FieldError{Err: err}
 		}
 		return fe
 	}
@@ -396,9 +398,9 @@ func validate(a *Article, maxBody int) *FieldError {
 
 // accept hands on a valid article; an id read before in the same file is
 // reported (the later record replaces the earlier).
-func (f *fileReader) accept(a Article, line int) error {
+func (f *fileReader) accept(a cari.Article, line int) error {
 	if prev, dup := f.seen[a.ID]; dup {
-		f.h.warn(&FieldError{File: f.name, Line: line, Field: "id", Err: fmt.Errorf("duplicate id %q, replaces line %d", truncate(a.ID, 60), prev)})
+		f.h.warn(&cari.FieldError{File: f.name, Line: line, Field: "id", Err: fmt.Errorf("duplicate id %q, replaces line %d", truncate(a.ID, 60), prev)})
 	}
 	f.seen[a.ID] = line
 	return f.h.Emit(Record{Article: a, File: f.name, Line: line})
@@ -415,17 +417,17 @@ type rawRecord struct {
 // decoded is a rawRecord decoded and validated: an article, or the error
 // that skips it, and the fields it had that cari ignores.
 type decoded struct {
-	article Article
+	article cari.Article
 	line    int
 	unknown []string
-	err     *FieldError
+	err     *cari.FieldError
 }
 
 // decodeRecord decodes and validates one JSON object; decode workers run
 // it in parallel.
 func decodeRecord(r rawRecord, maxBody int) decoded {
 	if r.tooLong {
-		return decoded{line: r.line, err: &FieldError{Err: fmt.Errorf("line longer than %d bytes", MaxLineBytes)}}
+		return decoded{line: r.line, err: &cari.FieldError{Err: fmt.Errorf("line longer than %d bytes", MaxLineBytes)}}
 	}
 	a, unknown, fe := decodeJSONArticle(r.data)
 	if fe == nil {
@@ -536,12 +538,12 @@ func readJSONArray(ctx context.Context, r io.Reader, name string, h Handlers) er
 	}
 	tok, err := dec.Token()
 	if err != nil || tok != json.Delim('[') {
-		h.Bad(&FieldError{File: name, Line: 1, Err: errors.New("not a JSON array of articles (use .jsonl for one object a line)")})
+		h.Bad(&cari.FieldError{File: name, Line: 1, Err: errors.New("not a JSON array of articles (use .jsonl for one object a line)")})
 		return nil
 	}
 	// A broken element ends the file; it is reported after the elements
 	// before it, in order.
-	var broken *FieldError
+	var broken *cari.FieldError
 	produce := func(ctx context.Context, emit func(rawRecord) error) error {
 		for dec.More() {
 			if err := ctx.Err(); err != nil {
@@ -553,7 +555,7 @@ func readJSONArray(ctx context.Context, r io.Reader, name string, h Handlers) er
 			}
 			var raw json.RawMessage
 			if err := dec.Decode(&raw); err != nil {
-				broken = &FieldError{File: name, Line: lineAt(start), Err: fmt.Errorf("broken JSON: %w; rest of file not read", err)}
+				broken = &cari.FieldError{File: name, Line: lineAt(start), Err: fmt.Errorf("broken JSON: %w; rest of file not read", err)}
 				return nil
 			}
 			if err := emit(rawRecord{data: raw, line: lineAt(start)}); err != nil {
@@ -575,14 +577,14 @@ func readJSONArray(ctx context.Context, r io.Reader, name string, h Handlers) er
 // decodeJSONArticle decodes one JSON object, naming the field at fault.
 // encoding/json would quietly turn invalid UTF-8 into U+FFFD, so raw values
 // are checked first. unknown lists the fields it ignored, sorted.
-func decodeJSONArticle(data []byte) (a Article, unknown []string, fe *FieldError) {
+func decodeJSONArticle(data []byte) (a cari.Article, unknown []string, fe *cari.FieldError) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(data, &fields); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
-			return Article{}, nil, &FieldError{Err: errors.New("not a JSON object")}
+			return cari.Article{}, nil, &cari.FieldError{Err: errors.New("not a JSON object")}
 		}
-		return Article{}, nil, &FieldError{Err: fmt.Errorf("broken JSON: %w", err)}
+		return cari.Article{}, nil, &cari.FieldError{Err: fmt.Errorf("broken JSON: %w", err)}
 	}
 	for key := range fields {
 		if !knownFields[strings.ToLower(key)] {
@@ -592,7 +594,7 @@ func decodeJSONArticle(data []byte) (a Article, unknown []string, fe *FieldError
 	slices.Sort(unknown)
 	for key, raw := range fields {
 		if !utf8.Valid(raw) {
-			return Article{}, unknown, &FieldError{Field: key, Err: ErrInvalidUTF8}
+			return cari.Article{}, unknown, &cari.FieldError{Field: key, Err: cari.ErrInvalidUTF8}
 		}
 		var err error
 		switch strings.ToLower(key) {
@@ -617,7 +619,7 @@ func decodeJSONArticle(data []byte) (a Article, unknown []string, fe *FieldError
 			a.Tags, err = jsonTags(raw)
 		}
 		if err != nil {
-			return Article{}, unknown, &FieldError{Field: key, Err: err}
+			return cari.Article{}, unknown, &cari.FieldError{Field: key, Err: err}
 		}
 	}
 	return a, unknown, nil
@@ -676,7 +678,7 @@ func readCSV(ctx context.Context, r io.Reader, name string, h Handlers) error {
 	cr.LazyQuotes = false
 	header, err := cr.Read()
 	if err != nil {
-		h.Bad(&FieldError{File: name, Line: 1, Err: fmt.Errorf("no header row: %w", err)})
+		h.Bad(&cari.FieldError{File: name, Line: 1, Err: fmt.Errorf("no header row: %w", err)})
 		return nil
 	}
 	columns := map[string]int{}
@@ -697,7 +699,7 @@ func readCSV(ctx context.Context, r io.Reader, name string, h Handlers) error {
 		}
 	}
 	if _, ok := columns["body"]; !ok {
-		h.Bad(&FieldError{File: name, Line: 1, Field: "body", Err: errors.New("header has no body (or text) column; file not read")})
+		h.Bad(&cari.FieldError{File: name, Line: 1, Field: "body", Err: errors.New("header has no body (or text) column; file not read")})
 		return nil
 	}
 	fr.unknownFields(unknown, 1)
@@ -712,7 +714,7 @@ func readCSV(ctx context.Context, r io.Reader, name string, h Handlers) error {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				h.Bad(&FieldError{File: name, Line: pe.StartLine, Err: fmt.Errorf("broken CSV: %w", pe.Err)})
+				h.Bad(&cari.FieldError{File: name, Line: pe.StartLine, Err: fmt.Errorf("broken CSV: %w", pe.Err)})
 				continue
 			}
 			return fmt.Errorf("read %s: %w", name, err)
@@ -726,20 +728,20 @@ func readCSV(ctx context.Context, r io.Reader, name string, h Handlers) error {
 			}
 			return ""
 		}
-		var bad *FieldError
+		var bad *cari.FieldError
 		for col, i := range columns {
 			if i < len(rec) && !utf8.ValidString(rec[i]) {
-				bad = &FieldError{File: name, Line: line, Field: col, Err: ErrInvalidUTF8}
+				bad = &cari.FieldError{File: name, Line: line, Field: col, Err: cari.ErrInvalidUTF8}
 			}
 		}
 		if bad != nil {
 			h.Bad(bad)
 			continue
 		}
-		a := Article{ID: get("id"), Title: get("title"), Body: get("body"), Source: get("source"), URL: get("url"), Tags: splitTags(get("tags"))}
+		a := cari.Article{ID: get("id"), Title: get("title"), Body: get("body"), Source: get("source"), URL: get("url"), Tags: splitTags(get("tags"))}
 		if s := strings.TrimSpace(get("published")); s != "" {
 			if a.Published, err = ParseDate(s); err != nil {
-				h.Bad(&FieldError{File: name, Line: line, Field: "published", Err: err})
+				h.Bad(&cari.FieldError{File: name, Line: line, Field: "published", Err: err})
 				continue
 			}
 		}
@@ -755,19 +757,19 @@ func readText(r io.Reader, name string, h *Handlers) error {
 		return fmt.Errorf("read %s: %w", name, err)
 	}
 	if len(data) > MaxLineBytes {
-		h.Bad(&FieldError{File: name, Line: 1, Field: "body", Err: fmt.Errorf("%w: file larger than %d bytes; skipped, not truncated", ErrTooLong, MaxLineBytes)})
+		h.Bad(&cari.FieldError{File: name, Line: 1, Field: "body", Err: fmt.Errorf("%w: file larger than %d bytes; skipped, not truncated", cari.ErrTooLong, MaxLineBytes)})
 		return nil
 	}
 	if !utf8.Valid(data) {
 		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte{'\n'})
-		h.Bad(&FieldError{File: name, Line: line, Field: "body", Err: ErrInvalidUTF8})
+		h.Bad(&cari.FieldError{File: name, Line: line, Field: "body", Err: cari.ErrInvalidUTF8})
 		return nil
 	}
 	a, err := ParseText(string(data))
 	if err != nil {
-		fe, ok := err.(*FieldError)
+		fe, ok := err.(*cari.FieldError)
 		if !ok {
-			fe = &FieldError{Err: err}
+			fe = &cari.FieldError{Err: err}
 		}
 		fe.File, fe.Line = name, 1
 		h.Bad(fe)

@@ -1,4 +1,4 @@
-package index
+package input
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/carisearch/cari"
 )
 
 func zstded(t *testing.T, content string) []byte {
@@ -68,10 +70,10 @@ func TestReadCompressed(t *testing.T) {
 				target = dir
 			}
 			var ids []string
-			var bad []*FieldError
+			var bad []*cari.FieldError
 			err := ReadPaths(ctx, []string{target}, Handlers{
 				Emit: func(r Record) error { ids = append(ids, r.Article.ID); return nil },
-				Bad:  func(fe *FieldError) { bad = append(bad, fe) },
+				Bad:  func(fe *cari.FieldError) { bad = append(bad, fe) },
 			})
 			if err != nil || len(bad) > 0 || strings.Join(ids, ",") != strings.Join(tc.ids, ",") {
 				t.Errorf("read %s: ids %v, bad %v, err %v; want ids %v", tc.file, ids, bad, err, tc.ids)
@@ -82,10 +84,10 @@ func TestReadCompressed(t *testing.T) {
 	cut := gzipped(t, jsonl)
 	cut = cut[:len(cut)-12] // the checksum and the end of the data gone
 	var ids []string
-	var bad []*FieldError
+	var bad []*cari.FieldError
 	err := ReadStream(ctx, bytes.NewReader(cut), "potong.jsonl.gz", FormatJSONLines, Handlers{
 		Emit: func(r Record) error { ids = append(ids, r.Article.ID); return nil },
-		Bad:  func(fe *FieldError) { bad = append(bad, fe) },
+		Bad:  func(fe *cari.FieldError) { bad = append(bad, fe) },
 	})
 	if err != nil || len(bad) != 1 || bad[0].File != "potong.jsonl.gz" || !strings.Contains(bad[0].Error(), "cut short") {
 		t.Errorf("a cut gzip stream: err %v, reports %v; want one report naming the file (read %v)", err, bad, ids)
@@ -101,10 +103,10 @@ func TestReadCorruptZstd(t *testing.T) {
 	}
 	packed := zstded(t, b.String())
 	var ids int
-	var bad []*FieldError
+	var bad []*cari.FieldError
 	err := ReadStream(context.Background(), bytes.NewReader(packed[:len(packed)/2]), "potong.jsonl.zst", FormatJSONLines, Handlers{
 		Emit: func(Record) error { ids++; return nil },
-		Bad:  func(fe *FieldError) { bad = append(bad, fe) },
+		Bad:  func(fe *cari.FieldError) { bad = append(bad, fe) },
 	})
 	if err != nil || len(bad) == 0 || !strings.Contains(bad[len(bad)-1].Error(), "cut short") || ids >= 2000 {
 		t.Errorf("half a zstd stream: err %v, %d read, reports %v", err, ids, bad)

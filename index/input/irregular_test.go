@@ -1,4 +1,4 @@
-package index
+package input
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/carisearch/cari"
 )
 
 // TestWalkSkipsWhatIsNoFile walks a directory holding, beside a good file,
@@ -35,7 +37,7 @@ func TestWalkSkipsWhatIsNoFile(t *testing.T) {
 	go func() {
 		done <- ReadPaths(context.Background(), []string{dir}, Handlers{
 			Emit: func(r Record) error { ids = append(ids, r.File); return nil },
-			Bad:  func(fe *FieldError) { bad = append(bad, fe.Error()) },
+			Bad:  func(fe *cari.FieldError) { bad = append(bad, fe.Error()) },
 		})
 	}()
 	select {

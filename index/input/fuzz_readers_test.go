@@ -1,4 +1,4 @@
-package index
+package input
 
 import (
 	"bytes"
@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/carisearch/cari"
 )
 
 // fuzzReader reads data in format and checks what any input must give:
@@ -36,13 +39,13 @@ func fuzzReader(t *testing.T, data []byte, name string, format Format) {
 			at("record", r.File, r.Line)
 			return checkRecord(t, r)
 		},
-		Bad: func(fe *FieldError) {
+		Bad: func(fe *cari.FieldError) {
 			if fe.Err == nil {
 				t.Fatalf("report without a reason: %+v", fe)
 			}
 			at("skipped record", fe.File, fe.Line)
 		},
-		Warn: func(fe *FieldError) {
+		Warn: func(fe *cari.FieldError) {
 			if fe.File != name || fe.Line < 1 || fe.Line > lines {
 				t.Fatalf("warning at %s:%d; the input is %s, %d lines", fe.File, fe.Line, name, lines)
 			}
@@ -102,7 +105,7 @@ func FuzzReadCompressed(f *testing.F) {
 					got = append(got, fmt.Sprintf("%d %s %q", r.Line, r.Article.ID, r.Article.Body))
 					return nil
 				},
-				Bad: func(fe *FieldError) { got = append(got, fmt.Sprintf("bad %d %s", fe.Line, fe.Field)) },
+				Bad: func(fe *cari.FieldError) { got = append(got, fmt.Sprintf("bad %d %s", fe.Line, fe.Field)) },
 			})
 			return got, err
 		}
@@ -132,4 +135,63 @@ func FuzzReadCompressed(f *testing.F) {
 			}
 		}
 	})
+}
+
+func FuzzReadJSONLines(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"a","body":"isi"}`,
+		`{"id":1,"title":"t","text":"isi","date":"2023-08-14","tags":["a"]}` + "\n" + `{"body":""}`,
+		`[1]`, `{"body":"\ud800"}`, "{\"body\":\"a\xffb\"}", `{"published":"2023-02-30","body":"x"}`, "\n\n\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if bytes.HasPrefix(data, gzipMagic) || bytes.HasPrefix(data, zstdMagic) {
+			t.Skip("compressed input: FuzzReadCompressed")
+		}
+		err := ReadStream(context.Background(), bytes.NewReader(data), "fuzz.jsonl", FormatJSONLines, Handlers{
+			Emit: func(r Record) error { return checkRecord(t, r) },
+			Bad: func(fe *cari.FieldError) {
+				if fe.File != "fuzz.jsonl" || fe.Line < 1 {
+					t.Fatalf("bad record error without file and line: %v", fe)
+				}
+			},
+		})
+		if err != nil {
+			t.Fatalf("ReadStream: %v", err)
+		}
+	})
+}
+
+func FuzzParseText(f *testing.F) {
+	for _, s := range []string{
+		"slawifm.com – Senin, 14 Agustus 2023 Isi.",
+		"Judul\nkabarnusantara.id - 1 Jan 2024\nIsi",
+		"Judul\n\nIsi", "", "\ufeff", "x – 31 Februari 2023", "# \n\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		a, err := ParseText(text)
+		if err != nil {
+			return
+		}
+		if err := a.Normalize(); err != nil {
+			return
+		}
+		checkRecord(t, Record{Article: a})
+	})
+}
+
+func checkRecord(t *testing.T, r Record) error {
+	a := r.Article
+	if a.ID == "" || a.Body == "" {
+		t.Fatalf("record without id or body: %+v", a)
+	}
+	for _, s := range []string{a.ID, a.Title, a.Body, a.Source, a.URL} {
+		if !utf8.ValidString(s) {
+			t.Fatalf("record with invalid UTF-8: %+v", a)
+		}
+	}
+	return nil
 }

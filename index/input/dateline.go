@@ -1,4 +1,4 @@
-package index
+package input
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/carisearch/cari"
 )
 
 // A dateline opens a story with its source and date:
@@ -100,29 +102,29 @@ func ParseDateline(line string) (Dateline, error) {
 //   - no dateline: a title line and a body.
 //
 // A Markdown heading marker on the title line is dropped.
-func ParseText(text string) (Article, error) {
+func ParseText(text string) (cari.Article, error) {
 	text = strings.TrimPrefix(text, "\ufeff")
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	first := nextNonEmpty(lines, 0)
 	if first < 0 {
-		return Article{}, &FieldError{Field: "body", Err: ErrMissing}
+		return cari.Article{}, &cari.FieldError{Field: "body", Err: cari.ErrMissing}
 	}
 	if d, err := ParseDateline(lines[first]); err == nil {
-		return Article{Source: d.Source, Published: d.Date, Body: joinBody(d.Rest, lines[first+1:])}, nil
+		return cari.Article{Source: d.Source, Published: d.Date, Body: joinBody(d.Rest, lines[first+1:])}, nil
 	} else if !errors.Is(err, errNotDateline) {
-		return Article{}, &FieldError{Field: "published", Err: err}
+		return cari.Article{}, &cari.FieldError{Field: "published", Err: err}
 	}
 	title := strings.TrimSpace(strings.TrimLeft(lines[first], "#"))
 	second := nextNonEmpty(lines, first+1)
 	if second < 0 {
-		return Article{Body: title}, nil
+		return cari.Article{Body: title}, nil
 	}
 	if d, err := ParseDateline(lines[second]); err == nil {
-		return Article{Title: title, Source: d.Source, Published: d.Date, Body: joinBody(d.Rest, lines[second+1:])}, nil
+		return cari.Article{Title: title, Source: d.Source, Published: d.Date, Body: joinBody(d.Rest, lines[second+1:])}, nil
 	} else if !errors.Is(err, errNotDateline) {
-		return Article{}, &FieldError{Field: "published", Err: err}
+		return cari.Article{}, &cari.FieldError{Field: "published", Err: err}
 	}
-	return Article{Title: title, Body: joinBody("", lines[second:])}, nil
+	return cari.Article{Title: title, Body: joinBody("", lines[second:])}, nil
 }
 
 func nextNonEmpty(lines []string, from int) int {
