@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/carisearch/cari"
+	"github.com/carisearch/cari/index/input"
 )
 
 // updateGoldens rewrites the top-k goldens from the current ranking
@@ -128,8 +131,8 @@ func readTopKQueries(t *testing.T) []topkQuery {
 // are shown (an untitled article shows its lead sentence), and of the
 // default size unless the options say otherwise, so that the goldens
 // hold what the first page shows.
-func (q topkQuery) request() (Request, error) {
-	r := Request{Query: q.query, NoFacets: true}
+func (q topkQuery) request() (cari.Request, error) {
+	r := cari.Request{Query: q.query, NoFacets: true}
 	for _, opt := range strings.Fields(q.options) {
 		k, v, _ := strings.Cut(opt, "=")
 		var err error
@@ -144,16 +147,16 @@ func (q topkQuery) request() (Request, error) {
 		case "size":
 			r.Size, err = strconv.Atoi(v)
 		case "from":
-			r.From, err = ParseDate(v)
+			r.From, err = input.ParseDate(v)
 		case "to":
-			r.To, err = ParseDate(v)
+			r.To, err = input.ParseDate(v)
 		case "recent":
 			r.Recent, err = strconv.ParseBool(v)
 		default:
 			err = fmt.Errorf("unknown option %q", k)
 		}
 		if err != nil {
-			return Request{}, fmt.Errorf("option %q: %w", opt, err)
+			return cari.Request{}, fmt.Errorf("option %q: %w", opt, err)
 		}
 	}
 	return r, nil
@@ -161,7 +164,7 @@ func (q topkQuery) request() (Request, error) {
 
 // renderTopK is a golden's text: the request, the total and the
 // suggestion, then one hit a line.
-func renderTopK(q topkQuery, res *Result) string {
+func renderTopK(q topkQuery, res *cari.Result) string {
 	var b strings.Builder
 	b.WriteString("# Top hits for TestRankingTopK; rewrite with: go test ./index -run TestRankingTopK -update\n")
 	fmt.Fprintf(&b, "query: %s\n", q.query)
