@@ -249,3 +249,18 @@ var (
 	// write is stored.
 	ErrDiskFull = errors.New("not enough free disk space")
 )
+
+// Token is one token of a text as an index's analyzer reads it, for
+// people tuning queries (GET /api/analyze, cari analyze): where it is,
+// what it became, and why it was dropped or left unstemmed.
+type Token struct {
+	Position  int    `json:"position"`
+	Start     int    `json:"start"`
+	End       int    `json:"end"`
+	Text      string `json:"text"`  // the original characters
+	Token     string `json:"token"` // normalized, before stemming
+	Stem      string `json:"stem"`  // the term that is indexed; "" when dropped
+	Stop      bool   `json:"stop,omitempty"`
+	Protected bool   `json:"protected,omitempty"`
+	Root      bool   `json:"root,omitempty"` // the token is in the root lexicon
+}

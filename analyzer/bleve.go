@@ -2,7 +2,10 @@ package analyzer
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"slices"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/id"
@@ -27,9 +30,31 @@ const (
 	TitleExactName      = "id_title_exact"   // the title analyzer, keeping written forms too
 	StemmerExactName    = "id_stemmer_exact" // token filter: stems, and keeps written forms
 	StemmerExactKey     = "exact"            // id_stemmer config: keep written forms (ExactPrefix)
-	StemmerLexiconsKey  = "lexicons"         // id_stemmer config: extra root lists
-	StemmerProtectedKey = "protected"        // id_stemmer config: extra protected lists
+	StemmerLexiconsKey  = "lexicons"         // id_stemmer config: extra root list files (indexes made before lists were stored)
+	StemmerProtectedKey = "protected"        // id_stemmer config: extra protected list files (likewise)
+	// The words of a user's lists, stored in the mapping so that an index
+	// is self-contained: copying its directory copies how it stems, and
+	// editing or removing the files it was made from changes nothing.
+	StemmerLexiconWordsKey   = "lexicon_words"   // id_stemmer config: extra roots
+	StemmerProtectedWordsKey = "protected_words" // id_stemmer config: extra protected words
+	StemmerWordsHashKey      = "words_sha256"    // id_stemmer config: WordListsHash of the two
 )
+
+// WordListsHash fingerprints the extra roots and protected words of a
+// stemmer's configuration, so that a mapping edited by hand (or damaged)
+// is refused rather than silently stemming queries otherwise than the
+// articles were.
+func WordListsHash(roots, protected []string) string {
+	h := sha256.New()
+	for _, list := range [][]string{roots, protected} {
+		for _, w := range list {
+			h.Write([]byte(w))
+			h.Write([]byte{'\n'})
+		}
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
 
 // ExactPrefix marks the term of a word as written, kept beside its stem
 // by StemFilter.Exact: "=pemilihan" beside "pilih". No token of the
@@ -158,17 +183,43 @@ func stringList(config map[string]interface{}, key string) ([]string, error) {
 		if list, ok := raw.([]string); ok {
 			return list, nil
 		}
-		return nil, fmt.Errorf("%s: %s must be a list of file names", StemmerName, key)
+		return nil, fmt.Errorf("%s: %s must be a list of strings", StemmerName, key)
 	}
 	out := make([]string, 0, len(items))
 	for _, it := range items {
 		s, ok := it.(string)
 		if !ok {
-			return nil, fmt.Errorf("%s: %s must be a list of file names", StemmerName, key)
+			return nil, fmt.Errorf("%s: %s must be a list of strings", StemmerName, key)
 		}
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// configuredStemmer builds the stemmer of an id_stemmer configuration: the
+// embedded lists, plus the words stored in it or, in indexes made before
+// words were stored, read from the files it names.
+func configuredStemmer(config map[string]interface{}) (*Stemmer, error) {
+	files := map[string][]string{}
+	for _, key := range []string{StemmerLexiconsKey, StemmerProtectedKey, StemmerLexiconWordsKey, StemmerProtectedWordsKey} {
+		list, err := stringList(config, key)
+		if err != nil {
+			return nil, err
+		}
+		files[key] = list
+	}
+	if len(files[StemmerLexiconsKey])+len(files[StemmerProtectedKey]) > 0 {
+		return NewStemmer(StemmerOptions{Lexicons: files[StemmerLexiconsKey], Protected: files[StemmerProtectedKey]})
+	}
+	roots, protected := files[StemmerLexiconWordsKey], files[StemmerProtectedWordsKey]
+	if len(roots)+len(protected) == 0 {
+		return NewStemmer(StemmerOptions{})
+	}
+	want, _ := config[StemmerWordsHashKey].(string)
+	if got := WordListsHash(roots, protected); got != want {
+		return nil, fmt.Errorf("the word lists stored in the mapping do not match their %s (%.12s, stored %.12s): the mapping was changed outside cari", StemmerWordsHashKey, got, want)
+	}
+	return NewStemmerFromWords(slices.Concat(BuiltinRoots(), roots), slices.Concat(BuiltinProtected(), protected), 0), nil
 }
 
 func init() {
@@ -208,15 +259,7 @@ func init() {
 		return keyword.NewKeyWordMarkerFilter(words), nil
 	}))
 	must(registry.RegisterTokenFilter(StemmerName, func(config map[string]interface{}, _ *registry.Cache) (analysis.TokenFilter, error) {
-		lexicons, err := stringList(config, StemmerLexiconsKey)
-		if err != nil {
-			return nil, err
-		}
-		protected, err := stringList(config, StemmerProtectedKey)
-		if err != nil {
-			return nil, err
-		}
-		s, err := NewStemmer(StemmerOptions{Lexicons: lexicons, Protected: protected})
+		s, err := configuredStemmer(config)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", StemmerName, err)
 		}

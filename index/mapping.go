@@ -2,11 +2,11 @@ package index
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"github.com/blevesearch/bleve/v2"
 	// The "custom" analyzer type builds the id analyzer with extra
 	// lexicons (customAnalyzer); nothing else registers it.
+	"github.com/blevesearch/bleve/v2/analysis"
 	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
@@ -50,7 +50,9 @@ type Options struct {
 	// with bleve, such as "standard", for comparisons.
 	Analyzer string
 	// Lexicons and Protected are word list files added to the stemmer of
-	// the id analyzer (see analyzer.StemmerOptions).
+	// the id analyzer (see analyzer.ReadWordList). Their words are read
+	// once and stored in the mapping, with a hash, so the index is
+	// self-contained.
 	Lexicons  []string
 	Protected []string
 	// Shards is the number of scorch indexes a new index is split into,
@@ -99,19 +101,20 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 		if textAnalyzer != analyzer.Name && textAnalyzer != analyzer.ExactName {
 			return nil, fmt.Errorf("lexicons apply to the %q and %q analyzers, not %q", analyzer.ExactName, analyzer.Name, textAnalyzer)
 		}
-		lexicons, err := absPaths(opts.Lexicons)
+		roots, err := readWordLists("lexicon", opts.Lexicons)
 		if err != nil {
 			return nil, err
 		}
-		protected, err := absPaths(opts.Protected)
+		protected, err := readWordLists("protected words", opts.Protected)
 		if err != nil {
 			return nil, err
 		}
 		err = m.AddCustomTokenFilter(customStemmer, map[string]interface{}{
-			"type":                       analyzer.StemmerName,
-			analyzer.StemmerLexiconsKey:  lexicons,
-			analyzer.StemmerProtectedKey: protected,
-			analyzer.StemmerExactKey:     textAnalyzer == analyzer.ExactName,
+			"type":                            analyzer.StemmerName,
+			analyzer.StemmerLexiconWordsKey:   roots,
+			analyzer.StemmerProtectedWordsKey: protected,
+			analyzer.StemmerWordsHashKey:      analyzer.WordListsHash(roots, protected),
+			analyzer.StemmerExactKey:          textAnalyzer == analyzer.ExactName,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("mapping: %w", err)
@@ -210,16 +213,19 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 	return m, nil
 }
 
-func absPaths(paths []string) ([]string, error) {
-	out := make([]string, 0, len(paths))
+// readWordLists reads the words of the files a new index's stemmer adds,
+// to be stored in its mapping (analyzer.StemmerLexiconWordsKey): an index
+// never reads them again.
+func readWordLists(what string, paths []string) ([]string, error) {
+	words := []string{}
 	for _, p := range paths {
-		abs, err := filepath.Abs(p)
+		list, err := analyzer.LoadWordList(p)
 		if err != nil {
-			return nil, fmt.Errorf("word list %s: %w", p, err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
-		out = append(out, abs)
+		words = append(words, list...)
 	}
-	return out, nil
+	return words, nil
 }
 
 // articleFields is what bleve indexes for an article whose checksum is
@@ -253,4 +259,21 @@ func articleFields(a *cari.Article, sum string) map[string]interface{} {
 	d[fieldFacets] = facets
 	d[fieldFacetsCompressed] = facets
 	return d
+}
+
+// BodyAnalyzer returns the analyzer a new index made with opts reads
+// article bodies and queries with, built by bleve from the mapping as the
+// index's own would be: what `cari analyze` explains when there is no
+// index yet.
+func BodyAnalyzer(opts Options) (analysis.Analyzer, error) {
+	m, err := NewMapping(opts)
+	if err != nil {
+		return nil, err
+	}
+	name := m.AnalyzerNameForPath(FieldBody)
+	an := m.AnalyzerNamed(name)
+	if an == nil {
+		return nil, fmt.Errorf("mapping: no analyzer %q", name)
+	}
+	return an, nil
 }

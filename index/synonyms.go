@@ -28,6 +28,7 @@ package index
 import (
 	"bufio"
 	"bytes"
+	"context"
 	_ "embed"
 	"fmt"
 	"io"
@@ -40,6 +41,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
 )
 
@@ -544,4 +546,17 @@ func (ix *Index) AddSynonymFile(path string) error {
 	merged.Merge(user)
 	ix.synonyms.Store(merged)
 	return nil
+}
+
+// Analyze explains how the index reads text: the tokens of its body
+// analyzer, the one its articles were analyzed with (analyzer.Explain).
+func (ix *Index) Analyze(ctx context.Context, text string) ([]cari.Token, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	an := ix.rawTextAnalyzer()
+	if an == nil {
+		return nil, fmt.Errorf("analyze: the index has no analyzer %q", ix.mapping().AnalyzerNameForPath(FieldBody))
+	}
+	return analyzer.Explain(an, text)
 }

@@ -49,7 +49,7 @@
 // kin-openapi, with additionalProperties false on every response object,
 // so a field added to a response without documenting it fails them.
 //
-// No state is global: the stemmer, metrics and options hang off the value
+// No state is global: metrics and options hang off the value
 // New returns, so two servers in one process (or one test) do not meet.
 // The embedded web files are the only package-level variable and are
 // read-only.
@@ -82,8 +82,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/carisearch/cari"
-	"github.com/carisearch/cari/analyzer"
-	"github.com/carisearch/cari/index"
 	"github.com/carisearch/cari/index/input"
 )
 
@@ -96,9 +94,9 @@ type Backend interface {
 	Stats() (cari.Stats, error)
 	Similar(ctx context.Context, id string, size int) (*cari.Result, error)
 	Suggest(ctx context.Context, q string, size int) ([]cari.Completion, error)
+	// Analyze explains how the index's own analyzer reads text.
+	Analyze(ctx context.Context, text string) ([]cari.Token, error)
 }
-
-var _ Backend = (*index.Index)(nil)
 
 // Options configure a server. The zero value serves a read-only API with
 // the defaults below.
@@ -116,9 +114,6 @@ type Options struct {
 	MaxBodyBytes int64
 	// Logger receives one line per request; nil means slog.Default().
 	Logger *slog.Logger
-	// Stemmer is used by /api/analyze; nil builds one from the embedded
-	// word lists.
-	Stemmer *analyzer.Stemmer
 	// Searches and Writes bound the requests in flight (admission.go):
 	// searches, lookups, similar articles and completions, and POST
 	// and DELETE, each with a queue of its own.
@@ -150,8 +145,6 @@ type server struct {
 	b        Backend
 	opts     Options
 	log      *slog.Logger
-	stemmer  *analyzer.Stemmer
-	stemErr  error
 	origins  map[string]bool
 	anyOrig  bool
 	mux      *http.ServeMux
@@ -172,15 +165,9 @@ func New(b Backend, opts Options) http.Handler {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	s := &server{b: b, opts: opts, log: opts.Logger, stemmer: opts.Stemmer, origins: map[string]bool{}, metrics: newMetrics(b)}
+	s := &server{b: b, opts: opts, log: opts.Logger, origins: map[string]bool{}, metrics: newMetrics(b)}
 	if s.log == nil {
 		s.log = slog.Default()
-	}
-	if s.stemmer == nil {
-		s.stemmer, s.stemErr = analyzer.NewStemmer(analyzer.StemmerOptions{})
-		if s.stemErr != nil {
-			s.log.Error("build stemmer; /api/analyze will fail", "err", s.stemErr)
-		}
 	}
 	for _, o := range opts.CORSOrigins {
 		o = strings.TrimRight(strings.TrimSpace(o), "/")
@@ -720,16 +707,12 @@ func (s *server) analyze(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("text is %d bytes long, at most %d", len(text), MaxAnalyzeBytes))
 		return
 	}
-	if s.stemErr != nil {
-		s.fail(w, r, r.Context(), s.stemErr, "bad_request")
-		return
-	}
-	tokens, err := analyzer.Explain(text, s.stemmer)
+	tokens, err := s.b.Analyze(r.Context(), text)
 	if err != nil {
 		s.fail(w, r, r.Context(), err, "bad_request")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string][]analyzer.Explained{"tokens": tokens})
+	writeJSON(w, http.StatusOK, map[string][]cari.Token{"tokens": tokens})
 }
 
 func (s *server) stats(w http.ResponseWriter, r *http.Request) {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/carisearch/cari"
+	"github.com/carisearch/cari/analyzer"
 	"github.com/carisearch/cari/index"
 	"github.com/carisearch/cari/index/input"
 )
@@ -93,6 +94,16 @@ func (f *fake) Suggest(ctx context.Context, q string, size int) ([]cari.Completi
 		return f.suggestFn(ctx, q, size)
 	}
 	return []cari.Completion{}, nil
+}
+
+// Analyze explains with the analyzer of a new index: the handler's part is
+// the plumbing, the index's (TestAnalyzeShowsWhatIsIndexed) the tokens.
+func (f *fake) Analyze(_ context.Context, text string) ([]cari.Token, error) {
+	an, err := index.BodyAnalyzer(index.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return analyzer.Explain(an, text)
 }
 
 func (f *fake) Stats() (cari.Stats, error) {

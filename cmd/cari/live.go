@@ -65,6 +65,12 @@ func (l *liveIndex) Suggest(ctx context.Context, q string, size int) ([]cari.Com
 	return l.ix.Suggest(ctx, q, size)
 }
 
+func (l *liveIndex) Analyze(ctx context.Context, text string) ([]cari.Token, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.ix.Analyze(ctx, text)
+}
+
 func (l *liveIndex) Stats() (cari.Stats, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()

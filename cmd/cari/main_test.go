@@ -279,3 +279,48 @@ func TestRefusedRunLeavesNoIndex(t *testing.T) {
 		t.Errorf("the empty directory holds %v (%v), want it kept and empty", entries, err)
 	}
 }
+
+// TestIndexKeepsItsWordLists makes an index with --lexicon and
+// --protected, then edits and removes the files: the index reads text as
+// it did when made (search and analyze), since it stores the words, and
+// analyze refuses word lists beside an index that has its own.
+func TestIndexKeepsItsWordLists(t *testing.T) {
+	dir := t.TempDir()
+	lexicon, protected := filepath.Join(dir, "akar.txt"), filepath.Join(dir, "lindungi.txt")
+	for path, words := range map[string]string{lexicon: "zorbak\n", protected: "kemitraan\n"} {
+		if err := os.WriteFile(path, []byte(words), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	article := filepath.Join(dir, "a.jsonl")
+	if err := os.WriteFile(article, []byte(`{"id":"z1","title":"Warga menzorbak kemitraan","body":"Warga desa menzorbak kemitraan baru."}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"CARI_INDEX": filepath.Join(dir, "idx")}
+	if r := runCari(t, "", env, "index", "--lexicon", lexicon, "--protected", protected, article); r.code != 0 {
+		t.Fatalf("index --lexicon: %+v", r)
+	}
+	if err := os.WriteFile(lexicon, []byte("lain\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(protected); err != nil {
+		t.Fatal(err)
+	}
+	analyze := runCari(t, "", env, "analyze", "menzorbak kemitraan")
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`1\s+0-9\s+menzorbak\s+menzorbak\s+zorbak`),
+		regexp.MustCompile(`2\s+10-19\s+kemitraan\s+kemitraan\s+kemitraan\s+protected`),
+	} {
+		if analyze.code != 0 || !want.MatchString(analyze.stdout) {
+			t.Errorf("analyze on the index, its files changed: want %s in %+v", want, analyze)
+		}
+	}
+	search := runCari(t, "", env, "search", "zorbak")
+	if search.code != 0 || !strings.Contains(search.stdout, "1. Warga") {
+		t.Errorf("search zorbak (the stored root): %+v", search)
+	}
+	refused := runCari(t, "", env, "analyze", "--lexicon", lexicon, "menzorbak")
+	if refused.code != 1 || !strings.Contains(refused.stderr, "--lexicon is for a new index") {
+		t.Errorf("analyze --lexicon beside an index: %+v", refused)
+	}
+}

@@ -17,7 +17,7 @@ import (
 )
 
 func TestMarkerIsOneUnstemmedWord(t *testing.T) {
-	st, err := analyzer.NewStemmer(analyzer.StemmerOptions{})
+	an, err := index.BodyAnalyzer(index.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestMarkerIsOneUnstemmedWord(t *testing.T) {
 		if len(m) != 2+tagWidth+seqWidth || strings.ContainsAny(m, "aiueo") {
 			t.Errorf("Marker(%d, %d) = %q", c.tag, c.seq, m)
 		}
-		toks, err := analyzer.Explain("Berita "+m+" hari ini", st)
+		toks, err := analyzer.Explain(an, "Berita "+m+" hari ini")
 		if err != nil {
 			t.Fatal(err)
 		}
