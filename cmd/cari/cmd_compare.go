@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari/internal/eval"
 )
 
 // randomizationRounds is the number of sign flips of the paired test; 10,000
@@ -42,13 +42,13 @@ then scores 0 for every run).`,
 			if qrels == "" {
 				return fmt.Errorf("compare needs --qrels")
 			}
-			j, err := index.ReadJudgments(qrels)
+			j, err := eval.ReadJudgments(qrels)
 			if err != nil {
 				return err
 			}
-			qids := index.JudgedQueries(j)
+			qids := eval.JudgedQueries(j)
 			if queries != "" {
-				qs, err := index.ReadQueries(queries, nil)
+				qs, err := eval.ReadQueries(queries, nil)
 				if err != nil {
 					return err
 				}
@@ -61,25 +61,25 @@ then scores 0 for every run).`,
 				return fmt.Errorf("%s: no query has a relevant document", qrels)
 			}
 			type row struct {
-				index.RunScore
+				eval.RunScore
 				PNDCG float64 `json:"p_ndcg@10"`
 				PP5   float64 `json:"p_p@5"`
 			}
 			var rows []row
 			for _, path := range runs {
-				run, err := index.ReadRun(path)
+				run, err := eval.ReadRun(path)
 				if err != nil {
 					return err
 				}
 				name := strings.TrimSuffix(filepath.Base(path), ".run")
-				rows = append(rows, row{RunScore: index.ScoreRun(name, run, qids, j)})
+				rows = append(rows, row{RunScore: eval.ScoreRun(name, run, qids, j)})
 			}
 			for i := 1; i < len(rows); i++ {
 				base, r := rows[0].PerQuery, rows[i].PerQuery
-				if rows[i].PNDCG, err = index.PairedRandomization(figures(r, ndcg), figures(base, ndcg), randomizationRounds, 1); err != nil {
+				if rows[i].PNDCG, err = eval.PairedRandomization(figures(r, ndcg), figures(base, ndcg), randomizationRounds, 1); err != nil {
 					return err
 				}
-				if rows[i].PP5, err = index.PairedRandomization(figures(r, p5), figures(base, p5), randomizationRounds, 1); err != nil {
+				if rows[i].PP5, err = eval.PairedRandomization(figures(r, p5), figures(base, p5), randomizationRounds, 1); err != nil {
 					return err
 				}
 			}
@@ -106,10 +106,10 @@ then scores 0 for every run).`,
 	return cmd
 }
 
-func ndcg(s index.QueryScore) float64 { return s.NDCG10 }
-func p5(s index.QueryScore) float64   { return s.P5 }
+func ndcg(s eval.QueryScore) float64 { return s.NDCG10 }
+func p5(s eval.QueryScore) float64   { return s.P5 }
 
-func figures(scores []index.QueryScore, pick func(index.QueryScore) float64) []float64 {
+func figures(scores []eval.QueryScore, pick func(eval.QueryScore) float64) []float64 {
 	out := make([]float64, len(scores))
 	for i, s := range scores {
 		out[i] = pick(s)

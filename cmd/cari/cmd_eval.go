@@ -13,6 +13,7 @@ import (
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index"
 	"github.com/carisearch/cari/index/input"
+	"github.com/carisearch/cari/internal/eval"
 )
 
 func newEvalCmd(o *options) *cobra.Command {
@@ -49,15 +50,15 @@ weighing them (the question sets have none).`,
 			if queries == "" || (qrels == "" && run == "") || (docs == "" && !useIndex) {
 				return fmt.Errorf("eval needs --queries, --qrels (or only --run) and --docs (or --index DIR)")
 			}
-			qs, err := index.ReadQueries(queries, splits)
+			qs, err := eval.ReadQueries(queries, splits)
 			if err != nil {
 				return err
 			}
 			// Without judgments, eval only writes the ranking, for
 			// scoring elsewhere (eval compare, on graded judgments).
-			rels := index.Qrels{}
+			rels := eval.Qrels{}
 			if qrels != "" {
-				if rels, err = index.ReadQrels(qrels); err != nil {
+				if rels, err = eval.ReadQrels(qrels); err != nil {
 					return err
 				}
 			}
@@ -109,11 +110,11 @@ weighing them (the question sets have none).`,
 			if analyzerName == "" {
 				name = "cari-id"
 			}
-			var rep index.EvalReport
+			var rep eval.Report
 			if runFile != nil {
-				rep, err = ix.Evaluate(ctx, qs, rels, name, runFile)
+				rep, err = eval.Run(ctx, ix, qs, rels, name, runFile)
 			} else {
-				rep, err = ix.Evaluate(ctx, qs, rels, name, nil)
+				rep, err = eval.Run(ctx, ix, qs, rels, name, nil)
 			}
 			if err != nil {
 				return err

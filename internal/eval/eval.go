@@ -1,4 +1,9 @@
-package index
+// Package eval scores rankings: known-item question sets (queries and
+// qrels, MRR, recall, nDCG), and keyword queries with graded judgments
+// (nDCG@10, P@5) compared by a paired randomization test. It reaches an
+// index only through Searcher, so the figures are those of the engine's
+// public Search, as a user's query would get them.
+package eval
 
 import (
 	"bufio"
@@ -16,8 +21,8 @@ import (
 	"github.com/carisearch/cari"
 )
 
-// EvalQuery is one question of a known-item retrieval set.
-type EvalQuery struct {
+// Query is one question of a known-item retrieval set.
+type Query struct {
 	ID    string
 	Split string
 	Text  string
@@ -28,14 +33,14 @@ type Qrels map[string]map[string]int
 
 // ReadQueries reads a queries file: qid<TAB>split<TAB>question. With
 // splits given, only queries of those splits are kept.
-func ReadQueries(path string, splits []string) ([]EvalQuery, error) {
+func ReadQueries(path string, splits []string) ([]Query, error) {
 	keep := map[string]bool{}
 	for _, s := range splits {
 		if s = strings.TrimSpace(s); s != "" {
 			keep[s] = true
 		}
 	}
-	var out []EvalQuery
+	var out []Query
 	err := eachLine(path, func(line int, text string) error {
 		parts := strings.SplitN(text, "\t", 3)
 		if len(parts) != 3 {
@@ -44,7 +49,7 @@ func ReadQueries(path string, splits []string) ([]EvalQuery, error) {
 		if len(keep) > 0 && !keep[parts[1]] {
 			return nil
 		}
-		out = append(out, EvalQuery{ID: parts[0], Split: parts[1], Text: parts[2]})
+		out = append(out, Query{ID: parts[0], Split: parts[1], Text: parts[2]})
 		return nil
 	})
 	return out, err
@@ -99,9 +104,9 @@ func eachLine(path string, fn func(line int, text string) error) error {
 	return nil
 }
 
-// EvalReport holds the figures of an evaluation run, averaged over the
+// Report holds the figures of an evaluation run, averaged over the
 // queries that have at least one relevant document.
-type EvalReport struct {
+type Report struct {
 	Queries   int     `json:"queries"`
 	MRR10     float64 `json:"mrr@10"`
 	Recall10  float64 `json:"recall@10"`
@@ -112,10 +117,15 @@ type EvalReport struct {
 // evalDepth is how many hits each query retrieves.
 const evalDepth = 100
 
-// Evaluate runs every query as plain text (never as query syntax) and
+// Searcher is what Run needs of an index.
+type Searcher interface {
+	Search(ctx context.Context, r cari.Request) (*cari.Result, error)
+}
+
+// Run runs every query as plain text (never as query syntax) and
 // scores the ranking against qrels. If run is not nil, the ranking is
 // written to it as a TREC run file, queries in input order.
-func (ix *Index) Evaluate(ctx context.Context, queries []EvalQuery, qrels Qrels, runName string, run io.Writer) (EvalReport, error) {
+func Run(ctx context.Context, ix Searcher, queries []Query, qrels Qrels, runName string, run io.Writer) (Report, error) {
 	rankings := make([][]rankedDoc, len(queries))
 	errs := make([]error, len(queries))
 	var wg sync.WaitGroup
@@ -145,16 +155,16 @@ func (ix *Index) Evaluate(ctx context.Context, queries []EvalQuery, qrels Qrels,
 	close(next)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return EvalReport{}, err
+		return Report{}, err
 	}
-	var rep EvalReport
+	var rep Report
 	bw := bufio.NewWriter(io.Discard)
 	if run != nil {
 		bw = bufio.NewWriter(run)
 	}
 	for i, q := range queries {
 		if errs[i] != nil {
-			return EvalReport{}, errs[i]
+			return Report{}, errs[i]
 		}
 		for rank, d := range rankings[i] {
 			fmt.Fprintf(bw, "%s Q0 %s %d %.6f %s\n", q.ID, d.id, rank+1, d.score, runName)
@@ -171,7 +181,7 @@ func (ix *Index) Evaluate(ctx context.Context, queries []EvalQuery, qrels Qrels,
 		rep.NDCG10 += m.NDCG10
 	}
 	if err := bw.Flush(); err != nil {
-		return EvalReport{}, fmt.Errorf("write run: %w", err)
+		return Report{}, fmt.Errorf("write run: %w", err)
 	}
 	if rep.Queries > 0 {
 		n := float64(rep.Queries)
@@ -189,8 +199,8 @@ type rankedDoc struct {
 }
 
 // scoreRanking computes the metrics of one query.
-func scoreRanking(ranking []rankedDoc, relevant map[string]int) EvalReport {
-	var m EvalReport
+func scoreRanking(ranking []rankedDoc, relevant map[string]int) Report {
+	var m Report
 	found10, found100 := 0, 0
 	dcg := 0.0
 	for rank, d := range ranking {

@@ -1,4 +1,4 @@
-package index
+package eval
 
 // Judged keyword sets: graded judgments (0, 1, 2) pooled from several
 // engines. Unlike the known-item sets, a grade 0 matters here: it tells a
