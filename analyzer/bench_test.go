@@ -1,9 +1,8 @@
 package analyzer
 
 import (
-	"bufio"
-	"compress/gzip"
-	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -20,24 +19,18 @@ func benchTexts(b *testing.B, n int) [][]byte {
 		path = filepath.Join(dir, "corpus", "news.jsonl.gz")
 	}
 	var texts [][]byte
-	if f, err := os.Open(path); err == nil {
-		defer f.Close()
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sc := bufio.NewScanner(gz)
-		sc.Buffer(make([]byte, 1<<20), 16<<20)
-		for sc.Scan() && len(texts) < n {
-			var doc struct{ Title, Body string }
-			if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
-				b.Fatal(err)
-			}
-			texts = append(texts, []byte(doc.Title+"\n"+doc.Body))
-		}
+	err := eachArticle(path, func(text []byte) bool {
+		texts = append(texts, text)
+		return len(texts) < n
+	})
+	if err == nil {
 		return texts
 	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		b.Fatal(err)
+	}
 	b.Logf("corpus not found at %s; using the sample articles", path)
+	texts = nil
 	paths, _ := filepath.Glob(filepath.Join("..", "testdata", "articles", "*"))
 	for _, p := range paths {
 		data, err := os.ReadFile(p)

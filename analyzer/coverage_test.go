@@ -4,84 +4,99 @@ import (
 	"bufio"
 	"compress/gzip"
 	"encoding/json"
-	"flag"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 )
 
-var lexiconReport = flag.String("lexicon-report", "", "write the corpus words the stemmer finds no root for to this file")
-
-// TestLexiconCoverage measures, on the real corpus, how many word tokens
-// end in a known root (the word is a root, or an analysis reaches one), and
-// with -lexicon-report FILE lists the words that do not, most frequent
-// first: the list the lexicon is grown from.
-func TestLexiconCoverage(t *testing.T) {
-	path := filepath.Join(sharedDir(t), "corpus", "news.jsonl.gz")
+// eachArticle calls fn with the title and body of every article of a
+// gzipped JSON Lines corpus (../shared/corpus/news.jsonl.gz) until fn
+// returns false.
+func eachArticle(path string, fn func(text []byte) bool) error {
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("corpus: %v", err)
+		return fmt.Errorf("corpus: %w", err)
 	}
 	defer f.Close()
 	gz, err := gzip.NewReader(f)
 	if err != nil {
-		t.Fatal(err)
+		return fmt.Errorf("corpus %s: %w", path, err)
 	}
-	counts := map[string]int{}
 	sc := bufio.NewScanner(gz)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
+	for line := 1; sc.Scan(); line++ {
 		var doc struct{ Title, Body string }
 		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
-			t.Fatal(err)
+			return fmt.Errorf("corpus %s:%d: %w", path, line, err)
 		}
-		for _, tok := range (ReduplicationFilter{}).Filter(Tokenizer{}.Tokenize([]byte(doc.Title + "\n" + doc.Body))) {
-			if tok.Type != 1 { // not numeric
-				counts[string(tok.Term)]++
-			}
+		if !fn([]byte(doc.Title + "\n" + doc.Body)) {
+			return nil
 		}
 	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("corpus %s: %w", path, err)
+	}
+	return nil
+}
+
+// TestLexiconCoverage holds the share of the corpus's word tokens that end
+// in a known root above a floor. It stood at 83.6% when the floor was set;
+// 52% of the tokens are roots as written, so the floor of 80% fails when
+// the affix analyses stop reaching roots or the embedded lexicon loses a
+// sizeable part of its words (half of it gives 44%), and leaves room for
+// changes that trade a little coverage for correct stems.
+// go run ./scripts/lexicon coverage lists the words missed.
+func TestLexiconCoverage(t *testing.T) {
+	const floor = 0.80
+	path := filepath.Join(sharedDir(t), "corpus", "news.jsonl.gz")
 	s, err := NewStemmer(StemmerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	stops, err := stopWords()
+	var readErr error
+	cov, err := s.Coverage(func(yield func([]byte) bool) { readErr = eachArticle(path, yield) })
+	if errors.Is(readErr, fs.ErrNotExist) {
+		t.Skipf("no corpus: %v", readErr)
+	}
+	if readErr != nil {
+		t.Fatal(readErr)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	type miss struct {
-		word  string
-		count int
-		stem  string
+	t.Logf("corpus tokens ending in a known root: %d/%d = %.1f%%; %d distinct words without one",
+		cov.Known, cov.Tokens, 100*cov.Share(), len(cov.Missed))
+	if cov.Tokens < 1_000_000 {
+		t.Fatalf("only %d tokens counted: the corpus did not read whole", cov.Tokens)
 	}
-	var misses []miss
-	total, known := 0, 0
-	for w, n := range counts {
-		if _, stop := stops[w]; stop || strings.ContainsAny(w, "0123456789-") {
-			continue
-		}
-		total += n
-		stem := s.Stem(w)
-		if s.IsRoot(stem) || s.IsProtected(w) {
-			known += n
-			continue
-		}
-		misses = append(misses, miss{w, n, stem})
+	if cov.Share() < floor {
+		t.Errorf("coverage %.1f%% is below %.0f%%; most frequent words missed: %v", 100*cov.Share(), 100*floor, cov.Missed[:min(10, len(cov.Missed))])
 	}
-	t.Logf("corpus tokens ending in a known root: %d/%d = %.1f%%; %d distinct words without one", known, total, 100*float64(known)/float64(total), len(misses))
-	if *lexiconReport == "" {
-		return
-	}
-	sort.Slice(misses, func(i, j int) bool { return misses[i].count > misses[j].count })
-	out, err := os.Create(*lexiconReport)
+}
+
+// TestCoverageCounts checks what Coverage counts on a text of our own:
+// stop words, numbers and words with digits are left out, a protected
+// word and a word that stems to a root are known, and the rest are
+// missed, most frequent first.
+func TestCoverageCounts(t *testing.T) {
+	s := NewStemmerFromWords(ruleRoots, []string{"pemilu"}, 0)
+	text := "Menyerang dan zorbak, ZORBAK kemitraan-nya 2023 g20 pemilu qwerty negara-negara"
+	cov, err := s.Coverage(func(yield func([]byte) bool) { yield([]byte(text)) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer out.Close()
-	for _, m := range misses {
-		fmt.Fprintf(out, "%s\t%d\t%s\n", m.word, m.count, m.stem)
+	// menyerang, zorbak, zorbak, kemitraannya, pemilu, qwerty, negara.
+	if cov.Tokens != 7 || cov.Known != 4 {
+		t.Errorf("Coverage counted %d tokens, %d known; want 7 and 4", cov.Tokens, cov.Known)
+	}
+	want := []MissedWord{{"zorbak", 2, "zorbak"}, {"qwerty", 1, "qwerty"}}
+	if fmt.Sprint(cov.Missed) != fmt.Sprint(want) {
+		t.Errorf("Missed = %v, want %v", cov.Missed, want)
+	}
+	if got := (LexiconCoverage{}).Share(); got != 0 {
+		t.Errorf("Share of no tokens = %v, want 0", got)
 	}
 }

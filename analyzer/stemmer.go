@@ -116,6 +116,24 @@ func (s *Stemmer) IsProtected(word string) bool {
 	return ok
 }
 
+// Derivation returns the other root that an affix analysis reads word as,
+// looking past word's own entry in the lexicon: for a root list being
+// curated, the entries that look derived. Some are lexicalized words that
+// belong in it (berangkat, whose meaning is not that of angkat), others
+// are derived forms that do not (kecepatan) and take words from their
+// root. The strict confixes are tried, then the rare affixes; the loose
+// confixes (me-...-an, ber-...-i) are left out, as on the shipped lexicon
+// the one entry they add is a loanword misread (separasi as se-paras-i).
+func (s *Stemmer) Derivation(word string) (string, bool) {
+	if root, ok := s.analyze(word, true); ok && root != word {
+		return root, true
+	}
+	if root, ok := s.analyzeRare(word); ok && root != word {
+		return root, true
+	}
+	return "", false
+}
+
 func (s *Stemmer) stemUncached(word string) string {
 	if _, ok := s.protected[word]; ok {
 		return word

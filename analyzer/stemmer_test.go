@@ -134,6 +134,23 @@ func TestEmbeddedListsParse(t *testing.T) {
 	}
 }
 
+// TestDerivation: Derivation reads a root as derived from another root,
+// by a confix or a rare affix, and never as itself.
+func TestDerivation(t *testing.T) {
+	s := NewStemmerFromWords([]string{"tulis", "menulis", "kerja", "kinerja", "berita", "kemitraan", "mitra"}, nil, 0)
+	for _, tc := range []struct {
+		word, root string
+		ok         bool
+	}{
+		{"menulis", "tulis", true}, {"kinerja", "kerja", true}, {"kemitraan", "mitra", true},
+		{"tulis", "", false}, {"berita", "", false}, {"zorbak", "", false},
+	} {
+		if root, ok := s.Derivation(tc.word); root != tc.root || ok != tc.ok {
+			t.Errorf("Derivation(%q) = %q, %v; want %q, %v", tc.word, root, ok, tc.root, tc.ok)
+		}
+	}
+}
+
 func TestStemCacheConcurrentAndBounded(t *testing.T) {
 	s := NewStemmerFromWords(ruleRoots, nil, 64)
 	var wg sync.WaitGroup
