@@ -123,17 +123,6 @@ func TestUserLexicon(t *testing.T) {
 	}
 }
 
-func TestEmbeddedListsParse(t *testing.T) {
-	for _, w := range append(BuiltinRoots(), BuiltinProtected()...) {
-		if w != strings.ToLower(w) || strings.TrimSpace(w) != w {
-			t.Errorf("word %q is not a lower-case word", w)
-		}
-	}
-	if _, err := stopWords(); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestDerivation: Derivation reads a root as derived from another root,
 // by a confix or a rare affix, and never as itself.
 func TestDerivation(t *testing.T) {
