@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/carisearch/cari"
+	"github.com/carisearch/cari/index/input"
 )
 
 // badGood are the articles indexed before any bad input is read. Every bad
@@ -48,7 +49,7 @@ func TestBadInputLeavesIndexUnchanged(t *testing.T) {
 		"good.jsonl": badGood,
 		"berita.txt": "slawifm.com – Senin, 14 Agustus 2023 Li Shangfu terbang ke Moskow.\nParagraf kedua.\n",
 	})
-	r, err := ix.Ingest(ctx, []string{goodDir}, 0, nil)
+	r, err := ix.Ingest(ctx, input.Paths(goodDir), IngestOptions{})
 	if err != nil || len(r.Skipped) > 0 || len(r.Warnings) > 0 || r.Indexed != 4 {
 		t.Fatalf("good articles: %+v, skipped %v, warnings %v, %v", r.IngestStats, r.Skipped, r.Warnings, err)
 	}
@@ -152,7 +153,7 @@ func TestBadInputLeavesIndexUnchanged(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			caseDir := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_"))
 			writeFiles(t, caseDir, tc.files)
-			r, err := ix.IngestWithOptions(ctx, []string{filepath.Join(caseDir, tc.path)}, tc.opts)
+			r, err := ix.Ingest(ctx, input.Paths(filepath.Join(caseDir, tc.path)), tc.opts)
 			if err != nil {
 				t.Fatalf("Ingest: %v", err)
 			}

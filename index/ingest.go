@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"path"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,63 +17,28 @@ import (
 
 // IngestOptions tune Ingest; the zero value is the defaults.
 type IngestOptions struct {
-	BatchSize    int            // articles written at once; 0 means DefaultBatchSize
-	MaxBodyBytes int            // longest body indexed; 0 means DefaultMaxBodyBytes
-	Progress     func(done int) // called after each record read, good or bad
-	// Watch, if set, is called after each record read with the records
-	// and the input bytes read so far (uncompressed, as the readers see
-	// them), for progress bars that show a rate and an ETA.
-	Watch func(records int, bytes int64)
+	BatchSize    int // articles written at once; 0 means cari.DefaultBatchSize
+	MaxBodyBytes int // longest body indexed; 0 means cari.DefaultMaxBodyBytes
+	// Progress, if set, is called after each record read, good or bad,
+	// with the records and input bytes read so far, for progress bars
+	// that show a rate and an ETA (against src.Size()).
+	Progress func(input.Progress)
 }
 
-// Ingest reads every input path (files, directories, "-") and upserts the
-// articles, batchSize at a time. progress, if not nil, is called after
-// each record read, good or bad. Bad records are skipped and reported;
-// they never stop the run or touch what is indexed.
-func (ix *Index) Ingest(ctx context.Context, paths []string, batchSize int, progress func(done int)) (cari.IngestReport, error) {
-	return ix.IngestWithOptions(ctx, paths, IngestOptions{BatchSize: batchSize, Progress: progress})
-}
-
-// IngestWithOptions is Ingest with every option, the body limit among them.
-func (ix *Index) IngestWithOptions(ctx context.Context, paths []string, opts IngestOptions) (cari.IngestReport, error) {
-	return ix.ingest(ctx, opts, func(h input.Handlers) error {
-		return input.ReadPaths(ctx, paths, h)
-	})
-}
-
-// IngestFS is Ingest for the files under root in fsys (the embedded sample
-// articles, for instance).
-func (ix *Index) IngestFS(ctx context.Context, fsys fs.FS, root string, progress func(done int)) (cari.IngestReport, error) {
-	return ix.ingest(ctx, IngestOptions{Progress: progress}, func(h input.Handlers) error {
-		return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			format, ok := input.FormatOf(p)
-			if d.IsDir() || !ok || strings.HasPrefix(path.Base(p), ".") {
-				return nil
-			}
-			f, err := fsys.Open(p)
-			if err != nil {
-				return fmt.Errorf("read %s: %w", p, err)
-			}
-			defer f.Close()
-			return input.ReadStream(ctx, f, p, format, h)
-		})
-	})
-}
-
-// ingest runs three stages at once: this goroutine reads (readers decode
-// and validate on every core, see orderedMap) and assembles batches; one
-// goroutine prepares them (looks up what is stored and analyzes what is
-// new or changed, on every core); one commits them to bleve in input
+// Ingest reads every input of src and upserts the articles. Bad records
+// are skipped and reported; they never stop the run or touch what is
+// indexed. It is the one way files reach an index.
+//
+// Three stages run at once: this goroutine reads (readers decode and
+// validate on every core, see input's orderedMap) and assembles batches;
+// one goroutine prepares them (looks up what is stored and analyzes what
+// is new or changed, on every core); one commits them to bleve in input
 // order, each with its token totals. So analysis of a batch overlaps the
 // writing of the one before it, which bleve does on one core (per shard).
 // At most two batches are held analyzed: the one being written and the
-// next. The first
-// error of any stage cancels the others and is returned; the counts are
-// those of the batches committed before it.
-func (ix *Index) ingest(ctx context.Context, opts IngestOptions, read func(input.Handlers) error) (cari.IngestReport, error) {
+// next. The first error of any stage cancels the others and is returned;
+// the counts are those of the batches committed before it.
+func (ix *Index) Ingest(ctx context.Context, src input.Source, opts IngestOptions) (cari.IngestReport, error) {
 	var report cari.IngestReport
 	size := opts.BatchSize
 	if size <= 0 {
@@ -134,13 +96,10 @@ func (ix *Index) ingest(ctx context.Context, opts IngestOptions, read func(input
 	tick := func() {
 		done++
 		if opts.Progress != nil {
-			opts.Progress(done)
-		}
-		if opts.Watch != nil {
-			opts.Watch(done, read64.Load())
+			opts.Progress(input.Progress{Records: done, Bytes: read64.Load()})
 		}
 	}
-	err := read(input.Handlers{
+	err := src.Read(ctx, input.Handlers{
 		Emit: func(r input.Record) error {
 			tick()
 			cur.add(r.Article)

@@ -19,12 +19,12 @@ import (
 //
 //	go test -run XXX -bench Ingest -benchtime 2x ./index
 //
-// It reports docs/s and MB/s (input bytes, uncompressed). The whole
+// It reports docs/s and MB/s (inPath bytes, uncompressed). The whole
 // corpus, with peak memory and index size, is scripts/bench-ingest.sh's.
 const ingestBenchDocs = 4000
 
 func BenchmarkIngest(b *testing.B) {
-	input, size := ingestBenchInput(b, ingestBenchDocs)
+	inPath, size := ingestBenchInput(b, ingestBenchDocs)
 	for _, shards := range []int{1, 2} {
 		for _, an := range []string{"", "standard"} {
 			name := fmt.Sprintf("shards=%d/analyzer=%s", shards, cmpOr(an, "id"))
@@ -39,7 +39,7 @@ func BenchmarkIngest(b *testing.B) {
 					}
 					b.StartTimer()
 					start := time.Now()
-					report, err := ix.Ingest(context.Background(), []string{input}, 0, nil)
+					report, err := ix.Ingest(context.Background(), input.Paths(inPath), IngestOptions{})
 					elapsed += time.Since(start)
 					b.StopTimer()
 					if err != nil {

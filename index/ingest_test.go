@@ -13,15 +13,16 @@ import (
 
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
+	"github.com/carisearch/cari/index/input"
 )
 
 func TestIngestIsAnUpsert(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "index")
-	input := filepath.Join(dir, "in.jsonl")
+	inPath := filepath.Join(dir, "in.jsonl")
 	write := func(content string) {
-		if err := os.WriteFile(input, []byte(content), 0o644); err != nil {
+		if err := os.WriteFile(inPath, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -36,7 +37,7 @@ func TestIngestIsAnUpsert(t *testing.T) {
 	}
 	ingest := func() cari.IngestReport {
 		t.Helper()
-		r, err := ix.Ingest(ctx, []string{input}, 2, nil)
+		r, err := ix.Ingest(ctx, input.Paths(inPath), IngestOptions{BatchSize: 2})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/carisearch/cari"
+	"github.com/carisearch/cari/index/input"
 )
 
 // TestIndexWithWordLists creates an index whose analyzer has an extra
@@ -26,7 +27,7 @@ func TestIndexWithWordLists(t *testing.T) {
 		t.Fatalf("create an index with a protected list: %v", err)
 	}
 	ctx := context.Background()
-	if _, err := ix.IngestFS(ctx, cari.SampleArticles, cari.SampleDir, nil); err != nil {
+	if _, err := ix.Ingest(ctx, input.FS(cari.SampleArticles, cari.SampleDir), IngestOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	check := func(ix *Index) {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/carisearch/cari/index/input"
 )
 
 // TestPipelineLastWinsAcrossBatches writes an id again in later batches,
@@ -33,8 +35,8 @@ func TestPipelineLastWinsAcrossBatches(t *testing.T) {
 	for i := range 40 {
 		add(fmt.Sprintf("x%d", i), fmt.Sprintf("berita nomor %d tentang kota", i))
 	}
-	input := filepath.Join(dir, "in.jsonl")
-	if err := os.WriteFile(input, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+	inPath := filepath.Join(dir, "in.jsonl")
+	if err := os.WriteFile(inPath, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, shards := range []int{1, 3} {
@@ -44,7 +46,7 @@ func TestPipelineLastWinsAcrossBatches(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer ix.Close()
-			r, err := ix.Ingest(ctx, []string{input}, 2, nil)
+			r, err := ix.Ingest(ctx, input.Paths(inPath), IngestOptions{BatchSize: 2})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,8 +88,8 @@ func TestIngestCanceled(t *testing.T) {
 	for i := range 3000 {
 		fmt.Fprintf(&b, `{"id":"n%d","body":"berita nomor %d tentang banjir di kota"}`+"\n", i, i)
 	}
-	input := filepath.Join(dir, "in.jsonl")
-	if err := os.WriteFile(input, []byte(b.String()), 0o644); err != nil {
+	inPath := filepath.Join(dir, "in.jsonl")
+	if err := os.WriteFile(inPath, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := Create(filepath.Join(dir, "index"), Options{})
@@ -97,8 +99,8 @@ func TestIngestCanceled(t *testing.T) {
 	defer ix.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r, err := ix.IngestWithOptions(ctx, []string{input}, IngestOptions{BatchSize: 100, Progress: func(done int) {
-		if done == 1000 {
+	r, err := ix.Ingest(ctx, input.Paths(inPath), IngestOptions{BatchSize: 100, Progress: func(p input.Progress) {
+		if p.Records == 1000 {
 			cancel()
 		}
 	}})

@@ -30,7 +30,7 @@ var sampleIndex = sync.OnceValues(func() (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	report, err := ix.IngestFS(context.Background(), cari.SampleArticles, cari.SampleDir, nil)
+	report, err := ix.Ingest(context.Background(), input.FS(cari.SampleArticles, cari.SampleDir), IngestOptions{})
 	if err != nil {
 		return nil, err
 	}

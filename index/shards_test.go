@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/carisearch/cari"
+	"github.com/carisearch/cari/index/input"
 )
 
 // shardQueries mix one word, several words, phrases, syntax, affixed
@@ -38,7 +39,7 @@ func sampleIndexWithShards(t *testing.T, shards int) *Index {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = ix.Close() })
-	report, err := ix.IngestFS(context.Background(), cari.SampleArticles, cari.SampleDir, nil)
+	report, err := ix.Ingest(context.Background(), input.FS(cari.SampleArticles, cari.SampleDir), IngestOptions{})
 	if err != nil || len(report.Skipped) > 0 {
 		t.Fatalf("ingest: %v %v", err, report.Skipped)
 	}

@@ -34,7 +34,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -229,9 +228,6 @@ func appendNew(list []string, values ...string) []string {
 	}
 	return list
 }
-
-// Groups is the number of forms that reach other forms.
-func (s *Synonyms) Groups() int { return len(s.terms) + len(s.forms) }
 
 // termMap is the one-term expansion of a query's terms in the shape
 // bleve's synonym search takes, for each text field. Every term of the
@@ -455,19 +451,6 @@ func formQuery(f synonymForm) query.FieldableQuery {
 	q := query.NewMatchQuery(f.text)
 	q.SetOperator(query.MatchQueryOperatorAnd)
 	return q
-}
-
-// describe lists what a word reaches, as written, for tests.
-func (s *Synonyms) describe(term string) []string {
-	if s == nil {
-		return nil
-	}
-	out := append([]string(nil), s.terms[term]...)
-	for _, f := range s.forms[term] {
-		out = append(out, f.text)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // builtinSynonymsFor parses the built-in list with an index's analyzer.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -37,8 +38,8 @@ func TestBuiltinSynonyms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if syn.Groups() < 300 {
-		t.Errorf("%d forms reach others, want the built-in list's 300 and more", syn.Groups())
+	if syn.groups() < 300 {
+		t.Errorf("%d forms reach others, want the built-in list's 300 and more", syn.groups())
 	}
 	for _, tc := range []struct{ term, reaches string }{
 		{"tiongkok", "rrt"},
@@ -212,4 +213,20 @@ func TestBuiltinSynonymsWithStandardAnalyzer(t *testing.T) {
 	if err != nil || res.Total != 1 {
 		t.Fatalf("search: %v, %+v", err, res)
 	}
+}
+
+// groups is the number of forms that reach other forms.
+func (s *Synonyms) groups() int { return len(s.terms) + len(s.forms) }
+
+// describe lists what a word reaches, as written.
+func (s *Synonyms) describe(term string) []string {
+	if s == nil {
+		return nil
+	}
+	out := append([]string(nil), s.terms[term]...)
+	for _, f := range s.forms[term] {
+		out = append(out, f.text)
+	}
+	sort.Strings(out)
+	return out
 }

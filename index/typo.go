@@ -266,13 +266,6 @@ func (v *vocabulary) buildNearest() error {
 	return nil
 }
 
-// boundedEdits is the Levenshtein distance of a and b, or limit+1 once it
-// must exceed limit.
-func boundedEdits(a, b []rune, limit int) int {
-	var e editor
-	return e.bounded(a, b, limit)
-}
-
 // editor computes edit distances with rows it keeps from one word to the
 // next, so that scanning a vocabulary allocates nothing.
 type editor struct{ prev, cur []int }

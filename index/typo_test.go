@@ -97,3 +97,10 @@ func TestBoundedEdits(t *testing.T) {
 		}
 	}
 }
+
+// boundedEdits is the Levenshtein distance of a and b, or limit+1 once it
+// must exceed limit.
+func boundedEdits(a, b []rune, limit int) int {
+	var e editor
+	return e.bounded(a, b, limit)
+}

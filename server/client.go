@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index/input"
@@ -20,8 +21,8 @@ import (
 // while the server holds the index (a bleve index is open in one process
 // at a time).
 //
-// Design note. IngestPaths reads input with the same readers as local
-// indexing (index.ReadPaths), so a record the reader rejects is reported
+// Design note. Ingest reads input with the same readers as local
+// indexing (input.Source), so a record the reader rejects is reported
 // exactly as `cari index` reports it, and sends the good ones as JSON
 // Lines, one article a line. The server numbers its per-record errors by
 // line of the request body; the client keeps, for each batch, the file
@@ -36,7 +37,7 @@ type Client struct {
 	Token string
 	// HTTP sends the requests; nil means http.DefaultClient.
 	HTTP *http.Client
-	// MaxBatchBytes bounds one request body of IngestPaths; 0 means
+	// MaxBatchBytes bounds one request body of Ingest; 0 means
 	// DefaultMaxBatchBytes. Keep it under the server's body limit.
 	MaxBatchBytes int
 }
@@ -107,16 +108,17 @@ func (c *Client) Stats(ctx context.Context) (cari.Stats, error) {
 	return st, err
 }
 
-// IngestPaths reads every path as `cari index` does (files, directories,
-// "-" for standard input) and sends the good records to the server, batch
-// articles a request (0 means index.DefaultBatchSize). progress, if not
-// nil, is called after each record read, good or bad.
+// Ingest reads src as an index's Ingest does (input.Paths for files,
+// directories and "-" for standard input) and sends the good records to
+// the server, batch articles a request (0 means cari.DefaultBatchSize).
+// progress, if not nil, is called after each record read, good or bad,
+// with the records and input bytes read so far.
 //
 // Records the reader rejects and records the server rejects are both in
 // the report's Skipped, in input order, each with its input file and line.
 // An error (the server unreachable, refusing the token, a read failure)
 // stops the run; the report then counts what the server accepted before.
-func (c *Client) IngestPaths(ctx context.Context, paths []string, batch int, progress func(done int)) (cari.IngestReport, error) {
+func (c *Client) Ingest(ctx context.Context, src input.Source, batch int, progress func(input.Progress)) (cari.IngestReport, error) {
 	if _, err := c.endpoint(""); err != nil {
 		return cari.IngestReport{}, err // before reading anything
 	}
@@ -142,11 +144,12 @@ func (c *Client) IngestPaths(ctx context.Context, paths []string, batch int, pro
 		body     bytes.Buffer
 		sent     []origin // where each article of body came from
 		done     int
+		read     atomic.Int64
 	)
 	tick := func() {
 		done++
 		if progress != nil {
-			progress(done)
+			progress(input.Progress{Records: done, Bytes: read.Load()})
 		}
 	}
 	flush := func() error {
@@ -176,7 +179,7 @@ func (c *Client) IngestPaths(ctx context.Context, paths []string, batch int, pro
 		sent = sent[:0]
 		return nil
 	}
-	err := input.ReadPaths(ctx, paths, input.Handlers{
+	err := src.Read(ctx, input.Handlers{
 		Emit: func(r input.Record) error {
 			tick()
 			before := body.Len()
@@ -202,6 +205,7 @@ func (c *Client) IngestPaths(ctx context.Context, paths []string, batch int, pro
 			tick()
 			problems = append(problems, problem{done, fe})
 		},
+		BytesRead: &read,
 	})
 	if err == nil {
 		err = flush()

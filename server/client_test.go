@@ -14,6 +14,7 @@ import (
 
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari/index/input"
 )
 
 // rejecting is a real index that refuses the articles whose id it names,
@@ -180,10 +181,10 @@ func TestClientUpsertNothingValid(t *testing.T) {
 	}
 }
 
-// TestClientIngestPaths sends two files in small batches: the reader's
+// TestClientIngest sends two files in small batches: the reader's
 // bad record and the server's refusals come back with their input file
 // and line, in input order, and the rest is indexed.
-func TestClientIngestPaths(t *testing.T) {
+func TestClientIngest(t *testing.T) {
 	b, ts := startClientServer(t, "a-3", "b-1")
 	dir := t.TempDir()
 	write := func(name, content string) string {
@@ -205,7 +206,7 @@ func TestClientIngestPaths(t *testing.T) {
 `)
 	c := &Client{BaseURL: ts.URL, Token: "rahasia"}
 	var progressed int
-	report, err := c.IngestPaths(context.Background(), []string{a, bf}, 2, func(done int) { progressed = done })
+	report, err := c.Ingest(context.Background(), input.Paths(a, bf), 2, func(p input.Progress) { progressed = p.Records })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +240,7 @@ func TestClientIngestPaths(t *testing.T) {
 	// A byte budget cuts batches too; every article still arrives once.
 	b2, ts2 := startClientServer(t)
 	c2 := &Client{BaseURL: ts2.URL, Token: "rahasia", MaxBatchBytes: 60}
-	report, err = c2.IngestPaths(context.Background(), []string{a}, 100, nil)
+	report, err = c2.Ingest(context.Background(), input.Paths(a), 100, nil)
 	if err != nil || report.Indexed != 4 || len(report.Skipped) != 1 {
 		t.Fatalf("small byte budget: %+v %v, %v", report.IngestStats, report.Skipped, err)
 	}
@@ -249,7 +250,7 @@ func TestClientIngestPaths(t *testing.T) {
 
 	// A wrong token stops the run with the server's message.
 	bad := &Client{BaseURL: ts.URL, Token: "salah"}
-	if _, err := bad.IngestPaths(context.Background(), []string{a}, 0, nil); err == nil || !strings.Contains(err.Error(), "wrong token") {
+	if _, err := bad.Ingest(context.Background(), input.Paths(a), 0, nil); err == nil || !strings.Contains(err.Error(), "wrong token") {
 		t.Errorf("wrong token: %v", err)
 	}
 }

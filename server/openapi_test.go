@@ -24,6 +24,7 @@ import (
 
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari/index/input"
 )
 
 var (
@@ -266,7 +267,7 @@ func matchTemplate(tmpl, path string) bool {
 func sampleIndex(t testing.TB) *index.Index {
 	t.Helper()
 	ix := tempIndex(t)
-	if _, err := ix.IngestFS(context.Background(), cari.SampleArticles, cari.SampleDir, nil); err != nil {
+	if _, err := ix.Ingest(context.Background(), input.FS(cari.SampleArticles, cari.SampleDir), index.IngestOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return ix

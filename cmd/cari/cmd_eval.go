@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -66,14 +65,7 @@ weighing them (the question sets have none).`,
 			if useIndex {
 				ix, err = index.Open(o.index)
 			} else {
-				// A scorch index in a temporary directory, the same engine
-				// as a real index (bleve's memory-only index is another).
-				tmp, terr := os.MkdirTemp("", "cari-eval-")
-				if terr != nil {
-					return fmt.Errorf("eval index: %w", terr)
-				}
-				defer os.RemoveAll(tmp)
-				ix, err = index.Create(filepath.Join(tmp, "index"), index.Options{Analyzer: analyzerName, Lexicons: o.lexicons, Protected: o.protected})
+				ix, err = index.CreateTemp(index.Options{Analyzer: analyzerName, Lexicons: o.lexicons, Protected: o.protected})
 			}
 			if err != nil {
 				return err
@@ -83,21 +75,20 @@ weighing them (the question sets have none).`,
 				return err
 			}
 			start := time.Now()
-			if !useIndex && leadAsTitle {
-				n, err := ingestLeadAsTitle(ctx, ix, docs, o)
-				if err != nil {
-					return err
+			if !useIndex {
+				var src input.Source = input.Paths(docs)
+				titles := ""
+				if leadAsTitle {
+					src, titles = leadTitles{src}, ", each with its first sentence as title,"
 				}
-				fmt.Fprintf(o.stderr, "indexed %d documents, each with its first sentence as title, in %s\n", n, time.Since(start).Round(time.Millisecond))
-			} else if !useIndex {
-				report, err := ix.Ingest(ctx, []string{docs}, 0, nil)
+				report, err := ix.Ingest(ctx, src, index.IngestOptions{})
 				if err != nil {
 					return err
 				}
 				for _, fe := range report.Skipped {
 					fmt.Fprintf(o.stderr, "skipped: %v\n", fe)
 				}
-				fmt.Fprintf(o.stderr, "indexed %d documents in %s\n", report.Total(), time.Since(start).Round(time.Millisecond))
+				fmt.Fprintf(o.stderr, "indexed %d documents%s in %s\n", report.Total(), titles, time.Since(start).Round(time.Millisecond))
 			}
 			var runFile *os.File
 			if run != "" {
@@ -149,41 +140,20 @@ weighing them (the question sets have none).`,
 	return cmd
 }
 
-// ingestLeadAsTitle indexes the documents of path with each one's first
-// sentence as its title and the rest as its body, and returns how many.
-func ingestLeadAsTitle(ctx context.Context, ix *index.Index, path string, o *options) (int, error) {
-	var batch []cari.Article
-	n := 0
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+// leadTitles reads its Source with each article's first sentence as its
+// title and the rest as its body: the stand-in for titles that --lead-as-title
+// gives the question sets, which have none.
+type leadTitles struct{ input.Source }
+
+func (s leadTitles) Read(ctx context.Context, h input.Handlers) error {
+	emit := h.Emit
+	h.Emit = func(rec input.Record) error {
+		a := &rec.Article
+		lead := cari.LeadSentence(a.Body)
+		if rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(a.Body), lead)); rest != "" && !strings.HasSuffix(lead, "…") {
+			a.Title, a.Body = lead, rest
 		}
-		if _, bad, err := ix.Upsert(ctx, batch); err != nil {
-			return err
-		} else if len(bad) > 0 {
-			return bad[0]
-		}
-		n += len(batch)
-		batch = batch[:0]
-		return nil
+		return emit(rec)
 	}
-	err := input.ReadPaths(ctx, []string{path}, input.Handlers{
-		Emit: func(rec input.Record) error {
-			a := rec.Article
-			lead := cari.LeadSentence(a.Body)
-			if rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(a.Body), lead)); rest != "" && !strings.HasSuffix(lead, "…") {
-				a.Title, a.Body = lead, rest
-			}
-			batch = append(batch, a)
-			if len(batch) == 500 {
-				return flush()
-			}
-			return nil
-		},
-		Bad: func(fe *cari.FieldError) { fmt.Fprintf(o.stderr, "skipped: %v\n", fe) },
-	})
-	if err != nil {
-		return n, err
-	}
-	return n, flush()
+	return s.Source.Read(ctx, h)
 }

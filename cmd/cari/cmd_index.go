@@ -135,8 +135,9 @@ belong to the server's index and are refused with --server.`,
 			}
 			ingest := func(ix *index.Index) (cari.IngestReport, error) {
 				ix.SetMinFree(reserve)
-				p := newIngestProgress(o.stderr, isTerminal(o.stderr), input.InputSize(args))
-				report, err := ix.IngestWithOptions(ctx, args, index.IngestOptions{BatchSize: batch, Watch: p.update})
+				src := input.Paths(args...)
+				p := newIngestProgress(o.stderr, isTerminal(o.stderr), src.Size())
+				report, err := ix.Ingest(ctx, src, index.IngestOptions{BatchSize: batch, Progress: p.update})
 				p.finish()
 				return report, err
 			}
@@ -247,9 +248,10 @@ func rebuildIndex(o *options, cmd *cobra.Command, opts index.Options, ingest fun
 // indexRemote sends the articles under paths to a running server.
 func indexRemote(o *options, cmd *cobra.Command, c *server.Client, paths []string, batch int) error {
 	ctx := cmd.Context()
-	p := newIngestProgress(o.stderr, isTerminal(o.stderr), -1)
+	src := input.Paths(paths...)
+	p := newIngestProgress(o.stderr, isTerminal(o.stderr), src.Size())
 	start := time.Now()
-	report, err := c.IngestPaths(ctx, paths, batch, func(done int) { p.update(done, 0) })
+	report, err := c.Ingest(ctx, src, batch, p.update)
 	p.finish()
 	if err := reportIngest(o, report, err); err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari/index/input"
 	"github.com/carisearch/cari/server"
 )
 
@@ -309,20 +310,12 @@ func openForServe(ctx context.Context, o *options, demo bool, log *slog.Logger) 
 		}
 		return ix, func() { _ = ix.Close() }, nil
 	}
-	dir, err := os.MkdirTemp("", "cari-demo-")
+	ix, err := index.CreateTemp(index.Options{})
 	if err != nil {
 		return nil, nil, fmt.Errorf("demo index: %w", err)
 	}
-	ix, err := index.Create(dir+"/index", index.Options{})
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return nil, nil, err
-	}
-	cleanup := func() {
-		_ = ix.Close()
-		_ = os.RemoveAll(dir)
-	}
-	report, err := ix.IngestFS(ctx, cari.SampleArticles, cari.SampleDir, nil)
+	cleanup := func() { _ = ix.Close() } // which removes its directory
+	report, err := ix.Ingest(ctx, input.FS(cari.SampleArticles, cari.SampleDir), index.IngestOptions{})
 	if err == nil && len(report.Skipped) > 0 {
 		err = fmt.Errorf("sample article: %w", report.Skipped[0])
 	}
@@ -330,7 +323,7 @@ func openForServe(ctx context.Context, o *options, demo bool, log *slog.Logger) 
 		cleanup()
 		return nil, nil, fmt.Errorf("demo index: %w", err)
 	}
-	log.Info("demo index ready", "articles", report.Indexed, "dir", dir)
+	log.Info("demo index ready", "articles", report.Indexed, "dir", ix.Path())
 	return ix, cleanup, nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+
+	"github.com/carisearch/cari/index/input"
 )
 
 // progressLogEvery is how often progress is logged when stderr is not a
@@ -63,7 +65,8 @@ func newIngestProgress(w io.Writer, terminal bool, total int64) *ingestProgress 
 }
 
 // update takes the records and input bytes read so far.
-func (p *ingestProgress) update(records int, bytes int64) {
+func (p *ingestProgress) update(read input.Progress) {
+	records, bytes := read.Records, read.Bytes
 	p.records, p.bytes = records, bytes
 	now := p.now()
 	if p.bar != nil {

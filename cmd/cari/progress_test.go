@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/carisearch/cari/index/input"
 )
 
 // TestProgressLogLines checks the plain progress of a non-terminal: one
@@ -19,18 +21,18 @@ func TestProgressLogLines(t *testing.T) {
 	p.start, p.last = clock, clock
 
 	clock = clock.Add(2 * time.Second)
-	p.update(4000, 8e6)
+	p.update(input.Progress{Records: 4000, Bytes: 8e6})
 	if out.Len() != 0 {
 		t.Fatalf("a line before the interval: %q", out.String())
 	}
 	clock = clock.Add(3 * time.Second) // 5 s in
-	p.update(10000, 20e6)
+	p.update(input.Progress{Records: 10000, Bytes: 20e6})
 	clock = clock.Add(time.Second)
-	p.update(11000, 22e6)
+	p.update(input.Progress{Records: 11000, Bytes: 22e6})
 	clock = clock.Add(4 * time.Second) // 10 s in
-	p.update(20000, 40e6)
+	p.update(input.Progress{Records: 20000, Bytes: 40e6})
 	clock = clock.Add(time.Second)
-	p.update(25000, 50e6)
+	p.update(input.Progress{Records: 25000, Bytes: 50e6})
 	p.finish()
 	p.finish() // once only
 
@@ -69,7 +71,7 @@ func TestProgressBar(t *testing.T) {
 			for i := 1; i <= 5; i++ {
 				clock = start.Add(time.Duration(i) * time.Second)
 				time.Sleep(110 * time.Millisecond) // past the bar's own throttle
-				p.update(i*1000, int64(i)*2e6)
+				p.update(input.Progress{Records: i * 1000, Bytes: int64(i) * 2e6})
 			}
 			text := out.String()
 			if !regexp.MustCompile(`5000 articles, 1000/s`).MatchString(text) {

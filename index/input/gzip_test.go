@@ -71,7 +71,7 @@ func TestReadCompressed(t *testing.T) {
 			}
 			var ids []string
 			var bad []*cari.FieldError
-			err := ReadPaths(ctx, []string{target}, Handlers{
+			err := Paths(target).Read(ctx, Handlers{
 				Emit: func(r Record) error { ids = append(ids, r.Article.ID); return nil },
 				Bad:  func(fe *cari.FieldError) { bad = append(bad, fe) },
 			})

@@ -35,7 +35,7 @@ func TestWalkSkipsWhatIsNoFile(t *testing.T) {
 	var bad []string
 	done := make(chan error, 1)
 	go func() {
-		done <- ReadPaths(context.Background(), []string{dir}, Handlers{
+		done <- Paths(dir).Read(context.Background(), Handlers{
 			Emit: func(r Record) error { ids = append(ids, r.File); return nil },
 			Bad:  func(fe *cari.FieldError) { bad = append(bad, fe.Error()) },
 		})

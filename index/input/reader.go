@@ -132,70 +132,15 @@ const binarySniffBytes = 8 << 10
 
 var bom = []byte("\ufeff")
 
-// ReadPaths reads every file named, walking directories (hidden files and
-// directories, and files of no known format inside a directory, are
-// passed over). A file named explicitly with no known format is reported
-// through Bad.
-func ReadPaths(ctx context.Context, paths []string, h Handlers) error {
-	for _, p := range paths {
-		if p == "-" {
-			if err := ReadStream(ctx, os.Stdin, "-", FormatJSONLines, h); err != nil {
-				return err
-			}
-			continue
-		}
-		info, err := os.Stat(p)
-		if err != nil {
-			return fmt.Errorf("read %s: %w", p, err)
-		}
-		if !info.IsDir() {
-			if err := ReadFile(ctx, p, h); err != nil {
-				return err
-			}
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if path != p && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() {
-				return nil
-			}
-			if _, ok := FormatOf(path); !ok {
-				return nil
-			}
-			if fe := irregular(path, d); fe != nil {
-				h.Bad(fe)
-				return nil
-			}
-			if fe := sniffBinary(path); fe != nil {
-				h.Bad(fe)
-				return nil
-			}
-			return ReadFile(ctx, path, h)
-		})
-		if err != nil {
-			return fmt.Errorf("walk %s: %w", p, err)
-		}
-	}
-	return nil
-}
-
-// irregular reports an entry of a walked directory that is no file to
-// read: a link to nothing, or a named pipe, socket or device, which would
-// block the walk or never end. A link to a file is read as the file. (A
+// irregular reports the entry p of a walked directory fsys (named path in
+// messages) that is no file to read: a link to nothing, or a named pipe,
+// socket or device, which would block the walk or never end. A link to a file is read as the file. (A
 // pipe named on the command line is read: that is what it is for.)
-func irregular(path string, d fs.DirEntry) *cari.FieldError {
+func irregular(fsys fs.FS, p, path string, d fs.DirEntry) *cari.FieldError {
 	if d.Type().IsRegular() {
 		return nil
 	}
-	info, err := os.Stat(path) // follows a link
+	info, err := fs.Stat(fsys, p) // follows a link
 	switch {
 	case err != nil && d.Type()&fs.ModeSymlink != 0:
 		return &cari.FieldError{File: path, Err: fmt.Errorf("link to nothing skipped: %w", err)}
@@ -209,15 +154,15 @@ func irregular(path string, d fs.DirEntry) *cari.FieldError {
 	return &cari.FieldError{File: path, Err: fmt.Errorf("not a regular file (%s), skipped", info.Mode().Type())}
 }
 
-// sniffBinary reports a file found by walking a directory whose first
-// 8 KB hold a NUL byte or are mostly not UTF-8 (an image or an archive
-// with a text extension), so it is skipped with one message instead of a
-// message for every line. A few invalid bytes in text are left for the
+// sniffBinary reports the file p of a walked directory fsys (named path in
+// messages) whose first 8 KB hold a NUL byte or are mostly not UTF-8 (an
+// image or an archive with a text extension), so it is skipped with one
+// message instead of a message for every line. A few invalid bytes in text are left for the
 // reader to report record by record.
-func sniffBinary(path string) *cari.FieldError {
-	f, err := os.Open(path)
+func sniffBinary(fsys fs.FS, p, path string) *cari.FieldError {
+	f, err := fsys.Open(p)
 	if err != nil {
-		return nil // ReadFile reports it
+		return nil // the read reports it
 	}
 	defer f.Close()
 	buf := make([]byte, binarySniffBytes)
@@ -814,49 +759,4 @@ func textID(path string) string {
 		return ""
 	}
 	return b.String()
-}
-
-// InputSize is the number of bytes Ingest will read from paths: the sizes
-// of the files named and of those a walk of the directories named would
-// read, and of standard input when it is a regular file. It is -1 when a
-// size cannot be known (standard input from a pipe), so that a progress
-// bar shows a rate but no ETA.
-func InputSize(paths []string) int64 {
-	var total int64
-	for _, p := range paths {
-		if p == "-" {
-			info, err := os.Stdin.Stat()
-			if err != nil || !info.Mode().IsRegular() {
-				return -1
-			}
-			total += info.Size()
-			continue
-		}
-		info, err := os.Stat(p)
-		if err != nil {
-			continue // ReadPaths reports it
-		}
-		if !info.IsDir() {
-			total += info.Size()
-			continue
-		}
-		_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return nil
-			}
-			if path != p && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if _, ok := FormatOf(path); ok && !d.IsDir() {
-				if info, err := d.Info(); err == nil {
-					total += info.Size()
-				}
-			}
-			return nil
-		})
-	}
-	return total
 }

@@ -150,7 +150,7 @@ func TestReadersBadRecords(t *testing.T) {
 	}
 }
 
-func TestReadPathsWalksDirectories(t *testing.T) {
+func TestPathsWalksDirectories(t *testing.T) {
 	dir := t.TempDir()
 	for name, content := range map[string]string{
 		"a.jsonl":         `{"id":"a","body":"A."}`,
@@ -168,7 +168,7 @@ func TestReadPathsWalksDirectories(t *testing.T) {
 	}
 	var ids []string
 	var bad []*cari.FieldError
-	err := ReadPaths(context.Background(), []string{dir, filepath.Join(dir, "sub", "notes.pdf")}, Handlers{
+	err := Paths(dir, filepath.Join(dir, "sub", "notes.pdf")).Read(context.Background(), Handlers{
 		Emit: func(r Record) error { ids = append(ids, r.Article.ID); return nil },
 		Bad:  func(fe *cari.FieldError) { bad = append(bad, fe) },
 	})
@@ -181,7 +181,7 @@ func TestReadPathsWalksDirectories(t *testing.T) {
 	if len(bad) != 1 || !strings.Contains(bad[0].Error(), "unknown file type") {
 		t.Errorf("an explicitly named .pdf should be reported, got %v", bad)
 	}
-	if err := ReadPaths(context.Background(), []string{filepath.Join(dir, "nope")}, Handlers{}); err == nil {
+	if err := Paths(filepath.Join(dir, "nope")).Read(context.Background(), Handlers{}); err == nil {
 		t.Error("a missing path is not an error")
 	}
 }
@@ -209,7 +209,7 @@ func TestParseDateFormats(t *testing.T) {
 	}
 }
 
-func TestReadPathsSkipsBinaryFiles(t *testing.T) {
+func TestPathsSkipsBinaryFiles(t *testing.T) {
 	dir := t.TempDir()
 	noise := make([]byte, 4096)
 	for i := range noise {
@@ -227,7 +227,7 @@ func TestReadPathsSkipsBinaryFiles(t *testing.T) {
 	}
 	var ids []string
 	var bad []*cari.FieldError
-	err := ReadPaths(context.Background(), []string{dir}, Handlers{
+	err := Paths(dir).Read(context.Background(), Handlers{
 		Emit: func(r Record) error { ids = append(ids, r.Article.ID); return nil },
 		Bad:  func(fe *cari.FieldError) { bad = append(bad, fe) },
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
 	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari/index/input"
 	"github.com/carisearch/cari/server"
 )
 
@@ -86,7 +87,7 @@ func TestPostAndCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = ix.Close() })
-	if _, err := ix.IngestFS(context.Background(), cari.SampleArticles, cari.SampleDir, nil); err != nil {
+	if _, err := ix.Ingest(context.Background(), input.FS(cari.SampleArticles, cari.SampleDir), index.IngestOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(server.New(ix, server.Options{Token: "rahasia"}))
