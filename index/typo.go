@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
@@ -74,122 +75,150 @@ func (ix *Index) unknownWords(ctx context.Context, text string, suspectRare bool
 	if an == nil {
 		return nil, nil
 	}
-	var readers []bleveindex.IndexReader
-	defer func() {
-		for _, r := range readers {
-			_ = r.Close()
-		}
-	}()
-	var dicts []bleveindex.FieldDictContains
-	for _, b := range ix.shards {
-		adv, err := b.Advanced()
-		if err != nil {
-			return nil, fmt.Errorf("typo check: %w", err)
-		}
-		reader, err := adv.Reader()
-		if err != nil {
-			return nil, fmt.Errorf("typo check: %w", err)
-		}
-		readers = append(readers, reader)
-		contains, ok := reader.(bleveindex.IndexReaderContains)
-		if !ok {
-			return nil, nil
-		}
-		for _, f := range []string{FieldTitle, FieldBody} {
-			d, err := contains.FieldDictContains(f)
-			if err != nil {
-				return nil, fmt.Errorf("typo check: %w", err)
-			}
-			dicts = append(dicts, d)
-		}
+	dicts, err := ix.openDictionaries()
+	if dicts == nil || err != nil {
+		return nil, err
 	}
-	// An index that keeps written forms beside stems holds the words as
-	// written, with their article counts, in its own dictionary: what
-	// the vocabulary of autocomplete offers, but always there, so that
-	// `cari search` and a server that has built its vocabulary or not
-	// correct alike.
-	keepsWritten := keepsWrittenForms(ix.mapping())
+	defer dicts.close()
 	var out []unknownWord
 	for _, w := range strings.Fields(text) {
 		tokens := an.Analyze([]byte(w))
 		if len(tokens) != 1 || fuzzinessFor(string(tokens[0].Term)) == 0 {
 			continue
 		}
-		term := tokens[0].Term
-		known := false
-		for _, d := range dicts {
-			if ok, err := d.Contains(term); err == nil && ok {
-				known = true
-				break
-			}
-		}
-		u := unknownWord{word: w, term: string(term)}
+		u := unknownWord{word: w, term: string(tokens[0].Term)}
+		known := dicts.contain(tokens[0].Term)
 		if known && !suspectRare {
 			continue
 		}
-		// The written vocabulary (suggest.go), once built, holds the
-		// words as written with their article counts: a misspelt
-		// affixed word ("kebakran") is near its written form
-		// ("kebakaran"), while the index holds only stems ("bakar").
-		// Until it is built, the index's own dictionary serves.
-		// analyzeClosest analyzes the written word found as closest;
-		// false: a known word has nothing to be corrected to.
-		analyzeClosest := func() bool {
-			if u.closest == "" {
-				return !known
-			}
-			if t := an.Analyze([]byte(u.closest)); len(t) == 1 {
-				u.closestTerm = string(t[0].Term)
-			} else {
-				u.closest = ""
-			}
-			return true
+		ok, err := ix.correct(ctx, dicts.readers[0], an, &u, known)
+		if err != nil {
+			return nil, fmt.Errorf("typo check: %w", err)
 		}
-		var err error
-		if keepsWritten {
-			if u.closest, err = writtenNeighbour(ctx, readers[0], normalizeWord(ix.tokenizer(), w), string(term), known); err != nil {
-				return nil, fmt.Errorf("typo check: %w", err)
-			}
-			if !analyzeClosest() {
-				continue
-			}
-		} else if v := ix.suggest.vocab.Load(); v != nil {
-			written := normalizeWord(ix.tokenizer(), w)
-			own := v.count(written)
-			if known && own > rareDocs {
-				continue
-			}
-			min := 1
-			if known {
-				min = max(neighbourMin, neighbourRatio*own)
-			}
-			if u.closest = v.nearest(written, fuzzinessFor(written), min); !analyzeClosest() {
-				continue
-			}
-		} else if known {
-			var n uint64
-			if n, err = termDocs(ctx, readers[0], FieldBody, string(term)); err != nil {
-				return nil, fmt.Errorf("typo check: %w", err)
-			}
-			if n > rareDocs {
-				continue
-			}
-			if u.closest, err = frequentNeighbour(ctx, readers[0], string(term), max(neighbourMin, neighbourRatio*n)); err != nil {
-				return nil, fmt.Errorf("typo check: %w", err)
-			}
-			if u.closest == "" {
-				continue
-			}
-			u.closestTerm = u.closest
-		} else {
-			if u.closest, err = closestTerm(ctx, readers[0], string(term)); err != nil {
-				return nil, fmt.Errorf("typo check: %w", err)
-			}
-			u.closestTerm = u.closest
+		if ok {
+			out = append(out, u)
 		}
-		out = append(out, u)
 	}
 	return out, nil
+}
+
+// correct finds the closest word of u, which the index holds (known) or
+// not, and reports whether u is a typo to search by it: false when a
+// known word has nothing to be corrected to.
+//
+// An index that keeps written forms beside stems holds the words as
+// written, with their article counts, in its own dictionary: what the
+// vocabulary of autocomplete offers, but always there, so that `cari
+// search` and a server that has built its vocabulary or not correct
+// alike. In an older index, the written vocabulary (suggest.go), once
+// built, holds them: a misspelt affixed word ("kebakran") is near its
+// written form ("kebakaran"), while the index holds only stems ("bakar").
+// Until it is built, the index's own dictionary of stems serves.
+func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, an analysis.Analyzer, u *unknownWord, known bool) (bool, error) {
+	if keepsWrittenForms(ix.mapping()) {
+		var err error
+		if u.closest, err = writtenNeighbour(ctx, r, normalizeWord(ix.tokenizer(), u.word), u.term, known); err != nil {
+			return false, err
+		}
+		return u.analyzeClosest(an, known), nil
+	}
+	if v := ix.suggest.vocab.Load(); v != nil {
+		written := normalizeWord(ix.tokenizer(), u.word)
+		own := v.count(written)
+		if known && own > rareDocs {
+			return false, nil
+		}
+		min := 1
+		if known {
+			min = max(neighbourMin, neighbourRatio*own)
+		}
+		u.closest = v.nearest(written, fuzzinessFor(written), min)
+		return u.analyzeClosest(an, known), nil
+	}
+	if !known {
+		var err error
+		u.closest, err = closestTerm(ctx, r, u.term)
+		u.closestTerm = u.closest
+		return err == nil, err
+	}
+	n, err := termDocs(ctx, r, FieldBody, u.term)
+	if err != nil || n > rareDocs {
+		return false, err
+	}
+	if u.closest, err = frequentNeighbour(ctx, r, u.term, max(neighbourMin, neighbourRatio*n)); err != nil || u.closest == "" {
+		return false, err
+	}
+	u.closestTerm = u.closest
+	return true, nil
+}
+
+// analyzeClosest analyzes the written word found as closest, and reports
+// whether u is still a typo: a known word with nothing closest is not.
+func (u *unknownWord) analyzeClosest(an analysis.Analyzer, known bool) bool {
+	if u.closest == "" {
+		return !known
+	}
+	if t := an.Analyze([]byte(u.closest)); len(t) == 1 {
+		u.closestTerm = string(t[0].Term)
+	} else {
+		u.closest = ""
+	}
+	return true
+}
+
+// dictionaries are the title and body dictionaries of every shard, on one
+// snapshot each, for telling a known word from an unknown one.
+type dictionaries struct {
+	readers []bleveindex.IndexReader
+	dicts   []bleveindex.FieldDictContains
+}
+
+// openDictionaries opens the dictionaries, or returns nil if the index
+// cannot tell whether it holds a term.
+func (ix *Index) openDictionaries() (*dictionaries, error) {
+	d := &dictionaries{}
+	for _, b := range ix.shards {
+		adv, err := b.Advanced()
+		if err != nil {
+			d.close()
+			return nil, fmt.Errorf("typo check: %w", err)
+		}
+		reader, err := adv.Reader()
+		if err != nil {
+			d.close()
+			return nil, fmt.Errorf("typo check: %w", err)
+		}
+		d.readers = append(d.readers, reader)
+		contains, ok := reader.(bleveindex.IndexReaderContains)
+		if !ok {
+			d.close()
+			return nil, nil
+		}
+		for _, f := range []string{FieldTitle, FieldBody} {
+			fd, err := contains.FieldDictContains(f)
+			if err != nil {
+				d.close()
+				return nil, fmt.Errorf("typo check: %w", err)
+			}
+			d.dicts = append(d.dicts, fd)
+		}
+	}
+	return d, nil
+}
+
+func (d *dictionaries) contain(term []byte) bool {
+	for _, fd := range d.dicts {
+		if ok, err := fd.Contains(term); err == nil && ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *dictionaries) close() {
+	for _, r := range d.readers {
+		_ = r.Close()
+	}
 }
 
 // count is how many articles use the written word w.
