@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
+
+	"github.com/carisearch/cari/analyzer/lexicon"
 )
 
 // benchTexts returns article bodies from the real corpus (the first n),
@@ -83,7 +85,7 @@ func BenchmarkStemCold(b *testing.B) {
 			}
 		}
 	}
-	s := NewStemmerFromWords(BuiltinRoots(), BuiltinProtected(), -1)
+	s := NewStemmerFromWords(lexicon.Roots(), lexicon.Protected(), -1)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, w := range words {

@@ -12,6 +12,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	"github.com/blevesearch/bleve/v2/registry"
+
+	"github.com/carisearch/cari/analyzer/lexicon"
 )
 
 // Names registered in bleve's registry. They are stable: indexes store them
@@ -155,15 +157,7 @@ func stopWords() (analysis.TokenMap, error) {
 	if err := words.LoadBytes(id.IndonesianStopWords); err != nil {
 		return nil, fmt.Errorf("bleve stop_id: %w", err)
 	}
-	data, err := lexiconFS.ReadFile("lexicon/stopwords.txt")
-	if err != nil {
-		return nil, fmt.Errorf("stop words: %w", err)
-	}
-	extra, err := ReadWordList(bytes.NewReader(data), "lexicon/stopwords.txt")
-	if err != nil {
-		return nil, err
-	}
-	for _, w := range extra {
+	for _, w := range lexicon.StopWordChanges() {
 		if w[0] == '-' {
 			delete(words, w[1:])
 			continue
@@ -219,7 +213,7 @@ func configuredStemmer(config map[string]interface{}) (*Stemmer, error) {
 	if got := WordListsHash(roots, protected); got != want {
 		return nil, fmt.Errorf("the word lists stored in the mapping do not match their %s (%.12s, stored %.12s): the mapping was changed outside cari", StemmerWordsHashKey, got, want)
 	}
-	return NewStemmerFromWords(slices.Concat(BuiltinRoots(), roots), slices.Concat(BuiltinProtected(), protected), 0), nil
+	return NewStemmerFromWords(slices.Concat(lexicon.Roots(), roots), slices.Concat(lexicon.Protected(), protected), 0), nil
 }
 
 func init() {
@@ -246,7 +240,7 @@ func init() {
 	}))
 	must(registry.RegisterTokenMap(ProtectedName, func(map[string]interface{}, *registry.Cache) (analysis.TokenMap, error) {
 		words := analysis.NewTokenMap()
-		for _, w := range append(BuiltinProtected(), BuiltinKeepWhole()...) {
+		for _, w := range slices.Concat(lexicon.Protected(), lexicon.KeepWhole()) {
 			words.AddToken(w)
 		}
 		return words, nil

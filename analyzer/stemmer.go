@@ -3,6 +3,8 @@ package analyzer
 import (
 	"fmt"
 	"strings"
+
+	"github.com/carisearch/cari/analyzer/lexicon"
 )
 
 // Stemmer reduces an Indonesian word to its root by confix stripping in the
@@ -43,17 +45,17 @@ type StemmerOptions struct {
 
 // NewStemmer builds a stemmer from the embedded lists and the files in opts.
 func NewStemmer(opts StemmerOptions) (*Stemmer, error) {
-	roots := append([]string(nil), BuiltinRoots()...)
+	roots := append([]string(nil), lexicon.Roots()...)
 	for _, path := range opts.Lexicons {
-		words, err := LoadWordList(path)
+		words, err := lexicon.LoadWordList(path)
 		if err != nil {
 			return nil, fmt.Errorf("lexicon: %w", err)
 		}
 		roots = append(roots, words...)
 	}
-	protected := append([]string(nil), BuiltinProtected()...)
+	protected := append([]string(nil), lexicon.Protected()...)
 	for _, path := range opts.Protected {
-		words, err := LoadWordList(path)
+		words, err := lexicon.LoadWordList(path)
 		if err != nil {
 			return nil, fmt.Errorf("protected words: %w", err)
 		}

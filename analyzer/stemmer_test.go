@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/carisearch/cari/analyzer/lexicon"
 )
 
 // ruleRoots is a small lexicon of our own, so the rules are tested apart
@@ -87,8 +89,8 @@ func TestShippedStemmer(t *testing.T) {
 			t.Errorf("Stem(%q) = %q, want %q", tc.word, got, tc.want)
 		}
 	}
-	if len(BuiltinRoots()) < 5000 {
-		t.Errorf("embedded lexicon has %d roots; the word list did not load", len(BuiltinRoots()))
+	if len(lexicon.Roots()) < 5000 {
+		t.Errorf("embedded lexicon has %d roots; the word list did not load", len(lexicon.Roots()))
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
+	"github.com/carisearch/cari/analyzer/lexicon"
 )
 
 // Field names in the index.
@@ -50,7 +51,7 @@ type Options struct {
 	// with bleve, such as "standard", for comparisons.
 	Analyzer string
 	// Lexicons and Protected are word list files added to the stemmer of
-	// the id analyzer (see analyzer.ReadWordList). Their words are read
+	// the id analyzer (see lexicon.ReadWordList). Their words are read
 	// once and stored in the mapping, with a hash, so the index is
 	// self-contained.
 	Lexicons  []string
@@ -219,7 +220,7 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 func readWordLists(what string, paths []string) ([]string, error) {
 	words := []string{}
 	for _, p := range paths {
-		list, err := analyzer.LoadWordList(p)
+		list, err := lexicon.LoadWordList(p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}

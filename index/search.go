@@ -23,6 +23,7 @@ import (
 
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
+	"github.com/carisearch/cari/analyzer/lexicon"
 )
 
 // TitleBoost weighs a match in the title against one in the body. The
@@ -1472,24 +1473,12 @@ func isQuestion(text string) bool {
 		return true
 	}
 	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if questionWords[w] {
+		if lexicon.IsQuestionWord(w) {
 			return true
 		}
 	}
 	return false
 }
-
-// questionWords are the words that make a query a question.
-var questionWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`apa siapa kapan berapa keberapa mana dimana darimana kemana
-		bagaimana mengapa kenapa ada`) {
-		m[w] = true
-		m[w+"kah"] = true
-	}
-	delete(m, "ada") // "ada" is a common word; only "adakah" asks
-	return m
-}()
 
 // hasSyntax reports whether a query is more than plain words: it holds
 // one of syntaxChars, or a word that begins with + or - (a hyphen inside a

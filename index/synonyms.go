@@ -42,10 +42,8 @@ import (
 
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
+	"github.com/carisearch/cari/analyzer/lexicon"
 )
-
-//go:embed synonyms/id.txt
-var builtinSynonyms []byte
 
 // Synonyms is a parsed synonym list, analyzed for one index.
 type Synonyms struct {
@@ -456,7 +454,7 @@ func formQuery(f synonymForm) query.FieldableQuery {
 // builtinSynonymsFor parses the built-in list with an index's analyzer.
 func builtinSynonymsFor(an analysis.Analyzer) (*Synonyms, error) {
 	s := newSynonyms()
-	if err := s.add(bytes.NewReader(builtinSynonyms), "built-in synonyms (index/synonyms/id.txt)", an, true); err != nil {
+	if err := s.add(bytes.NewReader(lexicon.Synonyms()), lexicon.SynonymsFile, an, true); err != nil {
 		return nil, err
 	}
 	return s, nil

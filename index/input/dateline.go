@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/carisearch/cari"
+	"github.com/carisearch/cari/analyzer/lexicon"
 )
 
 // A dateline opens a story with its source and date:
@@ -24,21 +25,6 @@ var datelinePattern = regexp.MustCompile(`(?i)^\s*(\S+?)\s*[-–—‒―]+\s*` 
 	`(?:\s*,?\s*(?:pukul\s+)?\d{1,2}[:.]\d{2}(?:\s*(?:wib|wita|wit))?)?` +
 	`(?:\s*[-–—:|]\s*|\s+|$)(.*)$`)
 
-var monthNames = map[string]time.Month{
-	"januari": time.January, "jan": time.January,
-	"februari": time.February, "pebruari": time.February, "feb": time.February, "peb": time.February,
-	"maret": time.March, "mar": time.March,
-	"april": time.April, "apr": time.April,
-	"mei":  time.May,
-	"juni": time.June, "jun": time.June,
-	"juli": time.July, "jul": time.July,
-	"agustus": time.August, "agu": time.August, "agt": time.August, "ags": time.August, "aug": time.August,
-	"september": time.September, "sep": time.September, "sept": time.September,
-	"oktober": time.October, "okt": time.October, "oct": time.October,
-	"november": time.November, "nopember": time.November, "nov": time.November, "nop": time.November,
-	"desember": time.December, "des": time.December, "dec": time.December,
-}
-
 // indonesianDatePattern is a date as a dateline writes it, on its own:
 // "14 Agustus 2023", "Senin, 14 Agt 2023".
 var indonesianDatePattern = regexp.MustCompile(`(?i)^(?:[a-z'’]+\.?\s*,?\s+)?(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})$`)
@@ -51,7 +37,7 @@ func parseIndonesianDate(s string) (t time.Time, ok bool, err error) {
 	if m == nil {
 		return time.Time{}, false, nil
 	}
-	month, known := monthNames[strings.ToLower(m[2])]
+	month, known := lexicon.Month(strings.ToLower(m[2]))
 	if !known {
 		return time.Time{}, false, nil
 	}
@@ -81,7 +67,7 @@ func ParseDateline(line string) (Dateline, error) {
 	if m == nil {
 		return Dateline{}, errNotDateline
 	}
-	month, ok := monthNames[strings.ToLower(m[4])]
+	month, ok := lexicon.Month(strings.ToLower(m[4]))
 	if !ok {
 		return Dateline{}, errNotDateline
 	}

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/carisearch/cari/analyzer"
+	"github.com/carisearch/cari/analyzer/lexicon"
 )
 
 const usage = `NAME
@@ -179,10 +180,10 @@ func auditCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	var roots []string
 	if *builtin {
-		roots = append(roots, analyzer.BuiltinRoots()...)
+		roots = append(roots, lexicon.Roots()...)
 	}
 	for _, path := range lexicons {
-		words, err := analyzer.LoadWordList(path)
+		words, err := lexicon.LoadWordList(path)
 		if err != nil {
 			return fmt.Errorf("lexicon: %w", err)
 		}
