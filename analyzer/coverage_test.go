@@ -1,45 +1,34 @@
 package analyzer
 
 import (
-	"bufio"
-	"compress/gzip"
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/carisearch/cari"
+	"github.com/carisearch/cari/index/input"
 )
 
-// eachArticle calls fn with the title and body of every article of a
-// gzipped JSON Lines corpus (../shared/corpus/news.jsonl.gz) until fn
-// returns false.
+// eachArticle calls fn with the title and body of every article of path,
+// read as cari index reads it (gzipped or not), until fn returns false.
 func eachArticle(path string, fn func(text []byte) bool) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("corpus: %w", err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		return fmt.Errorf("corpus %s: %w", path, err)
-	}
-	sc := bufio.NewScanner(gz)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for line := 1; sc.Scan(); line++ {
-		var doc struct{ Title, Body string }
-		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
-			return fmt.Errorf("corpus %s:%d: %w", path, line, err)
-		}
-		if !fn([]byte(doc.Title + "\n" + doc.Body)) {
+	enough := errors.New("enough articles")
+	err := input.Paths(path).Read(context.Background(), input.Handlers{
+		Emit: func(r input.Record) error {
+			if !fn([]byte(r.Article.Title + "\n" + r.Article.Body)) {
+				return enough
+			}
 			return nil
-		}
+		},
+		Bad: func(*cari.FieldError) {}, // a bad record is no text to count
+	})
+	if errors.Is(err, enough) {
+		return nil
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("corpus %s: %w", path, err)
-	}
-	return nil
+	return err
 }
 
 // TestLexiconCoverage holds the share of the corpus's word tokens that end

@@ -49,6 +49,35 @@ func samples(t testing.TB) *Index {
 	return ix
 }
 
+// requestOption sets the option k=v of a golden's line on r, reporting
+// whether k is one of a request's: sort=date|oldest source=S tag=T (an
+// underscore for a space) from=DAY to=DAY recent=true size=N page=N.
+func requestOption(r *cari.Request, k, v string) (bool, error) {
+	var err error
+	switch k {
+	case "sort":
+		r.Sort = v
+	case "source":
+		r.Sources = append(r.Sources, v)
+	case "tag":
+		// Tags hold spaces, which the options separate.
+		r.Tags = append(r.Tags, strings.ReplaceAll(v, "_", " "))
+	case "from":
+		r.From, err = input.ParseDate(v)
+	case "to":
+		r.To, err = input.ParseDate(v)
+	case "recent":
+		r.Recent, err = strconv.ParseBool(v)
+	case "size":
+		r.Size, err = strconv.Atoi(v)
+	case "page":
+		r.Page, err = strconv.Atoi(v)
+	default:
+		return false, nil
+	}
+	return true, err
+}
+
 // TestRankingGoldens checks, for every query in testdata/ranking/goldens.tsv,
 // which article ranks first, and what the line's options ask of the result:
 //
@@ -88,33 +117,19 @@ func TestRankingGoldens(t *testing.T) {
 			for _, opt := range strings.Fields(fields[2]) {
 				k, v, _ := strings.Cut(opt, "=")
 				var err error
-				switch k {
-				case "sort":
-					r.Sort = v
-				case "source":
-					r.Sources = append(r.Sources, v)
-				case "tag":
-					r.Tags = append(r.Tags, strings.ReplaceAll(v, "_", " "))
-				case "from":
-					r.From, err = input.ParseDate(v)
-				case "to":
-					r.To, err = input.ParseDate(v)
-				case "recent":
-					r.Recent = v == "true"
-				case "size":
-					r.Size, err = strconv.Atoi(v)
-				case "page":
-					r.Page, err = strconv.Atoi(v)
-				case "cursor":
+				switch handled, rerr := requestOption(&r, k, v); {
+				case handled:
+					err = rerr
+				case k == "cursor":
 					cursorPage, err = strconv.Atoi(v)
 					r.Cursor = true
-				case "mark":
+				case k == "mark":
 					marks = append(marks, "<mark>"+strings.ReplaceAll(v, "_", " ")+"</mark>")
-				case "not":
+				case k == "not":
 					nots = append(nots, v)
-				case "has":
+				case k == "has":
 					has = append(has, v)
-				case "suggest":
+				case k == "suggest":
 					suggest = strings.ReplaceAll(v, "_", " ")
 				default:
 					err = fmt.Errorf("unknown option %q", k)

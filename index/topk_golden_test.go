@@ -8,13 +8,11 @@ import (
 	"html"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/carisearch/cari"
-	"github.com/carisearch/cari/index/input"
 )
 
 // updateGoldens rewrites the top-k goldens from the current ranking
@@ -135,24 +133,8 @@ func (q topkQuery) request() (cari.Request, error) {
 	r := cari.Request{Query: q.query, NoFacets: true}
 	for _, opt := range strings.Fields(q.options) {
 		k, v, _ := strings.Cut(opt, "=")
-		var err error
-		switch k {
-		case "sort":
-			r.Sort = v
-		case "source":
-			r.Sources = append(r.Sources, v)
-		case "tag":
-			// Tags hold spaces, which the options separate.
-			r.Tags = append(r.Tags, strings.ReplaceAll(v, "_", " "))
-		case "size":
-			r.Size, err = strconv.Atoi(v)
-		case "from":
-			r.From, err = input.ParseDate(v)
-		case "to":
-			r.To, err = input.ParseDate(v)
-		case "recent":
-			r.Recent, err = strconv.ParseBool(v)
-		default:
+		handled, err := requestOption(&r, k, v)
+		if !handled {
 			err = fmt.Errorf("unknown option %q", k)
 		}
 		if err != nil {

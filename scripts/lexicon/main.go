@@ -4,10 +4,8 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"cmp"
-	"compress/gzip"
-	"encoding/json"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,8 +14,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
 	"github.com/carisearch/cari/analyzer/lexicon"
+	"github.com/carisearch/cari/index/input"
 )
 
 const usage = `NAME
@@ -293,42 +293,23 @@ func coverageCmd(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// eachArticle calls fn with the title and body of every article of a JSON
-// Lines file, gzipped or not, until fn returns false.
+// eachArticle calls fn with the title and body of every article of path,
+// read as cari index reads it (gzipped or not), until fn returns false.
 func eachArticle(path string, fn func(text []byte) bool) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("corpus: %w", err)
-	}
-	defer f.Close()
-	br := bufio.NewReader(f)
-	var r io.Reader = br
-	if magic, _ := br.Peek(2); bytes.Equal(magic, []byte{0x1f, 0x8b}) {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return fmt.Errorf("corpus %s: %w", path, err)
-		}
-		defer gz.Close()
-		r = gz
-	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for line := 1; sc.Scan(); line++ {
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-			continue
-		}
-		var doc struct{ Title, Body string }
-		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
-			return fmt.Errorf("corpus %s:%d: %w", path, line, err)
-		}
-		if !fn([]byte(doc.Title + "\n" + doc.Body)) {
+	enough := errors.New("enough articles")
+	err := input.Paths(path).Read(context.Background(), input.Handlers{
+		Emit: func(r input.Record) error {
+			if !fn([]byte(r.Article.Title + "\n" + r.Article.Body)) {
+				return enough
+			}
 			return nil
-		}
+		},
+		Bad: func(*cari.FieldError) {}, // a bad record is no text to count
+	})
+	if errors.Is(err, enough) {
+		return nil
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("corpus %s: %w", path, err)
-	}
-	return nil
+	return err
 }
 
 // writeReport writes lines to the file path, or to stdout when path is "".
