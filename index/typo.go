@@ -572,57 +572,21 @@ func (ix *Index) typoWords(ctx context.Context, text string, plan queryPlan, all
 		return nil, fmt.Errorf("typo words: %w", err)
 	}
 	defer reader.Close()
-	typed := map[string]string{} // term → the query word as written
-	for _, w := range strings.Fields(text) {
-		if toks := an.Analyze([]byte(w)); len(toks) == 1 {
-			typed[string(toks[0].Term)] = w
-		}
-	}
+	t := typoSearch{ix: ix, an: an, reader: reader, plan: plan, allWords: allWords}
+	typed := typedTerms(an, text)
 	var out []unknownWord
 	for i, u := range plan.units {
 		word, ok := typed[u.terms[0]]
-		if len(u.terms) != 1 || !ok || len(u.others) > 0 || plan.forms.synonyms[u.terms[0]] > 0 ||
-			slices.ContainsFunc(plan.unknown, func(w unknownWord) bool { return w.term == u.terms[0] }) {
+		if !ok {
 			continue
 		}
-		written := normalizeWord(ix.tokenizer(), word)
-		if len([]rune(written)) < 4 || analyzer.IsAcronym([]byte(plan.forms.written[u.terms[0]])) {
+		written, ok := t.suspect(u, word)
+		if !ok {
 			continue
 		}
-		own, err := termDocs(ctx, reader, FieldBody, u.terms[0])
+		best, err := t.correction(ctx, i, u.terms[0], written)
 		if err != nil {
 			return nil, err
-		}
-		if own > commonMin {
-			continue // a word in so many articles is meant
-		}
-		near, err := neighboursWith(ctx, reader, written, max(1, fuzzinessFor(written)), "")
-		if err != nil {
-			return nil, err
-		}
-		rest := append(slices.Clone(plan.units[:i]), plan.units[i+1:]...)
-		others := unitClauses(rest, plan.unknown, plan.forms, 0, true)
-		best, bestDocs := "", uint64(0)
-		for n, nb := range near {
-			// The pair cannot be in more articles than the word:
-			// too rare a word is no correction, uncounted.
-			if n == written || nb.docs < pairMin || nb.docs <= own || nb.docs < pairRatio*max(allWords, 1) {
-				continue
-			}
-			toks := an.Analyze([]byte(n))
-			if len(toks) != 1 {
-				continue
-			}
-			q := query.NewConjunctionQuery(append([]query.Query{overTextFields(query.NewTermQuery(string(toks[0].Term)))}, others...))
-			req := bleve.NewSearchRequestOptions(q, 0, 0, false)
-			req.Score = "none"
-			res, err := ix.bleve.SearchInContext(ctx, req)
-			if err != nil {
-				return nil, fmt.Errorf("typo words: %w", err)
-			}
-			if res.Total >= pairMin && res.Total >= pairRatio*max(allWords, 1) && (res.Total > bestDocs || res.Total == bestDocs && n < best) {
-				best, bestDocs = n, res.Total
-			}
 		}
 		if best != "" {
 			toks := an.Analyze([]byte(best))
@@ -630,4 +594,98 @@ func (ix *Index) typoWords(ctx context.Context, text string, plan queryPlan, all
 		}
 	}
 	return out, nil
+}
+
+// typoSearch is one run of typoWords: the query, and the reader its
+// keywords and their near words are counted in.
+type typoSearch struct {
+	ix       *Index
+	an       analysis.Analyzer
+	reader   bleveindex.IndexReader
+	plan     queryPlan
+	allWords uint64
+}
+
+// typedTerms maps the term of each word of text that is one term to the
+// word as written.
+func typedTerms(an analysis.Analyzer, text string) map[string]string {
+	typed := map[string]string{} // term → the query word as written
+	for _, w := range strings.Fields(text) {
+		if toks := an.Analyze([]byte(w)); len(toks) == 1 {
+			typed[string(toks[0].Term)] = w
+		}
+	}
+	return typed
+}
+
+// suspect reports whether u, a unit of the query typed as word, is a
+// keyword that may be a typo of a near word, and returns word normalized.
+func (t *typoSearch) suspect(u unit, word string) (string, bool) {
+	if len(u.terms) != 1 || len(u.others) > 0 || t.plan.forms.synonyms[u.terms[0]] > 0 ||
+		slices.ContainsFunc(t.plan.unknown, func(w unknownWord) bool { return w.term == u.terms[0] }) {
+		return "", false
+	}
+	written := normalizeWord(t.ix.tokenizer(), word)
+	if len([]rune(written)) < 4 || analyzer.IsAcronym([]byte(t.plan.forms.written[u.terms[0]])) {
+		return "", false
+	}
+	return written, true
+}
+
+// correction is the near word of written, the keyword of unit i with the
+// term term, that the query's other keywords are in the most articles
+// with, where enough; or "".
+func (t *typoSearch) correction(ctx context.Context, i int, term, written string) (string, error) {
+	own, err := termDocs(ctx, t.reader, FieldBody, term)
+	if err != nil {
+		return "", err
+	}
+	if own > commonMin {
+		return "", nil // a word in so many articles is meant
+	}
+	near, err := neighboursWith(ctx, t.reader, written, max(1, fuzzinessFor(written)), "")
+	if err != nil {
+		return "", err
+	}
+	rest := append(slices.Clone(t.plan.units[:i]), t.plan.units[i+1:]...)
+	others := unitClauses(rest, t.plan.unknown, t.plan.forms, 0, true)
+	best, bestDocs := "", uint64(0)
+	for n, nb := range near {
+		// The pair cannot be in more articles than the word:
+		// too rare a word is no correction, uncounted.
+		if n == written || !t.enough(nb.docs) || nb.docs <= own {
+			continue
+		}
+		docs, ok, err := t.pairDocs(ctx, n, others)
+		if err != nil {
+			return "", err
+		}
+		if ok && t.enough(docs) && (docs > bestDocs || docs == bestDocs && n < best) {
+			best, bestDocs = n, docs
+		}
+	}
+	return best, nil
+}
+
+// enough reports whether a near word, or its pair with the query's other
+// keywords, in docs articles is in enough to be a correction.
+func (t *typoSearch) enough(docs uint64) bool {
+	return docs >= pairMin && docs >= pairRatio*max(t.allWords, 1)
+}
+
+// pairDocs counts the articles that hold the near word n with others, the
+// clauses of the query's other keywords; false when n is not one term.
+func (t *typoSearch) pairDocs(ctx context.Context, n string, others []query.Query) (uint64, bool, error) {
+	toks := t.an.Analyze([]byte(n))
+	if len(toks) != 1 {
+		return 0, false, nil
+	}
+	q := query.NewConjunctionQuery(append([]query.Query{overTextFields(query.NewTermQuery(string(toks[0].Term)))}, others...))
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = "none"
+	res, err := t.ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return 0, false, fmt.Errorf("typo words: %w", err)
+	}
+	return res.Total, true, nil
 }
