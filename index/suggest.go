@@ -346,27 +346,47 @@ func (ix *Index) buildVocabulary(ctx context.Context) (*vocabulary, error) {
 	if err != nil {
 		return nil, err
 	}
+	c := newWordCounter(tok, n)
+	if err := ix.countArticles(ctx, c); err != nil {
+		return nil, err
+	}
+	all := vocabularyWords(c.df)
+	// A pair seen once says nothing about what people will type.
+	dropPairsSeenOnce(c.pairs)
+	v := &vocabulary{words: make([]string, len(all)), counts: make([]int, len(all)), pairs: c.pairs, gen: gen, built: time.Now()}
+	for i, wc := range all {
+		v.words[i], v.counts[i] = wc.word, wc.count
+	}
+	if err := v.buildNearest(); err != nil {
+		return nil, fmt.Errorf("autocomplete vocabulary: %w", err)
+	}
+	return v, nil
+}
+
+// wordCounter counts, as buildVocabulary reads the articles, the articles
+// that use each word and the times each pair of words follows one another.
+type wordCounter struct {
+	tok   analysis.Tokenizer
+	df    map[string]int
+	seen  map[string]bool // the words of the article being read
+	pairs map[uint64]uint32
+}
+
+// newWordCounter makes a counter for an index of n articles.
+func newWordCounter(tok analysis.Tokenizer, n uint64) *wordCounter {
 	// Sized for news (about 5 distinct words and 25 pairs an article
 	// beyond the first thousand): growing these maps is most of the cost.
-	df := make(map[string]int, 20_000+5*n)
-	seen := map[string]bool{}
-	pairs := make(map[uint64]uint32, min(50_000+25*n, pairsMax))
-	count := func(text string) {
-		var words []string
-		if tok == nil {
-			words = strings.Fields(strings.ToLower(text))
-		} else {
-			for _, t := range tok.Tokenize([]byte(text)) {
-				words = append(words, strings.ToLower(string(t.Term)))
-			}
-		}
-		for i, w := range words {
-			seen[w] = true
-			if i > 0 {
-				pairs[pairHash(words[i-1], w)]++
-			}
-		}
+	return &wordCounter{
+		tok:   tok,
+		df:    make(map[string]int, 20_000+5*n),
+		seen:  map[string]bool{},
+		pairs: make(map[uint64]uint32, min(50_000+25*n, pairsMax)),
 	}
+}
+
+// countArticles reads every stored title and body into c, a page at a
+// time in id order.
+func (ix *Index) countArticles(ctx context.Context, c *wordCounter) error {
 	const page = 1000
 	var after []string
 	for {
@@ -378,33 +398,69 @@ func (ix *Index) buildVocabulary(ctx context.Context) (*vocabulary, error) {
 		}
 		res, err := ix.bleve.SearchInContext(ctx, req)
 		if err != nil {
-			return nil, fmt.Errorf("read articles: %w", err)
+			return fmt.Errorf("read articles: %w", err)
 		}
 		for _, h := range res.Hits {
-			clear(seen)
-			count(stringField(h.Fields, FieldTitle))
-			count(stringField(h.Fields, FieldBody))
-			for w := range seen {
-				if isVocabularyWord(w) {
-					df[w]++
-				}
-			}
+			c.article(stringField(h.Fields, FieldTitle), stringField(h.Fields, FieldBody))
 		}
-		if len(pairs) > pairsMax {
+		if len(c.pairs) > pairsMax {
 			// Millions of articles would hold tens of millions of
 			// pairs, most seen once: dropping those as the map fills
 			// bounds memory and keeps the pairs that recur.
-			for k, c := range pairs {
-				if c < 2 {
-					delete(pairs, k)
-				}
-			}
+			dropPairsSeenOnce(c.pairs)
 		}
 		if len(res.Hits) < page {
 			break
 		}
 		after = []string{res.Hits[len(res.Hits)-1].ID}
 	}
+	return nil
+}
+
+// article counts the words of one article, its title and body.
+func (c *wordCounter) article(title, body string) {
+	clear(c.seen)
+	c.count(title)
+	c.count(body)
+	for w := range c.seen {
+		if isVocabularyWord(w) {
+			c.df[w]++
+		}
+	}
+}
+
+// count notes the words of text as seen in the article being read, and
+// counts its pairs of words.
+func (c *wordCounter) count(text string) {
+	var words []string
+	if c.tok == nil {
+		words = strings.Fields(strings.ToLower(text))
+	} else {
+		for _, t := range c.tok.Tokenize([]byte(text)) {
+			words = append(words, strings.ToLower(string(t.Term)))
+		}
+	}
+	for i, w := range words {
+		c.seen[w] = true
+		if i > 0 {
+			c.pairs[pairHash(words[i-1], w)]++
+		}
+	}
+}
+
+// dropPairsSeenOnce deletes from pairs the pairs counted once.
+func dropPairsSeenOnce(pairs map[uint64]uint32) {
+	for k, c := range pairs {
+		if c < 2 {
+			delete(pairs, k)
+		}
+	}
+}
+
+// vocabularyWords is the words of df with their counts, the
+// vocabularyMax most frequent where there are more, in alphabetical
+// order.
+func vocabularyWords(df map[string]int) []wordCount {
 	all := make([]wordCount, 0, len(df))
 	for w, c := range df {
 		all = append(all, wordCount{w, c})
@@ -419,20 +475,7 @@ func (ix *Index) buildVocabulary(ctx context.Context) (*vocabulary, error) {
 		all = all[:vocabularyMax]
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].word < all[j].word })
-	// A pair seen once says nothing about what people will type.
-	for k, c := range pairs {
-		if c < 2 {
-			delete(pairs, k)
-		}
-	}
-	v := &vocabulary{words: make([]string, len(all)), counts: make([]int, len(all)), pairs: pairs, gen: gen, built: time.Now()}
-	for i, wc := range all {
-		v.words[i], v.counts[i] = wc.word, wc.count
-	}
-	if err := v.buildNearest(); err != nil {
-		return nil, fmt.Errorf("autocomplete vocabulary: %w", err)
-	}
-	return v, nil
+	return all
 }
 
 // dictionaryCompletions adds to have, up to n, the body dictionary's
