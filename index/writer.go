@@ -133,19 +133,60 @@ func (ix *Index) commit(ctx context.Context, b *batch) (cari.IngestStats, error)
 			return cari.IngestStats{}, err
 		}
 	}
+	w := ix.newShardWrites()
+	if err := w.add(b, existing, &stats); err != nil {
+		return cari.IngestStats{}, err
+	}
+	if w.text > 0 {
+		if err := ix.checkSpace(writeCost(w.text)); err != nil {
+			return cari.IngestStats{}, err
+		}
+	}
+	if err := w.write(); err != nil {
+		return cari.IngestStats{}, err
+	}
+	for s := range w.recount {
+		if w.recount[s] {
+			if err := ix.recountShard(ctx, s); err != nil {
+				return stats, err
+			}
+		}
+	}
+	return stats, nil
+}
+
+// shardWrites is what commit writes to each shard: a bleve batch, the
+// token totals the shard holds once it is written, and whether those must
+// be recounted.
+type shardWrites struct {
+	ix      *Index
+	batches []*bleve.Batch
+	totals  []tokenCounts
+	recount []bool
+	text    int // of the articles written, for checkSpace
+}
+
+// newShardWrites starts an empty batch for each shard, from the shards'
+// totals now.
+func (ix *Index) newShardWrites() *shardWrites {
 	n := len(ix.shards)
 	ix.statsMu.RLock()
 	totals := slices.Clone(ix.totals)
 	ix.statsMu.RUnlock()
-	recount := make([]bool, n)
-	var text int // of the articles written, for checkSpace
-	batches := make([]*bleve.Batch, n)
-	for s := range batches {
-		batches[s] = ix.shards[s].NewBatch()
+	w := &shardWrites{ix: ix, totals: totals, recount: make([]bool, n), batches: make([]*bleve.Batch, n)}
+	for s := range w.batches {
+		w.batches[s] = ix.shards[s].NewBatch()
 	}
+	return w
+}
+
+// add puts into the shards' batches the articles of b that are new or
+// changed against existing, what the index holds, and counts each article
+// in stats.
+func (w *shardWrites) add(b *batch, existing map[string]storedArticle, stats *cari.IngestStats) error {
 	for i := range b.articles {
 		a := &b.articles[i]
-		s := ix.shard(a.ID)
+		s := w.ix.shard(a.ID)
 		old, found := existing[a.ID]
 		switch {
 		case found && old.hash == b.sums[i]:
@@ -153,40 +194,42 @@ func (ix *Index) commit(ctx context.Context, b *batch) (cari.IngestStats, error)
 			continue
 		case found:
 			stats.Updated++
-			totals[s].add(old.lens, -1)
-			recount[s] = recount[s] || !old.counted
+			w.totals[s].add(old.lens, -1)
+			w.recount[s] = w.recount[s] || !old.counted
 		default:
 			stats.Indexed++
 		}
 		if b.docs[i] == nil {
 			// Looked unchanged when prepared, and was changed since by
 			// an earlier write of the same id: analyze it now.
-			doc, lens, err := ix.analyzeArticle(a, b.sums[i])
+			doc, lens, err := w.ix.analyzeArticle(a, b.sums[i])
 			if err != nil {
-				return cari.IngestStats{}, fmt.Errorf("index %q: %w", a.ID, err)
+				return fmt.Errorf("index %q: %w", a.ID, err)
 			}
 			b.docs[i], b.lens[i] = doc, lens
 		}
-		totals[s].add(b.lens[i], 1)
-		if err := batches[s].IndexAdvanced(b.docs[i]); err != nil {
-			return cari.IngestStats{}, fmt.Errorf("index %q: %w", a.ID, err)
+		w.totals[s].add(b.lens[i], 1)
+		if err := w.batches[s].IndexAdvanced(b.docs[i]); err != nil {
+			return fmt.Errorf("index %q: %w", a.ID, err)
 		}
-		text += len(a.Title) + len(a.Body)
+		w.text += len(a.Title) + len(a.Body)
 	}
-	if text > 0 {
-		if err := ix.checkSpace(writeCost(text)); err != nil {
-			return cari.IngestStats{}, err
-		}
-	}
-	errs := make([]error, n)
+	return nil
+}
+
+// write writes the shards' batches that hold anything, in parallel, each
+// with its totals.
+func (w *shardWrites) write() error {
+	ix := w.ix
+	errs := make([]error, len(w.batches))
 	wrote := false
 	var wg sync.WaitGroup
-	for s, bb := range batches {
+	for s, bb := range w.batches {
 		if bb.Size() == 0 {
 			continue
 		}
 		wrote = true
-		saveTotals(bb, totals[s], recount[s])
+		saveTotals(bb, w.totals[s], w.recount[s])
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -194,7 +237,7 @@ func (ix *Index) commit(ctx context.Context, b *batch) (cari.IngestStats, error)
 				errs[s] = fmt.Errorf("write batch of %d articles: %w", bb.Size(), err)
 				return
 			}
-			ix.setTotals(s, totals[s])
+			ix.setTotals(s, w.totals[s])
 		}()
 	}
 	wg.Wait()
@@ -204,17 +247,7 @@ func (ix *Index) commit(ctx context.Context, b *batch) (cari.IngestStats, error)
 		// count before now looks up again (prepare, above).
 		ix.writeGen.Add(1)
 	}
-	if err := errors.Join(errs...); err != nil {
-		return cari.IngestStats{}, err
-	}
-	for s := range recount {
-		if recount[s] {
-			if err := ix.recountShard(ctx, s); err != nil {
-				return stats, err
-			}
-		}
-	}
-	return stats, nil
+	return errors.Join(errs...)
 }
 
 // Writer upserts articles in batches, each prepared and written before
