@@ -53,36 +53,18 @@ func OldDir(path string) string {
 func Rebuild(ctx context.Context, path string, opts Options, fill func(*Index) error) (RebuildResult, error) {
 	var res RebuildResult
 	path = filepath.Clean(path)
-	if entries, err := os.ReadDir(path); err == nil && len(entries) > 0 && !isIndexDir(path) {
-		return res, fmt.Errorf("%w: %s holds other files; rebuild replaces only a cari index", ErrNotCariIndex, path)
-	}
-	old := OldDir(path)
-	if _, err := os.Stat(old); err == nil {
-		// Left by an earlier rebuild whose server has not switched yet
-		// (it would lose its index) or that crashed (then it is free).
-		if inUse(old) {
-			return res, fmt.Errorf("%s, the index an earlier rebuild replaced, is still in use: send the server that holds it SIGHUP first", old)
-		}
-		if err := os.RemoveAll(old); err != nil {
-			return res, fmt.Errorf("remove %s: %w", old, err)
-		}
-	}
-	parent := filepath.Dir(path)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	if err := checkReplaceable(path); err != nil {
 		return res, err
 	}
-	prefix := "." + filepath.Base(path) + ".rebuild-"
-	removed, err := removeStaleRebuilds(parent, prefix)
+	old := OldDir(path)
+	if err := removeOldDir(old); err != nil {
+		return res, err
+	}
+	parent := filepath.Dir(path)
+	tmp, removed, err := makeRebuildDir(path, parent)
 	res.Removed = removed
 	if err != nil {
 		return res, err
-	}
-	tmp, err := os.MkdirTemp(parent, prefix)
-	if err != nil {
-		return res, err
-	}
-	if info, err := os.Stat(path); err == nil {
-		_ = os.Chmod(tmp, info.Mode().Perm()) // the new index is readable by whom the old one was
 	}
 	swapped := false
 	defer func() {
@@ -90,18 +72,7 @@ func Rebuild(ctx context.Context, path string, opts Options, fill func(*Index) e
 			_ = os.RemoveAll(tmp)
 		}
 	}()
-	ix, err := Create(tmp, opts)
-	if err != nil {
-		return res, err
-	}
-	if err := fill(ix); err != nil {
-		_ = ix.Close()
-		return res, err
-	}
-	if err := ix.Close(); err != nil {
-		return res, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := fillNew(ctx, tmp, opts, fill); err != nil {
 		return res, err
 	}
 	// Whether a server holds the old index is known before the swap; a
@@ -121,21 +92,90 @@ func Rebuild(ctx context.Context, path string, opts Options, fill func(*Index) e
 		return res, fmt.Errorf("swap in the new index: %w", err)
 	}
 	swapped = true
-	// tmp now holds the old index.
-	if err := os.Rename(tmp, old); err != nil {
-		return res, fmt.Errorf("set the old index aside: %w", err)
+	res.OldKept, err = retireOld(tmp, old, parent, held)
+	return res, err
+}
+
+// checkReplaceable refuses a path that holds files but no cari index.
+func checkReplaceable(path string) error {
+	if entries, err := os.ReadDir(path); err == nil && len(entries) > 0 && !isIndexDir(path) {
+		return fmt.Errorf("%w: %s holds other files; rebuild replaces only a cari index", ErrNotCariIndex, path)
 	}
-	if err := syncDir(parent); err != nil {
-		return res, err
+	return nil
+}
+
+// removeOldDir removes old, an OldDir, unless a process still holds it.
+func removeOldDir(old string) error {
+	if _, err := os.Stat(old); err != nil {
+		return nil
 	}
-	if held {
-		res.OldKept = old
-		return res, nil
+	// Left by an earlier rebuild whose server has not switched yet
+	// (it would lose its index) or that crashed (then it is free).
+	if inUse(old) {
+		return fmt.Errorf("%s, the index an earlier rebuild replaced, is still in use: send the server that holds it SIGHUP first", old)
 	}
 	if err := os.RemoveAll(old); err != nil {
-		return res, fmt.Errorf("remove the old index: %w", err)
+		return fmt.Errorf("remove %s: %w", old, err)
 	}
-	return res, nil
+	return nil
+}
+
+// makeRebuildDir makes the hidden directory in parent the new index of
+// path is built in, having removed the stale ones (removed) of earlier
+// rebuilds.
+func makeRebuildDir(path, parent string) (tmp string, removed []string, err error) {
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return "", nil, err
+	}
+	prefix := "." + filepath.Base(path) + ".rebuild-"
+	removed, err = removeStaleRebuilds(parent, prefix)
+	if err != nil {
+		return "", removed, err
+	}
+	tmp, err = os.MkdirTemp(parent, prefix)
+	if err != nil {
+		return "", removed, err
+	}
+	if info, err := os.Stat(path); err == nil {
+		_ = os.Chmod(tmp, info.Mode().Perm()) // the new index is readable by whom the old one was
+	}
+	return tmp, removed, nil
+}
+
+// fillNew creates the new index in tmp with opts and lets fill write into
+// it.
+func fillNew(ctx context.Context, tmp string, opts Options, fill func(*Index) error) error {
+	ix, err := Create(tmp, opts)
+	if err != nil {
+		return err
+	}
+	if err := fill(ix); err != nil {
+		_ = ix.Close()
+		return err
+	}
+	if err := ix.Close(); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// retireOld moves the old index, in tmp once swapped out, to old, and
+// removes it unless a process holds it (held); it returns old when kept.
+func retireOld(tmp, old, parent string, held bool) (string, error) {
+	// tmp now holds the old index.
+	if err := os.Rename(tmp, old); err != nil {
+		return "", fmt.Errorf("set the old index aside: %w", err)
+	}
+	if err := syncDir(parent); err != nil {
+		return "", err
+	}
+	if held {
+		return old, nil
+	}
+	if err := os.RemoveAll(old); err != nil {
+		return "", fmt.Errorf("remove the old index: %w", err)
+	}
+	return "", nil
 }
 
 // exchange swaps two directories atomically where the system can (Linux's
