@@ -8,16 +8,14 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/vellum"
-	"github.com/blevesearch/vellum/levenshtein"
 
 	"github.com/carisearch/cari"
+	"github.com/carisearch/cari/index/vocab"
 )
 
 // Autocomplete. As someone types into the search box, Suggest offers two
@@ -101,14 +99,14 @@ func (ix *Index) Suggest(ctx context.Context, q string, size int) ([]cari.Comple
 	if prefix == "" {
 		return out, nil // punctuation: nothing to complete
 	}
-	var terms []wordCount
+	var terms []vocab.Word
 	switch v := ix.vocabulary(); {
 	case v == nil:
 	case head == "":
-		terms = v.complete(prefix, size)
+		terms = v.Complete(prefix, size)
 	default:
 		prev := normalizeWord(tok, words[len(words)-2])
-		terms = v.completeAfter(prev, prefix, size)
+		terms = v.CompleteAfter(prev, prefix, size)
 	}
 	if len(terms) < size {
 		var err error
@@ -122,11 +120,11 @@ func (ix *Index) Suggest(ctx context.Context, q string, size int) ([]cari.Comple
 	}
 	nTerms := min(len(terms), max((size+1)/2, size-len(titles)))
 	for _, t := range terms[:nTerms] {
-		text := t.word
+		text := t.Word
 		if head != "" {
-			text = head + " " + t.word
+			text = head + " " + t.Word
 		}
-		out = append(out, cari.Completion{Text: text, Kind: cari.CompletionTerm, Count: t.count})
+		out = append(out, cari.Completion{Text: text, Kind: cari.CompletionTerm, Count: t.Count})
 	}
 	for _, c := range titles {
 		if len(out) == size {
@@ -160,96 +158,11 @@ func normalizeWord(tok analysis.Tokenizer, w string) string {
 	return strings.ToLower(string(tokens[len(tokens)-1].Term))
 }
 
-// isVocabularyWord tells words worth completing to from numbers and
-// single letters.
-func isVocabularyWord(w string) bool {
-	if utf8.RuneCountInString(w) < 2 {
-		return false
-	}
-	for _, r := range w {
-		if unicode.IsLetter(r) {
-			return true
-		}
-	}
-	return false
-}
-
-// wordCount is a word and the number of articles using it.
-type wordCount struct {
-	word  string
-	count int
-}
-
-// vocabulary is the surface words of the articles, sorted, with their
-// document frequencies, as of write generation gen.
+// vocabulary is a Vocabulary of the index as of write generation gen.
 type vocabulary struct {
-	words  []string
-	counts []int
-	// fst holds words (each its index in words), for the words near a
-	// misspelt one (typo.go); edits builds its automata, for one and two
-	// edits.
-	fst   *vellum.FST
-	edits [2]*levenshtein.LevenshteinAutomatonBuilder
-	pairs map[uint64]uint32 // pairHash(a, b) → times b follows a
+	*vocab.Vocabulary
 	gen   uint64
 	built time.Time
-}
-
-// pairHash is the key of two adjacent words (FNV-1a of "a b").
-func pairHash(a, b string) uint64 {
-	const offset, prime = 14695981039346656037, 1099511628211
-	h := uint64(offset)
-	for _, s := range []string{a, " ", b} {
-		for i := 0; i < len(s); i++ {
-			h ^= uint64(s[i])
-			h *= prime
-		}
-	}
-	return h
-}
-
-// afterCandidates is how many of the most frequent words with a prefix
-// are ranked by how often they follow the previous word.
-const afterCandidates = 200
-
-// completeAfter is complete, with the words that most often follow prev
-// first.
-func (v *vocabulary) completeAfter(prev, prefix string, n int) []wordCount {
-	cands := v.complete(prefix, afterCandidates)
-	follows := make([]uint32, len(cands))
-	for i, c := range cands {
-		follows[i] = v.pairs[pairHash(prev, c.word)]
-	}
-	idx := make([]int, len(cands))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(i, j int) bool { return follows[idx[i]] > follows[idx[j]] })
-	out := make([]wordCount, 0, min(n, len(cands)))
-	for _, i := range idx[:min(n, len(idx))] {
-		out = append(out, cands[i])
-	}
-	return out
-}
-
-// complete returns up to n words that start with prefix, most frequent
-// first (then alphabetical).
-func (v *vocabulary) complete(prefix string, n int) []wordCount {
-	var best []wordCount
-	for i := sort.SearchStrings(v.words, prefix); i < len(v.words) && strings.HasPrefix(v.words[i], prefix); i++ {
-		c := wordCount{v.words[i], v.counts[i]}
-		if len(best) == n && c.count <= best[n-1].count {
-			continue
-		}
-		// Insert in order; n is small (at most afterCandidates).
-		j := sort.Search(len(best), func(k int) bool { return best[k].count < c.count })
-		if len(best) < n {
-			best = append(best, wordCount{})
-		}
-		copy(best[j+1:], best[j:])
-		best[j] = c
-	}
-	return best
 }
 
 // suggestState holds the vocabulary of an Index and the build of the
@@ -346,47 +259,20 @@ func (ix *Index) buildVocabulary(ctx context.Context) (*vocabulary, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := newWordCounter(tok, n)
+	c := vocab.NewCounter(tok, n, pairsMax)
 	if err := ix.countArticles(ctx, c); err != nil {
 		return nil, err
 	}
-	all := vocabularyWords(c.df)
-	// A pair seen once says nothing about what people will type.
-	dropPairsSeenOnce(c.pairs)
-	v := &vocabulary{words: make([]string, len(all)), counts: make([]int, len(all)), pairs: c.pairs, gen: gen, built: time.Now()}
-	for i, wc := range all {
-		v.words[i], v.counts[i] = wc.word, wc.count
-	}
-	if err := v.buildNearest(); err != nil {
+	v, err := c.Vocabulary(vocabularyMax)
+	if err != nil {
 		return nil, fmt.Errorf("autocomplete vocabulary: %w", err)
 	}
-	return v, nil
-}
-
-// wordCounter counts, as buildVocabulary reads the articles, the articles
-// that use each word and the times each pair of words follows one another.
-type wordCounter struct {
-	tok   analysis.Tokenizer
-	df    map[string]int
-	seen  map[string]bool // the words of the article being read
-	pairs map[uint64]uint32
-}
-
-// newWordCounter makes a counter for an index of n articles.
-func newWordCounter(tok analysis.Tokenizer, n uint64) *wordCounter {
-	// Sized for news (about 5 distinct words and 25 pairs an article
-	// beyond the first thousand): growing these maps is most of the cost.
-	return &wordCounter{
-		tok:   tok,
-		df:    make(map[string]int, 20_000+5*n),
-		seen:  map[string]bool{},
-		pairs: make(map[uint64]uint32, min(50_000+25*n, pairsMax)),
-	}
+	return &vocabulary{Vocabulary: v, gen: gen, built: time.Now()}, nil
 }
 
 // countArticles reads every stored title and body into c, a page at a
 // time in id order.
-func (ix *Index) countArticles(ctx context.Context, c *wordCounter) error {
+func (ix *Index) countArticles(ctx context.Context, c *vocab.Counter) error {
 	const page = 1000
 	var after []string
 	for {
@@ -401,13 +287,10 @@ func (ix *Index) countArticles(ctx context.Context, c *wordCounter) error {
 			return fmt.Errorf("read articles: %w", err)
 		}
 		for _, h := range res.Hits {
-			c.article(stringField(h.Fields, FieldTitle), stringField(h.Fields, FieldBody))
+			c.Article(stringField(h.Fields, FieldTitle), stringField(h.Fields, FieldBody))
 		}
-		if len(c.pairs) > pairsMax {
-			// Millions of articles would hold tens of millions of
-			// pairs, most seen once: dropping those as the map fills
-			// bounds memory and keeps the pairs that recur.
-			dropPairsSeenOnce(c.pairs)
+		if c.Pairs() > pairsMax {
+			c.DropPairsSeenOnce()
 		}
 		if len(res.Hits) < page {
 			break
@@ -417,70 +300,9 @@ func (ix *Index) countArticles(ctx context.Context, c *wordCounter) error {
 	return nil
 }
 
-// article counts the words of one article, its title and body.
-func (c *wordCounter) article(title, body string) {
-	clear(c.seen)
-	c.count(title)
-	c.count(body)
-	for w := range c.seen {
-		if isVocabularyWord(w) {
-			c.df[w]++
-		}
-	}
-}
-
-// count notes the words of text as seen in the article being read, and
-// counts its pairs of words.
-func (c *wordCounter) count(text string) {
-	var words []string
-	if c.tok == nil {
-		words = strings.Fields(strings.ToLower(text))
-	} else {
-		for _, t := range c.tok.Tokenize([]byte(text)) {
-			words = append(words, strings.ToLower(string(t.Term)))
-		}
-	}
-	for i, w := range words {
-		c.seen[w] = true
-		if i > 0 {
-			c.pairs[pairHash(words[i-1], w)]++
-		}
-	}
-}
-
-// dropPairsSeenOnce deletes from pairs the pairs counted once.
-func dropPairsSeenOnce(pairs map[uint64]uint32) {
-	for k, c := range pairs {
-		if c < 2 {
-			delete(pairs, k)
-		}
-	}
-}
-
-// vocabularyWords is the words of df with their counts, the
-// vocabularyMax most frequent where there are more, in alphabetical
-// order.
-func vocabularyWords(df map[string]int) []wordCount {
-	all := make([]wordCount, 0, len(df))
-	for w, c := range df {
-		all = append(all, wordCount{w, c})
-	}
-	if len(all) > vocabularyMax {
-		sort.Slice(all, func(i, j int) bool {
-			if all[i].count != all[j].count {
-				return all[i].count > all[j].count
-			}
-			return all[i].word < all[j].word
-		})
-		all = all[:vocabularyMax]
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].word < all[j].word })
-	return all
-}
-
 // dictionaryCompletions adds to have, up to n, the body dictionary's
 // terms that start with prefix, most frequent first.
-func (ix *Index) dictionaryCompletions(prefix string, n int, have []wordCount) ([]wordCount, error) {
+func (ix *Index) dictionaryCompletions(prefix string, n int, have []vocab.Word) ([]vocab.Word, error) {
 	dict, err := ix.shards[0].FieldDictPrefix(FieldBody, []byte(prefix))
 	if err != nil {
 		return nil, fmt.Errorf("autocomplete from the dictionary: %w", err)
@@ -488,9 +310,9 @@ func (ix *Index) dictionaryCompletions(prefix string, n int, have []wordCount) (
 	defer dict.Close()
 	known := map[string]bool{}
 	for _, t := range have {
-		known[t.word] = true
+		known[t.Word] = true
 	}
-	var extra []wordCount
+	var extra []vocab.Word
 	for {
 		e, err := dict.Next()
 		if err != nil {
@@ -499,17 +321,17 @@ func (ix *Index) dictionaryCompletions(prefix string, n int, have []wordCount) (
 		if e == nil {
 			break
 		}
-		if !known[e.Term] && isVocabularyWord(e.Term) {
-			extra = append(extra, wordCount{e.Term, int(e.Count)})
+		if !known[e.Term] && vocab.IsWord(e.Term) {
+			extra = append(extra, vocab.Word{Word: e.Term, Count: int(e.Count)})
 		}
 	}
-	sort.SliceStable(extra, func(i, j int) bool { return extra[i].count > extra[j].count })
+	sort.SliceStable(extra, func(i, j int) bool { return extra[i].Count > extra[j].Count })
 	return append(have, extra[:min(len(extra), n-len(have))]...), nil
 }
 
 // titleCompletions returns up to n articles whose title has a word
 // starting with prefix and every word of head, best first.
-func (ix *Index) titleCompletions(ctx context.Context, tok analysis.Tokenizer, head, prefix string, words []wordCount, n int) ([]cari.Completion, error) {
+func (ix *Index) titleCompletions(ctx context.Context, tok analysis.Tokenizer, head, prefix string, words []vocab.Word, n int) ([]cari.Completion, error) {
 	m := ix.mapping()
 	an := m.AnalyzerNamed(m.AnalyzerNameForPath(FieldTitle))
 	if utf8.RuneCountInString(prefix) < titlePrefixMin {
@@ -523,7 +345,7 @@ func (ix *Index) titleCompletions(ctx context.Context, tok analysis.Tokenizer, h
 		if an == nil {
 			break
 		}
-		for _, t := range an.Analyze([]byte(w.word)) {
+		for _, t := range an.Analyze([]byte(w.Word)) {
 			if s := string(t.Term); !stems[s] {
 				stems[s] = true
 				tq := query.NewTermQuery(s)

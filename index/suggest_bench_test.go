@@ -26,7 +26,7 @@ func BenchmarkSuggest(b *testing.B) {
 	build := time.Since(start)
 	v := li.ix.suggest.vocab.Load()
 	b.Logf("vocabulary of %d words and %d word pairs built in %s (PrepareSuggest) over %d articles",
-		len(v.words), len(v.pairs), build.Round(time.Millisecond), li.docs)
+		v.Len(), v.PairCount(), build.Round(time.Millisecond), li.docs)
 	var empty []string
 	for _, q := range suggestPrefixes {
 		c, err := li.ix.Suggest(ctx, q, 0)
@@ -88,6 +88,6 @@ func BenchmarkVocabulary(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(len(v.words)), "words")
-	b.ReportMetric(float64(len(v.pairs)), "pairs")
+	b.ReportMetric(float64(v.Len()), "words")
+	b.ReportMetric(float64(v.PairCount()), "pairs")
 }

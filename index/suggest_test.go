@@ -164,7 +164,7 @@ func TestSuggestFollowsWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := ix.suggest.vocab.Load()
-	if got := v.complete("zebrak", 1); len(got) != 1 || got[0].word != "zebrakuda" || got[0].count != 2 {
+	if got := v.Complete("zebrak", 1); len(got) != 1 || got[0].Word != "zebrakuda" || got[0].Count != 2 {
 		t.Errorf("vocabulary after the refresh: %+v", got)
 	}
 }

@@ -1,21 +1,15 @@
 package index
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
-
-	"github.com/blevesearch/vellum"
-	"github.com/blevesearch/vellum/levenshtein"
 
 	"github.com/carisearch/cari/analyzer"
 )
@@ -124,7 +118,7 @@ func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, an analy
 	}
 	if v := ix.suggest.vocab.Load(); v != nil {
 		written := normalizeWord(ix.tokenizer(), u.word)
-		own := v.count(written)
+		own := v.Count(written)
 		if known && own > rareDocs {
 			return false, nil
 		}
@@ -132,7 +126,7 @@ func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, an analy
 		if known {
 			min = max(neighbourMin, neighbourRatio*own)
 		}
-		u.closest = v.nearest(written, fuzzinessFor(written), min)
+		u.closest = v.Nearest(written, fuzzinessFor(written), min)
 		return u.analyzeClosest(an, known), nil
 	}
 	if !known {
@@ -219,110 +213,6 @@ func (d *dictionaries) close() {
 	for _, r := range d.readers {
 		_ = r.Close()
 	}
-}
-
-// count is how many articles use the written word w.
-func (v *vocabulary) count(w string) int {
-	i := sort.SearchStrings(v.words, w)
-	if i < len(v.words) && v.words[i] == w {
-		return v.counts[i]
-	}
-	return 0
-}
-
-// nearest is the written word within edits of w, other than w, with the
-// fewest edits and then in the most articles, if in at least min of them.
-// Only words with w's first letter are tried (a typo seldom falls on it),
-// and of those only the ones vellum's Levenshtein automaton lets through
-// the vocabulary's FST.
-func (v *vocabulary) nearest(w string, edits, min int) string {
-	first, size := utf8.DecodeRuneInString(w)
-	if first == utf8.RuneError || edits == 0 || edits > len(v.edits) || v.fst == nil {
-		return ""
-	}
-	dfa, err := v.edits[edits-1].BuildDfa(w, uint8(edits))
-	if err != nil {
-		return ""
-	}
-	it, err := v.fst.Search(dfa, []byte(w[:size]), []byte(string(first+1)))
-	target := []rune(w)
-	var e editor
-	var word []rune
-	best, bestEdits, bestCount := "", edits+1, 0
-	for ; err == nil; err = it.Next() {
-		key, i := it.Current()
-		c := v.words[i]
-		if c == w || v.counts[i] < min {
-			continue
-		}
-		word = word[:0]
-		for _, r := range string(key) {
-			word = append(word, r)
-		}
-		d := e.bounded(target, word, edits)
-		if d <= edits && (d < bestEdits || d == bestEdits && v.counts[i] > bestCount) {
-			best, bestEdits, bestCount = c, d, v.counts[i]
-		}
-	}
-	return best
-}
-
-// buildNearest builds what nearest searches: an FST of the words and
-// Levenshtein automaton builders (vellum's, which bleve's fuzzy search
-// uses too).
-func (v *vocabulary) buildNearest() error {
-	var buf bytes.Buffer
-	b, err := vellum.New(&buf, nil)
-	if err != nil {
-		return err
-	}
-	for i, w := range v.words {
-		if err := b.Insert([]byte(w), uint64(i)); err != nil {
-			return fmt.Errorf("word %q: %w", w, err)
-		}
-	}
-	if err := b.Close(); err != nil {
-		return err
-	}
-	if v.fst, err = vellum.Load(buf.Bytes()); err != nil {
-		return err
-	}
-	for i := range v.edits {
-		if v.edits[i], err = levenshtein.NewLevenshteinAutomatonBuilder(uint8(i+1), false); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// editor computes edit distances with rows it keeps from one word to the
-// next, so that scanning a vocabulary allocates nothing.
-type editor struct{ prev, cur []int }
-
-func (e *editor) bounded(a, b []rune, limit int) int {
-	e.prev = slices.Grow(e.prev[:0], len(b)+1)[:len(b)+1]
-	e.cur = slices.Grow(e.cur[:0], len(b)+1)[:len(b)+1]
-	prev, cur := e.prev, e.cur
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // A known word in at most rareDocs articles is suspect when a word within

@@ -74,33 +74,3 @@ func TestTypos(t *testing.T) {
 		t.Errorf("question: suggestion %q, hits %v; want none, and the typo article first", res.Suggestion, res.Hits)
 	}
 }
-
-func TestBoundedEdits(t *testing.T) {
-	for _, tc := range []struct {
-		a, b  string
-		limit int
-		want  int
-	}{
-		{"banjr", "banjir", 1, 1},
-		{"kebakran", "kebakaran", 1, 1},
-		{"pemilhan", "pemilihan", 1, 1},
-		{"multipolr", "multipolar", 2, 1},
-		{"jakrta", "jakarta", 1, 1},
-		{"presiden", "presiden", 1, 0},
-		{"kucing", "kambing", 1, 2}, // more than the limit: limit+1
-		{"abc", "", 2, 3},
-		{"", "ab", 2, 2},
-		{"éta", "eta", 1, 1}, // runes, not bytes
-	} {
-		if got := boundedEdits([]rune(tc.a), []rune(tc.b), tc.limit); got != tc.want {
-			t.Errorf("boundedEdits(%q, %q, %d) = %d, want %d", tc.a, tc.b, tc.limit, got, tc.want)
-		}
-	}
-}
-
-// boundedEdits is the Levenshtein distance of a and b, or limit+1 once it
-// must exceed limit.
-func boundedEdits(a, b []rune, limit int) int {
-	var e editor
-	return e.bounded(a, b, limit)
-}
