@@ -144,6 +144,23 @@ func similarQuery(id string, terms []weightedTerm) query.Query {
 // cannot find anything and are left out; the weights are normalized so
 // the strongest is 1, keeping boosts in a readable range.
 func (ix *Index) distinctiveTerms(ctx context.Context, a *cari.Article) ([]weightedTerm, error) {
+	tf, err := ix.articleTermFrequencies(a)
+	if err != nil {
+		return nil, err
+	}
+	if len(tf) == 0 {
+		return nil, nil
+	}
+	out, err := ix.weighTerms(ctx, tf)
+	if err != nil {
+		return nil, err
+	}
+	return strongestTerms(out), nil
+}
+
+// articleTermFrequencies is the number of times each term is in the
+// article, a title's counting similarTitleWeight times.
+func (ix *Index) articleTermFrequencies(a *cari.Article) (map[string]float64, error) {
 	m := ix.mapping()
 	tf := map[string]float64{}
 	for _, f := range []struct {
@@ -164,9 +181,12 @@ func (ix *Index) distinctiveTerms(ctx context.Context, a *cari.Article) ([]weigh
 			tf[string(tok.Term)] += f.weight
 		}
 	}
-	if len(tf) == 0 {
-		return nil, nil
-	}
+	return tf, nil
+}
+
+// weighTerms weighs each term of tf, its frequencies in the article, by
+// (1 + ln tf) · idf, leaving out those no other article holds.
+func (ix *Index) weighTerms(ctx context.Context, tf map[string]float64) ([]weightedTerm, error) {
 	adv, err := ix.shards[0].Advanced()
 	if err != nil {
 		return nil, err
@@ -197,6 +217,12 @@ func (ix *Index) distinctiveTerms(ctx context.Context, a *cari.Article) ([]weigh
 		idf := math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
 		out = append(out, weightedTerm{term: term, weight: (1 + math.Log(freq)) * idf})
 	}
+	return out, nil
+}
+
+// strongestTerms is the similarTerms terms of out of highest weight, the
+// weights normalized so that the strongest is 1.
+func strongestTerms(out []weightedTerm) []weightedTerm {
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].weight != out[j].weight {
 			return out[i].weight > out[j].weight
@@ -220,7 +246,7 @@ func (ix *Index) distinctiveTerms(ctx context.Context, a *cari.Article) ([]weigh
 			kept = append(kept, t)
 		}
 	}
-	return kept, nil
+	return kept
 }
 
 // docFreq is the number of articles whose body holds term, or, for a term
