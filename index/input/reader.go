@@ -626,23 +626,7 @@ func readCSV(ctx context.Context, r io.Reader, name string, h Handlers) error {
 		h.Bad(&cari.FieldError{File: name, Line: 1, Err: fmt.Errorf("no header row: %w", err)})
 		return nil
 	}
-	columns := map[string]int{}
-	var unknown []string
-	for i, col := range header {
-		col = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(col, "\ufeff")))
-		if !knownFields[col] {
-			unknown = append(unknown, col)
-		}
-		switch col {
-		case "text", "content":
-			col = "body"
-		case "date":
-			col = "published"
-		}
-		if _, seen := columns[col]; !seen {
-			columns[col] = i
-		}
-	}
+	columns, unknown := csvColumns(header)
 	if _, ok := columns["body"]; !ok {
 		h.Bad(&cari.FieldError{File: name, Line: 1, Field: "body", Err: errors.New("header has no body (or text) column; file not read")})
 		return nil
@@ -667,33 +651,66 @@ func readCSV(ctx context.Context, r io.Reader, name string, h Handlers) error {
 		// Only now: FieldPos panics after a record that failed to parse
 		// (an unclosed quote), which FuzzReadCSV found.
 		line, _ := cr.FieldPos(0)
-		get := func(col string) string {
-			if i, ok := columns[col]; ok && i < len(rec) {
-				return rec[i]
-			}
-			return ""
-		}
-		var bad *cari.FieldError
-		for col, i := range columns {
-			if i < len(rec) && !utf8.ValidString(rec[i]) {
-				bad = &cari.FieldError{File: name, Line: line, Field: col, Err: cari.ErrInvalidUTF8}
-			}
-		}
+		a, bad := csvArticle(columns, rec, name, line)
 		if bad != nil {
 			h.Bad(bad)
 			continue
-		}
-		a := cari.Article{ID: get("id"), Title: get("title"), Body: get("body"), Source: get("source"), URL: get("url"), Tags: splitTags(get("tags"))}
-		if s := strings.TrimSpace(get("published")); s != "" {
-			if a.Published, err = ParseDate(s); err != nil {
-				h.Bad(&cari.FieldError{File: name, Line: line, Field: "published", Err: err})
-				continue
-			}
 		}
 		if err := fr.deliver(a, line); err != nil {
 			return err
 		}
 	}
+}
+
+// csvColumns maps each field of an article to its column in header, the
+// first where several are the field, and lists the columns that are no
+// field (unknown).
+func csvColumns(header []string) (columns map[string]int, unknown []string) {
+	columns = map[string]int{}
+	for i, col := range header {
+		col = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(col, "\ufeff")))
+		if !knownFields[col] {
+			unknown = append(unknown, col)
+		}
+		switch col {
+		case "text", "content":
+			col = "body"
+		case "date":
+			col = "published"
+		}
+		if _, seen := columns[col]; !seen {
+			columns[col] = i
+		}
+	}
+	return columns, unknown
+}
+
+// csvArticle is the article of rec, the record at line of the CSV file
+// name with columns (csvColumns), or the error it is skipped for.
+func csvArticle(columns map[string]int, rec []string, name string, line int) (cari.Article, *cari.FieldError) {
+	get := func(col string) string {
+		if i, ok := columns[col]; ok && i < len(rec) {
+			return rec[i]
+		}
+		return ""
+	}
+	var bad *cari.FieldError
+	for col, i := range columns {
+		if i < len(rec) && !utf8.ValidString(rec[i]) {
+			bad = &cari.FieldError{File: name, Line: line, Field: col, Err: cari.ErrInvalidUTF8}
+		}
+	}
+	if bad != nil {
+		return cari.Article{}, bad
+	}
+	a := cari.Article{ID: get("id"), Title: get("title"), Body: get("body"), Source: get("source"), URL: get("url"), Tags: splitTags(get("tags"))}
+	if s := strings.TrimSpace(get("published")); s != "" {
+		var err error
+		if a.Published, err = ParseDate(s); err != nil {
+			return cari.Article{}, &cari.FieldError{File: name, Line: line, Field: "published", Err: err}
+		}
+	}
+	return a, nil
 }
 
 func readText(r io.Reader, name string, h *Handlers) error {
