@@ -18,6 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/carisearch/cari"
+	"github.com/carisearch/cari/index/synonym"
 )
 
 // Index is an open cari index: one bleve (scorch) index directory, or N
@@ -46,7 +47,7 @@ type Index struct {
 	// synonyms is built from the built-in list on first use.
 	synonymsOnce sync.Once
 	synonymsErr  error
-	synonyms     atomic.Pointer[Synonyms]
+	synonyms     atomic.Pointer[synonym.List]
 
 	// gen counts writes, so that what is derived from the articles (the
 	// autocomplete vocabulary, suggest.go) knows when it is stale.

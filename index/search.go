@@ -24,6 +24,7 @@ import (
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
 	"github.com/carisearch/cari/analyzer/lexicon"
+	"github.com/carisearch/cari/index/synonym"
 )
 
 // TitleBoost weighs a match in the title against one in the body. The
@@ -114,7 +115,7 @@ func (ix *Index) newSearchRun(ctx context.Context, r cari.Request) (*searchRun, 
 		if err != nil {
 			return nil, err
 		}
-		if m := syn.termMap(s.terms, queryForms{written: s.written}.acronyms()); m != nil {
+		if m := syn.TermMap(s.terms, queryForms{written: s.written}.acronyms(), FieldTitle, FieldBody); m != nil {
 			s.pre[search.SynonymPreSearchDataKey] = m
 		}
 	}
@@ -491,14 +492,14 @@ func (ix *Index) buildQuery(ctx context.Context, r cari.Request, terms []string,
 // keywords is what a query's words become (expandKeywords): the clauses
 // of the words and what reweighs them, and what was learned on the way.
 type keywords struct {
-	text         query.Query   // the words, their synonyms and near spellings
-	should       []query.Query // the phrase and all-words clauses, which reweigh text
-	everyWord    query.Query   // every unit, for keywords (not questions)
-	titleFirst   query.Query   // every unit in the title
-	phraseWords  [][]string    // the phrase of the query, for keywords (rerank)
-	unknown      []unknownWord // words searched by their near spellings
-	x            expansion     // the query's units and their synonyms
-	forms        queryForms    // which written forms and synonyms weigh what
+	text         query.Query       // the words, their synonyms and near spellings
+	should       []query.Query     // the phrase and all-words clauses, which reweigh text
+	everyWord    query.Query       // every unit, for keywords (not questions)
+	titleFirst   query.Query       // every unit in the title
+	phraseWords  [][]string        // the phrase of the query, for keywords (rerank)
+	unknown      []unknownWord     // words searched by their near spellings
+	x            synonym.Expansion // the query's units and their synonyms
+	forms        queryForms        // which written forms and synonyms weigh what
 	withSynonyms bool
 }
 
@@ -536,8 +537,8 @@ func (ix *Index) expandKeywords(ctx context.Context, q string, terms []string, c
 	if err != nil {
 		return err
 	}
-	kw.x = syn.expand(terms)
-	short := len(kw.x.units) <= AllWordsMax
+	kw.x = syn.Expand(terms, overTextFields)
+	short := len(kw.x.Units) <= AllWordsMax
 	kw.withSynonyms = short
 	if err := ix.weighForms(ctx, q, terms, short, syn, &kw.forms); err != nil {
 		return err
@@ -549,11 +550,11 @@ func (ix *Index) expandKeywords(ctx context.Context, q string, terms []string, c
 	}
 	// A word of a name, or a word with other forms ("Korsel"), is no
 	// typo, even where no article uses it.
-	kw.unknown = slices.DeleteFunc(kw.unknown, func(u unknownWord) bool { return kw.x.inNames[u.term] || syn.reaches(u.term) })
+	kw.unknown = slices.DeleteFunc(kw.unknown, func(u unknownWord) bool { return kw.x.InNames[u.term] || syn.Reaches(u.term) })
 	kw.unknown = append(kw.unknown, corrections...)
 	clauses := []query.Query{ix.matchStems(q, len(terms) > 0, kw.forms)}
 	if short {
-		clauses = append(clauses, kw.x.clauses()...)
+		clauses = append(clauses, kw.x.Clauses()...)
 	}
 	clauses = append(clauses, fuzzyClauses(kw.unknown, short)...)
 	kw.text = clauses[0]
@@ -565,13 +566,13 @@ func (ix *Index) expandKeywords(ctx context.Context, q string, terms []string, c
 			kw.should = append(kw.should, phraseClause(kw.phraseWords))
 		}
 	}
-	if all := allWords(kw.x.units, kw.unknown, kw.forms); all != nil {
+	if all := allWords(kw.x.Units, kw.unknown, kw.forms); all != nil {
 		kw.should = append(kw.should, all)
 	}
 	if !isQuestion(q) {
-		kw.everyWord = everyUnit(kw.x.units, kw.unknown, kw.forms, 1+AllWordsBoost)
+		kw.everyWord = everyUnit(kw.x.Units, kw.unknown, kw.forms, 1+AllWordsBoost)
 		if len(terms) > 1 {
-			kw.titleFirst = titleHoldsAll(kw.x.units, kw.unknown, kw.forms)
+			kw.titleFirst = titleHoldsAll(kw.x.Units, kw.unknown, kw.forms)
 		}
 	}
 	return nil
@@ -581,7 +582,7 @@ func (ix *Index) expandKeywords(ctx context.Context, q string, terms []string, c
 // rather than acronyms or names (keywords only: a question's words are
 // read as they come, TyDi QA MRR@10 .6757 → .6751 with this on them), and
 // how many articles each one-word synonym has, for a short query.
-func (ix *Index) weighForms(ctx context.Context, q string, terms []string, short bool, syn *Synonyms, forms *queryForms) error {
+func (ix *Index) weighForms(ctx context.Context, q string, terms []string, short bool, syn *synonym.List, forms *queryForms) error {
 	if !short {
 		return nil
 	}
@@ -591,7 +592,7 @@ func (ix *Index) weighForms(ctx context.Context, q string, terms []string, short
 			return err
 		}
 	}
-	forms.synonyms = syn.oneWordCounts(terms)
+	forms.synonyms = syn.OneWordCounts(terms)
 	for stem, w := range forms.acronyms() {
 		if n, ok := forms.synonyms[stem]; ok {
 			forms.synonyms[w] = n // termMap gives it the stem's
@@ -636,7 +637,7 @@ func filtered(q query.Query, filters []query.Query) query.Query {
 // assemble puts the plan together from the words' clauses and the
 // filters.
 func (ix *Index) assemble(ctx context.Context, kw keywords, filters []query.Query) (queryPlan, error) {
-	p := queryPlan{marks: kw.text, unknown: kw.unknown, withSynonyms: kw.withSynonyms, units: kw.x.units, forms: kw.forms}
+	p := queryPlan{marks: kw.text, unknown: kw.unknown, withSynonyms: kw.withSynonyms, units: kw.x.Units, forms: kw.forms}
 	text := kw.text
 	if len(kw.should) > 0 {
 		text = query.NewBooleanQuery([]query.Query{kw.text}, kw.should, nil)
@@ -659,7 +660,7 @@ func (ix *Index) assemble(ctx context.Context, kw keywords, filters []query.Quer
 	// the articles that hold every word, and the phrase reorders the top
 	// (rerank).
 	must := []query.Query{kw.text}
-	lead, err := ix.uncommonUnits(ctx, kw.x.units, kw.unknown, kw.forms)
+	lead, err := ix.uncommonUnits(ctx, kw.x.Units, kw.unknown, kw.forms)
 	if err != nil {
 		return p, err
 	}
@@ -705,7 +706,7 @@ const commonMin = 1000
 // search then reads the few articles holding an uncommon word, and skips
 // the many that hold only common ones, at the bottom of its ranking
 // anyway (a word in most articles weighs next to nothing in BM25).
-func (ix *Index) uncommonUnits(ctx context.Context, units []unit, unknown []unknownWord, forms queryForms) (query.Query, error) {
+func (ix *Index) uncommonUnits(ctx context.Context, units []synonym.Unit, unknown []unknownWord, forms queryForms) (query.Query, error) {
 	n, err := ix.Count()
 	if err != nil {
 		return nil, err
@@ -720,12 +721,12 @@ func (ix *Index) uncommonUnits(ctx context.Context, units []unit, unknown []unkn
 	var rarest query.Query
 	rarestDocs := uint64(math.MaxUint64)
 	for _, u := range units {
-		clause := unitClauses([]unit{u}, unknown, forms, 0, true)
+		clause := unitClauses([]synonym.Unit{u}, unknown, forms, 0, true)
 		if len(clause) == 0 {
 			continue
 		}
 		docs := uint64(math.MaxUint64)
-		for _, t := range u.terms {
+		for _, t := range u.Terms {
 			t, _ = knownTerm(t, unknown)
 			d, err := termDocs(ctx, reader, FieldBody, t)
 			if err != nil {
@@ -733,7 +734,7 @@ func (ix *Index) uncommonUnits(ctx context.Context, units []unit, unknown []unkn
 			}
 			docs = min(docs, d)
 		}
-		if len(u.others) > 0 {
+		if len(u.Others) > 0 {
 			docs = math.MaxUint64 - 1 // other forms: no count says how many
 		}
 		if docs <= limit {
@@ -783,7 +784,7 @@ type queryPlan struct {
 	unknown          []unknownWord
 	withSynonyms     bool
 	// units and forms are the query's words as the clauses read them.
-	units []unit
+	units []synonym.Unit
 	forms queryForms
 }
 
@@ -843,10 +844,10 @@ func (ix *Index) phraseTerms(text string) [][]string {
 // FacQA; .5904, .5915 and .5895 on TyDi QA. Before that the phrase was
 // sought in bodies too: a third of the time of a keyword search, for
 // .7801 against .7798.
-func titleHoldsAll(units []unit, unknown []unknownWord, forms queryForms) query.Query {
+func titleHoldsAll(units []synonym.Unit, unknown []unknownWord, forms queryForms) query.Query {
 	var each []query.Query
 	for _, u := range units {
-		for _, typed := range u.terms {
+		for _, typed := range u.Terms {
 			t, ok := knownTerm(typed, unknown)
 			if !ok {
 				continue // as in unitClauses: it holds nothing back
@@ -899,7 +900,7 @@ const AllWordsMax = 4
 // ("Amerika Serikat") as its words or another of its forms; a misspelt
 // word as the word the index knows nearest to it. It is nil for a query
 // of fewer than two units or more than AllWordsMax.
-func allWords(units []unit, unknown []unknownWord, forms queryForms) query.Query {
+func allWords(units []synonym.Unit, unknown []unknownWord, forms queryForms) query.Query {
 	if len(units) < 2 || len(units) > AllWordsMax {
 		return nil
 	}
@@ -915,8 +916,8 @@ func allWords(units []unit, unknown []unknownWord, forms queryForms) query.Query
 // it decides what is found, and each word weighs boost. It is nil for a
 // query of one word or of more than AllWordsMax units: there it would find
 // what the words do.
-func everyUnit(units []unit, unknown []unknownWord, forms queryForms, boost float64) query.Query {
-	if len(units) == 0 || len(units) > AllWordsMax || len(units) == 1 && len(units[0].terms) == 1 {
+func everyUnit(units []synonym.Unit, unknown []unknownWord, forms queryForms, boost float64) query.Query {
+	if len(units) == 0 || len(units) > AllWordsMax || len(units) == 1 && len(units[0].Terms) == 1 {
 		return nil
 	}
 	each := unitClauses(units, unknown, forms, boost, true)
@@ -935,7 +936,7 @@ func everyUnit(units []unit, unknown []unknownWord, forms queryForms, boost floa
 // closest known word; a misspelt word with none near it has no clause.
 // Each word weighs boost. A word the index keeps as written beside its
 // stem matches either, its written form weighing more (see ExactBoost).
-func unitClauses(units []unit, unknown []unknownWord, forms queryForms, boost float64, wordForms bool) []query.Query {
+func unitClauses(units []synonym.Unit, unknown []unknownWord, forms queryForms, boost float64, wordForms bool) []query.Query {
 	termOf := forms.overTextFields
 	term := func(t string) query.Query {
 		stem := termOf(t, boost*forms.weight(t))
@@ -949,31 +950,31 @@ func unitClauses(units []unit, unknown []unknownWord, forms queryForms, boost fl
 	var each []query.Query
 	for _, u := range units {
 		var own query.Query
-		if len(u.terms) > 1 {
+		if len(u.Terms) > 1 {
 			var words []query.Query
-			for _, t := range u.terms {
+			for _, t := range u.Terms {
 				words = append(words, term(t))
 			}
 			own = query.NewConjunctionQuery(words)
 		} else {
-			t, ok := knownTerm(u.terms[0], unknown)
+			t, ok := knownTerm(u.Terms[0], unknown)
 			if !ok {
 				continue // nothing near it: it cannot hold the clause back
 			}
 			switch {
-			case t == u.terms[0]:
+			case t == u.Terms[0]:
 				own = term(t)
-			case searchedBoth(u.terms[0], unknown):
-				own = query.NewDisjunctionQuery([]query.Query{term(u.terms[0]), termOf(t, boost)})
+			case searchedBoth(u.Terms[0], unknown):
+				own = query.NewDisjunctionQuery([]query.Query{term(u.Terms[0]), termOf(t, boost)})
 			default:
 				own = termOf(t, boost) // the closest word, not the typed one
 			}
 		}
-		if len(u.others) == 0 || len(u.terms) == 1 && !wordForms {
+		if len(u.Others) == 0 || len(u.Terms) == 1 && !wordForms {
 			each = append(each, own)
 			continue
 		}
-		each = append(each, query.NewDisjunctionQuery(append([]query.Query{own}, u.others...)))
+		each = append(each, query.NewDisjunctionQuery(append([]query.Query{own}, u.Others...)))
 	}
 	return each
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index/input"
+	"github.com/carisearch/cari/index/synonym"
 )
 
 // sampleIndex is a temporary index of the bundled sample articles, built
@@ -509,14 +510,14 @@ func TestSnippetLength(t *testing.T) {
 // weight) stays so in the title, where TitleBoost multiplies its boost.
 func TestOverTextFieldsKeepsBoost(t *testing.T) {
 	q := query.NewTermQuery("rrt")
-	q.SetBoost(SynonymBoost)
+	q.SetBoost(synonym.Boost)
 	d, ok := overTextFields(q).(*query.DisjunctionQuery)
 	if !ok || len(d.Disjuncts) != 2 {
 		t.Fatalf("overTextFields gave %#v", overTextFields(q))
 	}
 	for _, c := range d.Disjuncts {
 		tq := c.(*query.TermQuery)
-		want := SynonymBoost
+		want := synonym.Boost
 		if tq.Field() == FieldTitle {
 			want *= TitleBoost
 		}
@@ -524,7 +525,7 @@ func TestOverTextFieldsKeepsBoost(t *testing.T) {
 			t.Errorf("%s: boost %g, want %g", tq.Field(), got, want)
 		}
 	}
-	if q.Boost() != SynonymBoost || q.Field() != "" {
+	if q.Boost() != synonym.Boost || q.Field() != "" {
 		t.Errorf("the query given changed: field %q, boost %g", q.Field(), q.Boost())
 	}
 }
@@ -585,7 +586,7 @@ func TestKeywordsFindEveryWord(t *testing.T) {
 	} {
 		terms := ix.queryTerms(tc.query)
 		for _, term := range terms {
-			if len(syn.terms[term]) > 0 || len(syn.forms[term]) > 0 {
+			if syn.Reaches(term) {
 				t.Fatalf("%q: %q has synonyms; the test wants words without", tc.query, term)
 			}
 		}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/carisearch/cari"
+	"github.com/carisearch/cari/index/synonym"
 )
 
 func TestParseSynonymsErrors(t *testing.T) {
@@ -23,52 +23,11 @@ func TestParseSynonymsErrors(t *testing.T) {
 		{"a => b => c\n", `list.txt:1: more than one "=>"`},
 		{"Irian => \n", "list.txt:1: an empty form"},
 	} {
-		_, err := ParseSynonyms(strings.NewReader(tc.text), "list.txt", an)
+		_, err := synonym.Parse(strings.NewReader(tc.text), "list.txt", an)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("ParseSynonyms(%q): %v, want %q", tc.text, err, tc.want)
+			t.Errorf("synonym.Parse(%q): %v, want %q", tc.text, err, tc.want)
 		}
 	}
-}
-
-// TestBuiltinSynonyms checks that the built-in list parses with the id
-// analyzer and links what the design promises.
-func TestBuiltinSynonyms(t *testing.T) {
-	ix := samples(t)
-	syn, err := ix.synonymList()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if syn.groups() < 300 {
-		t.Errorf("%d forms reach others, want the built-in list's 300 and more", syn.groups())
-	}
-	for _, tc := range []struct{ term, reaches string }{
-		{"tiongkok", "rrt"},
-		{"rrt", "china"},
-		{"as", "Amerika Serikat"},
-		{"kpk", "Komisi Pemberantasan Korupsi"},
-		{"pbb", "Perserikatan Bangsa-Bangsa"},
-		{"dpr", "Dewan Perwakilan Rakyat"},
-	} {
-		if got := syn.describe(tc.term); !containsString(got, tc.reaches) {
-			t.Errorf("%s reaches %v, want %s among them", tc.term, got, tc.reaches)
-		}
-	}
-	// One way: an old name finds the new, not the reverse.
-	if got := syn.describe("irian"); !containsString(got, "papua") {
-		t.Errorf("irian reaches %v, want papua", got)
-	}
-	if got := syn.describe("papua"); containsString(got, "irian") {
-		t.Errorf("papua reaches %v; the old name should not come back", got)
-	}
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if strings.EqualFold(v, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // TestSynonymSearch searches the sample articles for names that some
@@ -155,7 +114,7 @@ func TestUserSynonymFile(t *testing.T) {
 		t.Errorf("submarin: %d hits before the file, %d after (%v); want 0, then article a", before.Total, after.Total, after.Hits)
 	}
 	// The built-in list still holds.
-	if syn, _ := ix.synonymList(); !containsString(syn.describe("kpk"), "Komisi Pemberantasan Korupsi") {
+	if syn, _ := ix.synonymList(); !syn.Reaches("kpk") {
 		t.Error("the user file replaced the built-in list instead of adding to it")
 	}
 	if err := ix.AddSynonymFile(filepath.Join(t.TempDir(), "missing.txt")); err == nil {
@@ -181,7 +140,7 @@ func FuzzParseSynonyms(f *testing.F) {
 	ix := samples(f)
 	an := ix.textAnalyzer()
 	f.Fuzz(func(t *testing.T, text string) {
-		syn, err := ParseSynonyms(strings.NewReader(text), "fuzz.txt", an)
+		syn, err := synonym.Parse(strings.NewReader(text), "fuzz.txt", an)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "fuzz.txt:") {
 				t.Fatalf("error %q does not name the file and line", err)
@@ -189,9 +148,9 @@ func FuzzParseSynonyms(f *testing.F) {
 			return
 		}
 		for _, line := range strings.Split(text, "\n") {
-			x := syn.expand(ix.queryTerms(line))
-			_ = x.clauses()
-			_ = syn.termMap(ix.queryTerms(line), queryForms{written: ix.writtenForms(line)}.acronyms())
+			x := syn.Expand(ix.queryTerms(line), overTextFields)
+			_ = x.Clauses()
+			_ = syn.TermMap(ix.queryTerms(line), queryForms{written: ix.writtenForms(line)}.acronyms(), FieldTitle, FieldBody)
 		}
 	})
 }
@@ -213,20 +172,4 @@ func TestBuiltinSynonymsWithStandardAnalyzer(t *testing.T) {
 	if err != nil || res.Total != 1 {
 		t.Fatalf("search: %v, %+v", err, res)
 	}
-}
-
-// groups is the number of forms that reach other forms.
-func (s *Synonyms) groups() int { return len(s.terms) + len(s.forms) }
-
-// describe lists what a word reaches, as written.
-func (s *Synonyms) describe(term string) []string {
-	if s == nil {
-		return nil
-	}
-	out := append([]string(nil), s.terms[term]...)
-	for _, f := range s.forms[term] {
-		out = append(out, f.text)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -12,6 +12,7 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/carisearch/cari/analyzer"
+	"github.com/carisearch/cari/index/synonym"
 )
 
 // Typo tolerance. A query word whose analyzed form the index has never
@@ -466,7 +467,7 @@ func (ix *Index) typoWords(ctx context.Context, text string, plan queryPlan, all
 	typed := typedTerms(an, text)
 	var out []unknownWord
 	for i, u := range plan.units {
-		word, ok := typed[u.terms[0]]
+		word, ok := typed[u.Terms[0]]
 		if !ok {
 			continue
 		}
@@ -474,13 +475,13 @@ func (ix *Index) typoWords(ctx context.Context, text string, plan queryPlan, all
 		if !ok {
 			continue
 		}
-		best, err := t.correction(ctx, i, u.terms[0], written)
+		best, err := t.correction(ctx, i, u.Terms[0], written)
 		if err != nil {
 			return nil, err
 		}
 		if best != "" {
 			toks := an.Analyze([]byte(best))
-			out = append(out, unknownWord{word: word, term: u.terms[0], closest: best, closestTerm: string(toks[0].Term), both: true})
+			out = append(out, unknownWord{word: word, term: u.Terms[0], closest: best, closestTerm: string(toks[0].Term), both: true})
 		}
 	}
 	return out, nil
@@ -510,13 +511,13 @@ func typedTerms(an analysis.Analyzer, text string) map[string]string {
 
 // suspect reports whether u, a unit of the query typed as word, is a
 // keyword that may be a typo of a near word, and returns word normalized.
-func (t *typoSearch) suspect(u unit, word string) (string, bool) {
-	if len(u.terms) != 1 || len(u.others) > 0 || t.plan.forms.synonyms[u.terms[0]] > 0 ||
-		slices.ContainsFunc(t.plan.unknown, func(w unknownWord) bool { return w.term == u.terms[0] }) {
+func (t *typoSearch) suspect(u synonym.Unit, word string) (string, bool) {
+	if len(u.Terms) != 1 || len(u.Others) > 0 || t.plan.forms.synonyms[u.Terms[0]] > 0 ||
+		slices.ContainsFunc(t.plan.unknown, func(w unknownWord) bool { return w.term == u.Terms[0] }) {
 		return "", false
 	}
 	written := normalizeWord(t.ix.tokenizer(), word)
-	if len([]rune(written)) < 4 || analyzer.IsAcronym([]byte(t.plan.forms.written[u.terms[0]])) {
+	if len([]rune(written)) < 4 || analyzer.IsAcronym([]byte(t.plan.forms.written[u.Terms[0]])) {
 		return "", false
 	}
 	return written, true
