@@ -171,19 +171,6 @@ func Create(path string, opts Options) (*Index, error) {
 // it directly, as bleve does. A sharded index is made the same way, its
 // shard count written last (makeShards).
 func createBleve(path string, m mapping.IndexMapping, shards int) ([]bleve.Index, error) {
-	inPlace := func() ([]bleve.Index, error) {
-		if shards > 1 {
-			if err := makeShards(path, m, shards); err != nil {
-				return nil, err
-			}
-			return openShards(path, shards)
-		}
-		b, err := bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
-		if err != nil {
-			return nil, err
-		}
-		return []bleve.Index{b}, nil
-	}
 	target, err := filepath.EvalSymlinks(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -192,7 +179,7 @@ func createBleve(path string, m mapping.IndexMapping, shards int) ([]bleve.Index
 		return nil, err
 	default:
 		if entries, err := os.ReadDir(target); err != nil || len(entries) > 0 {
-			return inPlace()
+			return createBleveInPlace(path, m, shards)
 		}
 	}
 	parent := filepath.Dir(target)
@@ -201,26 +188,16 @@ func createBleve(path string, m mapping.IndexMapping, shards int) ([]bleve.Index
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".new-")
 	if err != nil {
-		return inPlace()
+		return createBleveInPlace(path, m, shards)
 	}
 	defer os.RemoveAll(tmp) // nothing left to remove once renamed
-	if shards > 1 {
-		if err := makeShards(tmp, m, shards); err != nil {
-			return nil, err
-		}
-	} else {
-		b, err := bleve.NewUsing(tmp, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
-		if err != nil {
-			return nil, err
-		}
-		if err := b.Close(); err != nil {
-			return nil, err
-		}
+	if err := writeEmptyBleve(tmp, m, shards); err != nil {
+		return nil, err
 	}
 	// An empty directory at path is removed first: rename replaces one on
 	// Linux, but not everywhere.
 	if err := os.Remove(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return inPlace()
+		return createBleveInPlace(path, m, shards)
 	}
 	if err := os.Rename(tmp, target); err != nil {
 		return nil, err
@@ -228,6 +205,39 @@ func createBleve(path string, m mapping.IndexMapping, shards int) ([]bleve.Index
 	if err := syncDir(parent); err != nil {
 		return nil, err
 	}
+	return openCreatedBleve(target, shards)
+}
+
+// createBleveInPlace makes the new index in path itself, as bleve does,
+// and opens it.
+func createBleveInPlace(path string, m mapping.IndexMapping, shards int) ([]bleve.Index, error) {
+	if shards > 1 {
+		if err := makeShards(path, m, shards); err != nil {
+			return nil, err
+		}
+		return openShards(path, shards)
+	}
+	b, err := bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
+	if err != nil {
+		return nil, err
+	}
+	return []bleve.Index{b}, nil
+}
+
+// writeEmptyBleve makes an empty index in dir and closes it.
+func writeEmptyBleve(dir string, m mapping.IndexMapping, shards int) error {
+	if shards > 1 {
+		return makeShards(dir, m, shards)
+	}
+	b, err := bleve.NewUsing(dir, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
+	if err != nil {
+		return err
+	}
+	return b.Close()
+}
+
+// openCreatedBleve opens the index createBleve made at target.
+func openCreatedBleve(target string, shards int) ([]bleve.Index, error) {
 	if shards > 1 {
 		return openShards(target, shards)
 	}
