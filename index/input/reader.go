@@ -694,14 +694,16 @@ func csvArticle(columns map[string]int, rec []string, name string, line int) (ca
 		}
 		return ""
 	}
-	var bad *cari.FieldError
+	// The first bad column of the record names the field, so the same
+	// input always gets the same message.
+	badCol, badAt := "", len(rec)
 	for col, i := range columns {
-		if i < len(rec) && !utf8.ValidString(rec[i]) {
-			bad = &cari.FieldError{File: name, Line: line, Field: col, Err: cari.ErrInvalidUTF8}
+		if i < badAt && !utf8.ValidString(rec[i]) {
+			badCol, badAt = col, i
 		}
 	}
-	if bad != nil {
-		return cari.Article{}, bad
+	if badCol != "" {
+		return cari.Article{}, &cari.FieldError{File: name, Line: line, Field: badCol, Err: cari.ErrInvalidUTF8}
 	}
 	a := cari.Article{ID: get("id"), Title: get("title"), Body: get("body"), Source: get("source"), URL: get("url"), Tags: splitTags(get("tags"))}
 	if s := strings.TrimSpace(get("published")); s != "" {

@@ -305,3 +305,18 @@ func TestParseDateline(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVNamesTheFirstBadColumn: a record with invalid UTF-8 in two
+// columns is reported by the first of them, the same on every run.
+func TestCSVNamesTheFirstBadColumn(t *testing.T) {
+	for range 20 {
+		var fields []string
+		err := ReadStream(context.Background(), strings.NewReader("id,title,body,source\nx,ab\xffcd,isi,sumber\xfe\n"), "a.csv", FormatCSV, Handlers{
+			Emit: func(Record) error { return nil },
+			Bad:  func(fe *cari.FieldError) { fields = append(fields, fe.Field) },
+		})
+		if err != nil || len(fields) != 1 || fields[0] != "title" {
+			t.Fatalf("bad fields %v (err %v), want title, the first bad column", fields, err)
+		}
+	}
+}
