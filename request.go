@@ -20,6 +20,9 @@ func badRequest(format string, args ...interface{}) error {
 
 // Normalize checks a request and fills defaults; its errors wrap
 // ErrBadRequest.
+//
+// Branchy because it is a flat list of checks, one or two a field of the
+// request.
 func (r *Request) Normalize() error {
 	r.Query = strings.TrimSpace(r.Query)
 	if !utf8.ValidString(r.Query) {

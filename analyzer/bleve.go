@@ -216,6 +216,8 @@ func configuredStemmer(config map[string]interface{}) (*Stemmer, error) {
 	return NewStemmerFromWords(slices.Concat(lexicon.Roots(), roots), slices.Concat(lexicon.Protected(), protected), 0), nil
 }
 
+// Long because it registers every piece of the analyzers with bleve, one
+// registration each.
 func init() {
 	must := func(err error) {
 		if err != nil {

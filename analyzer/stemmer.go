@@ -181,6 +181,9 @@ func (s *Stemmer) stemUncached(word string) string {
 // ter- before a consonant (terhenyak → henyak). di-, ke-, se- and me- before
 // l, r, w, y are left alone: they open too many names (Dimas, Kevin,
 // Setiawan, Melanie). The root must keep five letters.
+//
+// Branchy because each affix rule here is a condition, in the order the
+// rules are tried.
 func unambiguousStem(word string) (string, bool) {
 	w := word
 	if p := trailing(w, particles); p != "" {

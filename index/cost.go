@@ -85,6 +85,9 @@ func (ix *Index) checkCost(ctx context.Context, parsed, expanded query.Query) er
 
 // termsMatched counts, up to MaxExpansion+1, the terms clause matches, and
 // names it; 0 for a clause that matches terms as written.
+//
+// Branchy because it has a case for each kind of clause that expands to
+// terms (prefix, wildcard, regexp, fuzzy), each counted the same way.
 func termsMatched(clause query.Query, open func() (bleveindex.IndexReader, error)) (int, string, error) {
 	var field, name string
 	var dict func(bleveindex.IndexReader) (bleveindex.FieldDict, error)

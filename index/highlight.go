@@ -42,6 +42,10 @@ const fragmentGap = 40
 // latency benchmark (searches alternating between the two, three runs);
 // of 87 snippets of the sample articles, 2 moved by a word. The
 // highlighter still marks every match in it.
+//
+// Branchy because it is one scan of the text that widens a window to word
+// boundaries on both sides; split, the indexes it moves would have to be
+// passed around.
 func (f wordFragmenter) Fragment(orig []byte, locations highlight.TermLocations) []*highlight.Fragment {
 	window := bestWindow(locations)
 	if len(window) > 2 {

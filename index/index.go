@@ -441,6 +441,9 @@ func stringField(fields map[string]interface{}, name string) string {
 }
 
 // Stats returns the document count, fields and size on disk.
+//
+// Branchy because it gathers figures from every shard and the directory,
+// each read with its own error.
 func (ix *Index) Stats() (cari.Stats, error) {
 	n, err := ix.Count()
 	if err != nil {

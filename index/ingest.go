@@ -38,6 +38,10 @@ type IngestOptions struct {
 // At most two batches are held analyzed: the one being written and the
 // next. The first error of any stage cancels the others and is returned;
 // the counts are those of the batches committed before it.
+//
+// Long because its three stages share the batch channels, the cancellation
+// and the counts, and their shutdown (close, wait, take the cause) reads
+// in order only in one place.
 func (ix *Index) Ingest(ctx context.Context, src input.Source, opts IngestOptions) (cari.IngestReport, error) {
 	var report cari.IngestReport
 	size := opts.BatchSize

@@ -91,6 +91,9 @@ func keepsWrittenForms(m mapping.IndexMapping) bool {
 // and body analyzed and stored with term vectors for highlighting, source
 // and tags as keywords for filters and facets, url stored only, published
 // as a date.
+//
+// Long because it is the schema: every field's mapping in one place, read
+// top to bottom as docs/design.md's table of fields.
 func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = bleveindex.BM25Scoring

@@ -210,6 +210,9 @@ func (s *searchRun) rank(ctx context.Context, q query.Query) (*bleve.SearchResul
 // present reorders the top of the ranking by the phrase (rerank), cuts the
 // page out of it, and reads the page's fields and marks; the top hits are
 // read again on one snapshot for that (top.go).
+//
+// Branchy because reranking, highlighting and paging each apply only to
+// some requests, and they share the one snapshot the page is read on.
 func (s *searchRun) present(ctx context.Context, res *bleve.SearchResult, marks query.Query) (search.DocumentMatchCollection, error) {
 	r := s.r
 	var top *topReader
@@ -1093,6 +1096,9 @@ func (f queryForms) acronyms() map[string]string {
 // as an acronym typed in capitals is searched without the word. A word
 // that its articles hold mostly as the acronym is taken for it: people
 // type kpk and pan for KPK and PAN.
+//
+// Branchy because each word passes a short run of tests (an acronym's
+// form, its counts as word and as acronym) that belong together.
 func (ix *Index) ordinaryWords(ctx context.Context, text string) (map[string]string, error) {
 	an := ix.rawTextAnalyzer()
 	if an == nil {
@@ -1315,6 +1321,8 @@ func cloneFieldable(q query.FieldableQuery) query.FieldableQuery {
 // expandFields rewrites the leaves of a parsed query-string query that
 // name no field so that they search title and body, and rejects leaves
 // that could only fail later.
+//
+// Branchy because it is a switch over bleve's query types, one case each.
 func expandFields(q query.Query) (query.Query, error) {
 	switch v := q.(type) {
 	case *query.BooleanQuery:

@@ -75,6 +75,10 @@ const (
 // in word completions ("kerja sa" → "kerja sama") and must be in the
 // titles offered. An empty q has no completions. size 0 means
 // DefaultSuggestSize.
+//
+// Branchy because it checks the request (UTF-8, length, size) and then
+// chooses among the vocabulary, the word pairs and the dictionary; each
+// choice is a line or two.
 func (ix *Index) Suggest(ctx context.Context, q string, size int) ([]cari.Completion, error) {
 	if !utf8.ValidString(q) {
 		return nil, badRequest("query is not valid UTF-8")
@@ -331,6 +335,10 @@ func (ix *Index) dictionaryCompletions(prefix string, n int, have []vocab.Word) 
 
 // titleCompletions returns up to n articles whose title has a word
 // starting with prefix and every word of head, best first.
+//
+// Branchy because a title is kept only if it passes several small tests in
+// turn (a word with the prefix, every earlier word, not seen yet), which
+// read best together.
 func (ix *Index) titleCompletions(ctx context.Context, tok analysis.Tokenizer, head, prefix string, words []vocab.Word, n int) ([]cari.Completion, error) {
 	m := ix.mapping()
 	an := m.AnalyzerNamed(m.AnalyzerNameForPath(FieldTitle))

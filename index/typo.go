@@ -319,6 +319,10 @@ func closestTerm(ctx context.Context, r bleveindex.IndexReader, term string) (st
 // known word is suggested another only where it is rare (rareDocs) and
 // the other far more frequent (neighbourRatio, neighbourMin), as
 // frequentNeighbour does.
+//
+// Branchy because it ranks candidates by three keys in turn (forms kept,
+// edits, articles) and applies the rare-word rule; the keys are the rule
+// and read best together.
 func writtenNeighbour(ctx context.Context, r bleveindex.IndexReader, written, term string, known bool) (string, error) {
 	f := fuzzinessFor(written)
 	if f == 0 {

@@ -26,6 +26,10 @@ type chunk[In, Out any] struct {
 // runs in a goroutine of its own. The first error of produce or deliver
 // stops the rest and is returned; an error of deliver first, since it
 // comes from later in the pipeline and explains why produce was stopped.
+//
+// Long because the producer, the workers and the in-order delivery share
+// their channels and one shutdown, whose order is the point of the
+// function.
 func orderedMap[In, Out any](ctx context.Context, produce func(ctx context.Context, emit func(In) error) error, work func(In) Out, deliver func(Out) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -522,6 +522,9 @@ func readJSONArray(ctx context.Context, r io.Reader, name string, h Handlers) er
 // decodeJSONArticle decodes one JSON object, naming the field at fault.
 // encoding/json would quietly turn invalid UTF-8 into U+FFFD, so raw values
 // are checked first. unknown lists the fields it ignored, sorted.
+//
+// Branchy because it has a case for each field of the JSON object, each
+// with its own check.
 func decodeJSONArticle(data []byte) (a cari.Article, unknown []string, fe *cari.FieldError) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(data, &fields); err != nil {

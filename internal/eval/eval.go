@@ -125,6 +125,9 @@ type Searcher interface {
 // Run runs every query as plain text (never as query syntax) and
 // scores the ranking against qrels. If run is not nil, the ranking is
 // written to it as a TREC run file, queries in input order.
+//
+// Long because its workers and the scoring in input order share the
+// rankings; it reads as one pass over the queries.
 func Run(ctx context.Context, ix Searcher, queries []Query, qrels Qrels, runName string, run io.Writer) (Report, error) {
 	rankings := make([][]rankedDoc, len(queries))
 	errs := make([]error, len(queries))
