@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
 
 	"github.com/carisearch/cari/analyzer/lexicon"
+	"github.com/carisearch/cari/index/input"
 )
 
 // benchTexts returns article bodies from the real corpus (the first n),
@@ -21,7 +23,7 @@ func benchTexts(b *testing.B, n int) [][]byte {
 		path = filepath.Join(dir, "corpus", "news.jsonl.gz")
 	}
 	var texts [][]byte
-	err := eachArticle(path, func(text []byte) bool {
+	err := input.EachText(context.Background(), input.Paths(path), func(text []byte) bool {
 		texts = append(texts, text)
 		return len(texts) < n
 	})

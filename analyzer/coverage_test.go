@@ -8,28 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index/input"
 )
-
-// eachArticle calls fn with the title and body of every article of path,
-// read as cari index reads it (gzipped or not), until fn returns false.
-func eachArticle(path string, fn func(text []byte) bool) error {
-	enough := errors.New("enough articles")
-	err := input.Paths(path).Read(context.Background(), input.Handlers{
-		Emit: func(r input.Record) error {
-			if !fn([]byte(r.Article.Title + "\n" + r.Article.Body)) {
-				return enough
-			}
-			return nil
-		},
-		Bad: func(*cari.FieldError) {}, // a bad record is no text to count
-	})
-	if errors.Is(err, enough) {
-		return nil
-	}
-	return err
-}
 
 // TestLexiconCoverage holds the share of the corpus's word tokens that end
 // in a known root above a floor. It stood at 83.6% when the floor was set;
@@ -46,7 +26,9 @@ func TestLexiconCoverage(t *testing.T) {
 		t.Fatal(err)
 	}
 	var readErr error
-	cov, err := s.Coverage(func(yield func([]byte) bool) { readErr = eachArticle(path, yield) })
+	cov, err := s.Coverage(func(yield func([]byte) bool) {
+		readErr = input.EachText(context.Background(), input.Paths(path), yield)
+	})
 	if errors.Is(readErr, fs.ErrNotExist) {
 		t.Skipf("no corpus: %v", readErr)
 	}

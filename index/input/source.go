@@ -2,11 +2,14 @@ package input
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/carisearch/cari"
 )
 
 // Source is a set of inputs: the files and directories named on a command
@@ -179,4 +182,24 @@ func walk(fsys fs.FS, dir string, visit func(p string, d fs.DirEntry) error) err
 		}
 		return visit(p, d)
 	})
+}
+
+// EachText calls fn with the title and body of every good record of src,
+// in order, until fn returns false; bad records are passed over. It is for
+// tools that count words over a corpus (the lexicon's coverage report).
+func EachText(ctx context.Context, src Source, fn func(text []byte) bool) error {
+	enough := errors.New("enough records")
+	err := src.Read(ctx, Handlers{
+		Emit: func(r Record) error {
+			if !fn([]byte(r.Article.Title + "\n" + r.Article.Body)) {
+				return enough
+			}
+			return nil
+		},
+		Bad: func(*cari.FieldError) {},
+	})
+	if errors.Is(err, enough) {
+		return nil
+	}
+	return err
 }

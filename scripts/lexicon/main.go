@@ -14,7 +14,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
 	"github.com/carisearch/cari/analyzer/lexicon"
 	"github.com/carisearch/cari/index/input"
@@ -270,7 +269,9 @@ func coverageCmd(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("stemmer: %w", err)
 	}
 	var readErr error
-	cov, err := s.Coverage(func(yield func([]byte) bool) { readErr = eachArticle(*corpus, yield) })
+	cov, err := s.Coverage(func(yield func([]byte) bool) {
+		readErr = input.EachText(context.Background(), input.Paths(*corpus), yield)
+	})
 	if readErr != nil {
 		return readErr
 	}
@@ -291,25 +292,6 @@ func coverageCmd(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "tokens ending in a known root: %d/%d = %.1f%%; %d distinct words without one\n",
 		cov.Known, cov.Tokens, 100*cov.Share(), len(cov.Missed))
 	return nil
-}
-
-// eachArticle calls fn with the title and body of every article of path,
-// read as cari index reads it (gzipped or not), until fn returns false.
-func eachArticle(path string, fn func(text []byte) bool) error {
-	enough := errors.New("enough articles")
-	err := input.Paths(path).Read(context.Background(), input.Handlers{
-		Emit: func(r input.Record) error {
-			if !fn([]byte(r.Article.Title + "\n" + r.Article.Body)) {
-				return enough
-			}
-			return nil
-		},
-		Bad: func(*cari.FieldError) {}, // a bad record is no text to count
-	})
-	if errors.Is(err, enough) {
-		return nil
-	}
-	return err
 }
 
 // writeReport writes lines to the file path, or to stdout when path is "".
