@@ -34,11 +34,14 @@ var files embed.FS
 const SynonymsFile = "analyzer/lexicon/synonyms.txt"
 
 // lists reads the embedded lists once; they never change after that.
-var lists = sync.OnceValue(func() (l struct {
+type wordLists struct {
 	roots, protected, keepWhole, stopChanges []string
 	questions                                map[string]bool
 	months                                   map[string]time.Month
-}) {
+}
+
+var lists = sync.OnceValue(func() *wordLists {
+	l := &wordLists{}
 	roots, err := fs.Glob(files, "roots*.txt")
 	if err != nil {
 		panic(err) // the pattern is a constant
