@@ -137,11 +137,16 @@ var (
 	latencyIx   latencyIndex
 )
 
-// TestMain removes the corpus index a benchmark built, once every test
-// and benchmark of the process has run.
+// TestMain removes the corpus index a benchmark built and the sample index
+// the tests share, once every test and benchmark of the process has run.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	closeLatencyIndex()
+	if sampleBuilt.Load() {
+		if ix, err := sampleIndex(); err == nil {
+			_ = ix.Close()
+		}
+	}
 	os.Exit(code)
 }
 

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -27,6 +28,7 @@ import (
 // sampleIndex is a temporary index of the bundled sample articles, built
 // once for the package's tests (which only read it).
 var sampleIndex = sync.OnceValues(func() (*Index, error) {
+	sampleBuilt.Store(true)
 	ix, err := CreateTemp(Options{})
 	if err != nil {
 		return nil, err
@@ -40,6 +42,10 @@ var sampleIndex = sync.OnceValues(func() (*Index, error) {
 	}
 	return ix, nil
 })
+
+// sampleBuilt tells TestMain whether there is a sample index to close
+// (and so to remove from the temporary directory).
+var sampleBuilt atomic.Bool
 
 func samples(t testing.TB) *Index {
 	t.Helper()
