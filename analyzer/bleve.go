@@ -10,6 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/id"
 	"github.com/blevesearch/bleve/v2/analysis/token/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/token/shingle"
 	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	"github.com/blevesearch/bleve/v2/registry"
 
@@ -30,6 +31,7 @@ const (
 	TitleName           = "id_title"         // the chain without stop words, for titles
 	ExactName           = "id_exact"         // the full analyzer, keeping written forms too
 	TitleExactName      = "id_title_exact"   // the title analyzer, keeping written forms too
+	PairsName           = "id_pairs"         // adjacent words as written, "kerja sama", for autocomplete
 	StemmerExactName    = "id_stemmer_exact" // token filter: stems, and keeps written forms
 	StemmerExactKey     = "exact"            // id_stemmer config: keep written forms (ExactPrefix)
 	StemmerLexiconsKey  = "lexicons"         // id_stemmer config: extra root list files (indexes made before lists were stored)
@@ -274,6 +276,9 @@ func init() {
 	}))
 	must(registry.RegisterAnalyzer(TitleExactName, func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
 		return buildFilters(cache, TitleFilters(StemmerExactName))
+	}))
+	must(registry.RegisterAnalyzer(PairsName, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
+		return &analysis.DefaultAnalyzer{Tokenizer: Tokenizer{}, TokenFilters: []analysis.TokenFilter{shingle.NewShingleFilter(2, 2, false, " ", "")}}, nil
 	}))
 	must(registry.RegisterAnalyzer(Name, func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
 		return build(cache, StemmerName)

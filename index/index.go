@@ -49,10 +49,9 @@ type Index struct {
 	synonymsErr  error
 	synonyms     atomic.Pointer[synonym.List]
 
-	// gen counts writes, so that what is derived from the articles (the
-	// autocomplete vocabulary, suggest.go) knows when it is stale.
-	gen     atomic.Uint64
-	suggest suggestState
+	// completions caches the completions of the shortest prefixes
+	// (suggest.go).
+	completions completionCache
 
 	// sources maps the codes of source names in facet values back to
 	// the names (facets.go).
@@ -300,7 +299,6 @@ func lockError(err error) error {
 
 // Close releases the index.
 func (ix *Index) Close() error {
-	ix.closeSuggest()
 	var err error
 	for _, b := range ix.shards {
 		err = errors.Join(err, b.Close())
@@ -398,7 +396,6 @@ func (ix *Index) setTotals(s int, t tokenCounts) {
 	ix.statsMu.Lock()
 	ix.totals[s] = t
 	ix.statsMu.Unlock()
-	ix.gen.Add(1) // every write that changes articles passes here
 }
 
 // sumTotals is the token totals of all shards.

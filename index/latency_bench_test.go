@@ -250,11 +250,6 @@ func loadCorpus(ix *Index, path string) (skipped int, ingest, compact time.Durat
 		return skipped, ingest, 0, err
 	}
 	compact = time.Since(start)
-	// As cari serve does before it listens: typos are corrected from the
-	// autocomplete vocabulary, and its memory is the server's too.
-	if err := ix.PrepareSuggest(ctx); err != nil {
-		return skipped, ingest, compact, err
-	}
 	return skipped, ingest, compact, nil
 }
 

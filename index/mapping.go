@@ -39,6 +39,10 @@ const (
 	// zapx cannot merge segments that keep one field's doc values both
 	// ways, so a field keeps them one way for the life of an index.
 	fieldFacetsCompressed = "facets"
+	// fieldPairs holds the pairs of adjacent words of an article's title
+	// and body as written ("kerja sama"), indexed only: its dictionary
+	// ranks the words that follow the previous one in autocomplete.
+	fieldPairs = "word_pairs"
 )
 
 // Options choose how a new index analyzes text. They are written into the
@@ -197,6 +201,13 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 	facets := keywordField()
 	facets.Store = false
 	doc.AddFieldMappingsAt(fieldFacets, facets)
+	pairs := bleve.NewTextFieldMapping()
+	pairs.Analyzer = analyzer.PairsName
+	pairs.Store = false
+	pairs.IncludeTermVectors = false
+	pairs.IncludeInAll = false
+	pairs.DocValues = false
+	doc.AddFieldMappingsAt(fieldPairs, pairs)
 	doc.AddFieldMappingsAt(FieldURL, stored())
 	doc.AddFieldMappingsAt(fieldHash, stored())
 	doc.AddFieldMappingsAt(fieldLens, stored())
@@ -236,8 +247,9 @@ func readWordLists(what string, paths []string) ([]string, error) {
 // sum.
 func articleFields(a *cari.Article, sum string) map[string]interface{} {
 	d := map[string]interface{}{
-		FieldBody: a.Body,
-		fieldHash: sum,
+		FieldBody:  a.Body,
+		fieldHash:  sum,
+		fieldPairs: []string{a.Title, a.Body},
 	}
 	if a.Title != "" {
 		d[FieldTitle] = a.Title

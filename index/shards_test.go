@@ -207,11 +207,6 @@ func TestShardsRelatedAndSuggest(t *testing.T) {
 			}
 		}
 	}
-	for _, s := range []*Index{one, three} {
-		if err := s.PrepareSuggest(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
 	for _, q := range []string{"multip", "kerja sa", "pert", "ban"} {
 		c1, err := one.Suggest(ctx, q, 8)
 		if err != nil {

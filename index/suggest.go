@@ -1,13 +1,13 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
-	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -16,58 +16,50 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/carisearch/cari"
-	"github.com/carisearch/cari/index/vocab"
+	"github.com/carisearch/cari/analyzer"
 )
 
 // Autocomplete. As someone types into the search box, Suggest offers two
 // kinds of completion of the last word: words, the most frequent first,
 // and the titles of articles that hold such a word.
 //
-// Words cannot come from the index's dictionaries alone: they hold
-// stems, so "pertah" would never reach "pertahanan" (indexed as "tahan"),
-// and an Indonesian user types affixed words all the time (pendidikan,
-// kebakaran, pemerintah). So the index keeps a vocabulary of surface
-// forms in memory: every word of every title and body as written (lower
-// case, normalized by the analyzer's tokenizer), with the number of
-// articles that use it, the vocabularyMax most frequent kept so that it
-// stays small whatever the corpus (the 25,401-article corpus has 114,820
-// words, all kept). It is built in the background, on PrepareSuggest or
-// the first Suggest (about 10 s of one busy core for that corpus, most of
-// it tokenizing and counting words and word pairs), and again when
-// articles have changed, at most every vocabularyRefresh; requests never
-// wait for it, and use the previous vocabulary, or before the first the
-// body dictionary alone. Words the vocabulary dropped are still offered
-// from the body dictionary when the vocabulary has too few: those
-// terms are real words too, since the stemmer only
-// ever reduces a word to a root of its lexicon or leaves it as written.
+// Everything comes from the index's own dictionaries, which bleve keeps
+// up to date through writes, deletes and segment merges, so completions
+// are there the moment an index opens, whatever its size, and the CLI and
+// a server complete alike. (A vocabulary counted from every stored
+// article at start, as cari first did, took 542 s and 2.3 GB at a
+// million articles.)
 //
-// After other words, the word that follows the previous one most often in
-// the articles comes first ("kerja sa" → "kerja sama" before "kerja
-// satu", though "satu" is the commoner word): the vocabulary also counts
-// the pairs of adjacent words seen at least twice, keyed by a 64-bit hash
-// of the pair to keep them small.
+// Words are the terms of the body dictionary with their article counts:
+// the written forms the analyzer keeps beside stems ("=pertahanan",
+// offered as "pertahanan", so that "pertah" reaches it though its stem is
+// "tahan"), and the words indexed as written, stems included. The body
+// holds no stop words, so none is offered. An index whose analyzer keeps
+// no written forms offers its stems alone.
+//
+// After other words, the words that follow the previous one in titles
+// come first ("kerja sa" → "kerja sama" before "kerja satu", though
+// "satu" is the commoner word): fieldPairs indexes each title's pairs of
+// adjacent words, and a prefix of its dictionary ("kerja sa") lists them.
+// Titles only: the pairs of bodies, ten times as many, made indexing
+// three times slower. A completion after other words carries no count:
+// neither the word's articles nor the titles with the pair are what its
+// search finds ("banjir jakarta" showed the 9,104 articles of "jakarta").
 //
 // Titles are found by a prefix query on the title field and by the stems
-// of the vocabulary's completions (which is how "pertah" finds "Kerja Sama
+// of the word completions (which is how "pertah" finds "Kerja Sama
 // Pertahanan"), ranked by BM25, and kept only when the title does have a
 // word that starts with what was typed.
 
 // Limits of Suggest.
 const (
-	// vocabularyMax bounds the vocabulary: about 10 MB of words.
-	vocabularyMax = 200_000
-	// pairsMax bounds the word pairs counted while the vocabulary is
-	// built (about 100 MB of map).
-	pairsMax = 4_000_000
-	// vocabularyRefresh is the longest the vocabulary lags behind writes.
-	vocabularyRefresh = 5 * time.Minute
 	// titlePrefixMin is the shortest prefix titles are looked for with:
 	// one or two letters say too little to pick an article, and their
 	// searches (prefix queries expanding to thousands of terms, stems of
 	// the commonest words) cost ten times a longer prefix's.
 	titlePrefixMin = 3
-	// titleStems is how many of the vocabulary's completions are searched
-	// in titles by their stems.
+	// titleStems is how many of the word completions are searched in
+	// titles by their stems.
 	titleStems = 10
 )
 
@@ -104,20 +96,24 @@ func (ix *Index) Suggest(ctx context.Context, q string, size int) ([]cari.Comple
 	if prefix == "" {
 		return out, nil // punctuation: nothing to complete
 	}
-	var terms []vocab.Word
-	switch v := ix.vocabulary(); {
-	case v == nil:
-	case head == "":
-		terms = v.Complete(prefix, size)
-	default:
-		prev := normalizeWord(tok, words[len(words)-2])
-		terms = v.CompleteAfter(prev, prefix, size)
+	r, err := ix.countingReader()
+	if err != nil {
+		return nil, fmt.Errorf("autocomplete %q: %w", q, err)
 	}
-	if len(terms) < size {
-		var err error
-		if terms, err = ix.dictionaryCompletions(prefix, size, terms); err != nil {
+	defer r.Close()
+	var terms []word
+	if head != "" {
+		prev := normalizeWord(tok, words[len(words)-2])
+		if terms, err = pairCompletions(ctx, r, prev, prefix, size); err != nil {
 			return nil, err
 		}
+	}
+	if len(terms) < size {
+		more, err := ix.wordCompletions(ctx, r, prefix, size)
+		if err != nil {
+			return nil, err
+		}
+		terms = appendNewWords(terms, more, size)
 	}
 	titles, err := ix.titleCompletions(ctx, tok, head, prefix, terms, size)
 	if err != nil {
@@ -125,11 +121,15 @@ func (ix *Index) Suggest(ctx context.Context, q string, size int) ([]cari.Comple
 	}
 	nTerms := min(len(terms), max((size+1)/2, size-len(titles)))
 	for _, t := range terms[:nTerms] {
-		text := t.Word
+		text := t.text
 		if head != "" {
-			text = head + " " + t.Word
+			text = head + " " + t.text
 		}
-		out = append(out, cari.Completion{Text: text, Kind: cari.CompletionTerm, Count: t.Count})
+		c := cari.Completion{Text: text, Kind: cari.CompletionTerm, Count: t.count}
+		if head != "" {
+			c.Count = 0 // the word's articles are not the search's: see Autocomplete above
+		}
+		out = append(out, c)
 	}
 	for _, c := range titles {
 		if len(out) == size {
@@ -163,213 +163,242 @@ func normalizeWord(tok analysis.Tokenizer, w string) string {
 	return strings.ToLower(string(tokens[len(tokens)-1].Term))
 }
 
-// vocabulary is a Vocabulary of the index as of write generation gen.
-type vocabulary struct {
-	*vocab.Vocabulary
-	gen   uint64
-	built time.Time
+// word is a completion of the last word typed, with the number of
+// articles using it.
+type word struct {
+	text  string
+	count int
 }
 
-// suggestState holds the vocabulary of an Index and the build of the
-// next one, which runs in the background so that no request waits for it.
-type suggestState struct {
-	vocab atomic.Pointer[vocabulary]
-	mu    sync.Mutex // guards the fields below
-	// building is set while a build runs; closed once the index closes.
-	building, closed bool
-	cancel           context.CancelFunc
-	done             chan struct{} // closed when the running build ends
-}
-
-// vocabulary returns the current vocabulary, nil before the first is
-// built, and starts a build in the background when there is none or when
-// articles changed more than vocabularyRefresh after it was built.
-func (ix *Index) vocabulary() *vocabulary {
-	v := ix.suggest.vocab.Load()
-	if v == nil || v.gen != ix.gen.Load() && time.Since(v.built) >= vocabularyRefresh {
-		ix.startVocabulary()
+// isWord tells words worth completing to from numbers and single letters.
+func isWord(w string) bool {
+	if utf8.RuneCountInString(w) < 2 {
+		return false
 	}
-	return v
-}
-
-// startVocabulary starts a build unless one is running, and returns a
-// channel closed when the running build ends.
-func (ix *Index) startVocabulary() <-chan struct{} {
-	s := &ix.suggest
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.building || s.closed {
-		if s.done == nil {
-			done := make(chan struct{})
-			close(done)
-			return done
-		}
-		return s.done
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.building, s.cancel, s.done = true, cancel, make(chan struct{})
-	done := s.done
-	go func() {
-		defer close(done)
-		defer cancel()
-		v, err := ix.buildVocabulary(ctx)
-		if err == nil {
-			s.vocab.Store(v)
-		}
-		// On failure the previous vocabulary (or the dictionary alone)
-		// serves, and the next request tries again.
-		s.mu.Lock()
-		s.building = false
-		s.mu.Unlock()
-	}()
-	return done
-}
-
-// PrepareSuggest builds the autocomplete vocabulary now and waits for it
-// (about 10 s for 25,000 articles), so that the first completions
-// already have it; without it, Suggest starts the build in the
-// background and completes from the index's dictionary until it is done.
-func (ix *Index) PrepareSuggest(ctx context.Context) error {
-	select {
-	case <-ix.startVocabulary():
-	case <-ctx.Done():
-		return fmt.Errorf("autocomplete vocabulary: %w", ctx.Err())
-	}
-	if ix.suggest.vocab.Load() == nil {
-		return fmt.Errorf("autocomplete vocabulary: the build failed")
-	}
-	return nil
-}
-
-// closeSuggest stops a running build and waits for it, before the index
-// closes under it.
-func (ix *Index) closeSuggest() {
-	s := &ix.suggest
-	s.mu.Lock()
-	s.closed = true
-	done, cancel := s.done, s.cancel
-	s.mu.Unlock()
-	if cancel != nil {
-		cancel()
-		<-done
-	}
-}
-
-// buildVocabulary reads every stored title and body, a page at a time in
-// id order, and counts the articles that use each word.
-func (ix *Index) buildVocabulary(ctx context.Context) (*vocabulary, error) {
-	gen := ix.gen.Load() // read first: a write during the build makes it stale
-	tok := ix.tokenizer()
-	n, err := ix.bleve.DocCount()
-	if err != nil {
-		return nil, err
-	}
-	c := vocab.NewCounter(tok, n, pairsMax)
-	if err := ix.countArticles(ctx, c); err != nil {
-		return nil, err
-	}
-	v, err := c.Vocabulary(vocabularyMax)
-	if err != nil {
-		return nil, fmt.Errorf("autocomplete vocabulary: %w", err)
-	}
-	return &vocabulary{Vocabulary: v, gen: gen, built: time.Now()}, nil
-}
-
-// countArticles reads every stored title and body into c, shard by shard
-// in the order of each shard's own document numbers. A walk of a
-// snapshot's live documents reads each article once; pages of a search
-// sorted by id, as this was first written, went over every article again
-// for every page, a third of the build at 25,401 articles and quadratic
-// beyond.
-func (ix *Index) countArticles(ctx context.Context, c *vocab.Counter) error {
-	for i, b := range ix.shards {
-		if err := countShard(ctx, b, c); err != nil {
-			return fmt.Errorf("read articles of shard %d: %w", i, err)
+	for _, r := range w {
+		if unicode.IsLetter(r) {
+			return true
 		}
 	}
-	return nil
+	return false
 }
 
-// countShard reads the stored titles and bodies of one shard into c.
-func countShard(ctx context.Context, b bleve.Index, c *vocab.Counter) error {
-	adv, err := b.Advanced()
-	if err != nil {
-		return err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	ids, err := r.DocIDReaderAll()
-	if err != nil {
-		return err
-	}
-	defer ids.Close()
-	for n := 1; ; n++ {
-		id, err := ids.Next()
-		if err != nil || id == nil {
-			return err
-		}
-		ext, err := r.ExternalID(id)
-		if err != nil {
-			return err
-		}
-		doc, err := r.Document(ext)
-		if err != nil {
-			return err
-		}
-		if doc == nil {
-			continue
-		}
-		var title, body string
-		doc.VisitFields(func(f bleveindex.Field) {
-			switch f.Name() {
-			case FieldTitle:
-				title = string(f.Value())
-			case FieldBody:
-				body = string(f.Value())
+// candidate is a word that completes what was typed, the term of field
+// it came from, and that term's count in the dictionary; docked is how
+// many of those articles are counted by the word's affixed forms too.
+type candidate struct {
+	word, term    string
+	count, docked int
+}
+
+// usage is how many articles are taken to write c's word as it is, which
+// ranks it: a stem's articles include every affixed form's ("perintah"
+// is in all 64,462 articles of "pemerintah"), which would put a root few
+// write alone above the forms people type.
+func (c candidate) usage() int { return max(c.count-c.docked, 0) }
+
+// recounted is how many more candidates than asked for are counted
+// exactly (recount).
+const recounted = 3
+
+// wordCompletions is up to n words of the body dictionary that start
+// with prefix, the most used first, then alphabetical: the written forms
+// and the words indexed as written, over every shard (r counts them all,
+// shards.go). A stem's rank is docked the articles of the written forms
+// among them that an analyzes to it (candidate.usage).
+func wordCompletions(ctx context.Context, r bleveindex.IndexReader, an analysis.Analyzer, prefix string, n int) ([]word, error) {
+	var all []candidate
+	for _, p := range []string{prefix, analyzer.ExactPrefix + prefix} {
+		err := eachTerm(r, FieldBody, p, func(term string, count int) {
+			if analyzer.IsAcronym([]byte(term)) {
+				return // "=AS": its word, "as", is a term of its own
+			}
+			if w := strings.TrimPrefix(term, analyzer.ExactPrefix); isWord(w) {
+				all = append(all, candidate{word: w, term: term, count: count})
 			}
 		})
-		c.Article(title, body)
-		if n%1000 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+		if err != nil {
+			return nil, err
+		}
+	}
+	top := likeliest(all, recounted*n)
+	if an != nil && len(top) > 0 {
+		// Only forms in at least a quarter of the least likely one's
+		// articles are analyzed: fewer could not move a stem much, and
+		// a one-letter prefix has thousands.
+		floor := top[len(top)-1].count / 4
+		stems := map[string]int{}
+		for i, c := range top {
+			if c.term == c.word {
+				stems[c.word] = i
 			}
-			if c.Pairs() > pairsMax {
-				c.DropPairsSeenOnce()
+		}
+		for _, c := range all {
+			if c.count < floor || c.term == c.word {
+				continue
+			}
+			for _, t := range an.Analyze([]byte(c.word)) {
+				if i, ok := stems[string(t.Term)]; ok {
+					top[i].docked += c.count
+				}
 			}
 		}
 	}
+	return recount(ctx, r, FieldBody, top, n)
 }
 
-// dictionaryCompletions adds to have, up to n, the body dictionary's
-// terms that start with prefix, most frequent first.
-func (ix *Index) dictionaryCompletions(prefix string, n int, have []vocab.Word) ([]vocab.Word, error) {
-	dict, err := ix.shards[0].FieldDictPrefix(FieldBody, []byte(prefix))
+// completionCache holds the word completions of the shortest prefixes,
+// the costliest (one letter reads thousands of dictionary terms: 15–50 ms
+// at 250,000 articles) and the most often asked, until the next write.
+type completionCache struct {
+	mu    sync.Mutex
+	gen   uint64            // Index.writeGen when words were found
+	words map[string][]word // by size and prefix
+}
+
+// Bounds of completionCache.
+const (
+	cachedPrefixRunes = 2
+	cachedPrefixesMax = 10_000
+)
+
+// wordCompletions is the package's wordCompletions with the body
+// analyzer, through the cache for short prefixes.
+func (ix *Index) wordCompletions(ctx context.Context, r bleveindex.IndexReader, prefix string, n int) ([]word, error) {
+	m := ix.mapping()
+	an := m.AnalyzerNamed(m.AnalyzerNameForPath(FieldBody))
+	if utf8.RuneCountInString(prefix) > cachedPrefixRunes {
+		return wordCompletions(ctx, r, an, prefix, n)
+	}
+	c := &ix.completions
+	key := fmt.Sprintf("%d %s", n, prefix)
+	gen := ix.writeGen.Load() // before reading: a write meanwhile makes it stale
+	c.mu.Lock()
+	if c.words == nil || c.gen != gen || len(c.words) >= cachedPrefixesMax {
+		c.gen, c.words = gen, map[string][]word{}
+	}
+	words, ok := c.words[key]
+	c.mu.Unlock()
+	if ok {
+		return words, nil
+	}
+	words, err := wordCompletions(ctx, r, an, prefix, n)
 	if err != nil {
-		return nil, fmt.Errorf("autocomplete from the dictionary: %w", err)
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		c.words[key] = words
+	}
+	c.mu.Unlock()
+	return words, nil
+}
+
+// pairCompletions is up to n words that start with prefix and follow
+// prev in titles, the most often first (see fieldPairs), each with the
+// number of titles holding the pair.
+func pairCompletions(ctx context.Context, r bleveindex.IndexReader, prev, prefix string, n int) ([]word, error) {
+	var all []candidate
+	head := prev + " "
+	err := eachTerm(r, fieldPairs, head+prefix, func(term string, count int) {
+		if w := term[len(head):]; isWord(w) {
+			all = append(all, candidate{word: w, term: term, count: count})
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return recount(ctx, r, fieldPairs, likeliest(all, recounted*n), n)
+}
+
+// likeliest is the k candidates in most articles by the dictionary, one
+// a word (the likelier term), most first.
+func likeliest(all []candidate, k int) []candidate {
+	slices.SortFunc(all, func(a, b candidate) int {
+		if a.count != b.count {
+			return cmp.Compare(b.count, a.count)
+		}
+		return strings.Compare(a.word, b.word)
+	})
+	seen := map[string]bool{}
+	top := all[:0]
+	for _, c := range all {
+		if len(top) == k {
+			break
+		}
+		if !seen[c.word] {
+			seen[c.word] = true
+			top = append(top, c)
+		}
+	}
+	return top
+}
+
+// eachTerm calls f with each term of field that starts with prefix and
+// the number of articles holding it, deleted ones included until their
+// segment is merged away: bleve's dictionaries count them.
+func eachTerm(r bleveindex.IndexReader, field, prefix string, f func(term string, count int)) error {
+	dict, err := r.FieldDictPrefix(field, []byte(prefix))
+	if err != nil {
+		return fmt.Errorf("autocomplete from the %s dictionary: %w", field, err)
 	}
 	defer dict.Close()
-	known := map[string]bool{}
-	for _, t := range have {
-		known[t.Word] = true
-	}
-	var extra []vocab.Word
 	for {
 		e, err := dict.Next()
 		if err != nil {
-			return nil, fmt.Errorf("autocomplete from the dictionary: %w", err)
+			return fmt.Errorf("autocomplete from the %s dictionary: %w", field, err)
 		}
 		if e == nil {
-			break
+			return nil
 		}
-		if !known[e.Term] && vocab.IsWord(e.Term) {
-			extra = append(extra, vocab.Word{Word: e.Term, Count: int(e.Count)})
+		f(e.Term, int(e.Count))
+	}
+}
+
+// recount is the n candidates of most usage, then alphabetical. The
+// dictionary's counts picked them (likeliest); they are counted again
+// without the deleted articles (a term's postings leave them out), and
+// the words no article uses any more are dropped.
+func recount(ctx context.Context, r bleveindex.IndexReader, field string, top []candidate, n int) ([]word, error) {
+	kept := top[:0]
+	for _, c := range top {
+		live, err := termDocs(ctx, r, field, c.term)
+		if err != nil {
+			return nil, err
+		}
+		if live > 0 {
+			c.count = int(live)
+			kept = append(kept, c)
 		}
 	}
-	sort.SliceStable(extra, func(i, j int) bool { return extra[i].Count > extra[j].Count })
-	return append(have, extra[:min(len(extra), n-len(have))]...), nil
+	slices.SortFunc(kept, func(a, b candidate) int {
+		if a.usage() != b.usage() {
+			return cmp.Compare(b.usage(), a.usage())
+		}
+		if a.count != b.count {
+			return cmp.Compare(b.count, a.count)
+		}
+		return strings.Compare(a.word, b.word)
+	})
+	out := make([]word, 0, min(n, len(kept)))
+	for _, c := range kept[:min(n, len(kept))] {
+		out = append(out, word{c.word, c.count})
+	}
+	return out, nil
+}
+
+// appendNewWords appends to have the words of more it lacks, up to n in
+// all.
+func appendNewWords(have, more []word, n int) []word {
+	for _, m := range more {
+		if len(have) == n {
+			break
+		}
+		if !slices.ContainsFunc(have, func(h word) bool { return h.text == m.text }) {
+			have = append(have, m)
+		}
+	}
+	return have
 }
 
 // titleCompletions returns up to n articles whose title has a word
@@ -378,7 +407,7 @@ func (ix *Index) dictionaryCompletions(prefix string, n int, have []vocab.Word) 
 // Branchy because a title is kept only if it passes several small tests in
 // turn (a word with the prefix, every earlier word, not seen yet), which
 // read best together.
-func (ix *Index) titleCompletions(ctx context.Context, tok analysis.Tokenizer, head, prefix string, words []vocab.Word, n int) ([]cari.Completion, error) {
+func (ix *Index) titleCompletions(ctx context.Context, tok analysis.Tokenizer, head, prefix string, words []word, n int) ([]cari.Completion, error) {
 	m := ix.mapping()
 	an := m.AnalyzerNamed(m.AnalyzerNameForPath(FieldTitle))
 	if utf8.RuneCountInString(prefix) < titlePrefixMin {
@@ -392,7 +421,7 @@ func (ix *Index) titleCompletions(ctx context.Context, tok analysis.Tokenizer, h
 		if an == nil {
 			break
 		}
-		for _, t := range an.Analyze([]byte(w.Word)) {
+		for _, t := range an.Analyze([]byte(w.text)) {
 			if s := string(t.Term); !stems[s] {
 				stems[s] = true
 				tq := query.NewTermQuery(s)

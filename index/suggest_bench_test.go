@@ -14,19 +14,11 @@ import (
 //	go test -run XXX -bench Suggest -benchtime 20x -cpu 1 ./index
 //
 // Each op completes the whole mix of suggestPrefixes once, as typed
-// (default size); p50-ms and p99-ms are per request. The vocabulary is
-// built first, untimed (its time is logged).
+// (default size); p50-ms and p99-ms are per request. Completions read
+// the index's dictionaries: there is nothing to build first.
 func BenchmarkSuggest(b *testing.B) {
 	li := corpusIndex(b)
 	ctx := context.Background()
-	start := time.Now()
-	if err := li.ix.PrepareSuggest(ctx); err != nil {
-		b.Fatal(err)
-	}
-	build := time.Since(start)
-	v := li.ix.suggest.vocab.Load()
-	b.Logf("vocabulary of %d words and %d word pairs built in %s (PrepareSuggest) over %d articles",
-		v.Len(), v.PairCount(), build.Round(time.Millisecond), li.docs)
 	var empty []string
 	for _, q := range suggestPrefixes {
 		c, err := li.ix.Suggest(ctx, q, 0)
@@ -70,24 +62,4 @@ var suggestPrefixes = []string{
 	"pertah", "pendid", "kebak", "pemerin", "penyelu", "kesehat", "menyer", "diseran",
 	"kerja sa", "harga be", "ibu ko", "banjir jak", "timnas ind", "revisi uu k",
 	"kebakaran hutan r", "calon pimpinan kpk te", "amerika ser", "liga cha",
-}
-
-// BenchmarkVocabulary measures building the autocomplete vocabulary over
-// the news corpus, which `cari serve` does in the background after it
-// starts and while it serves searches:
-//
-//	go test -run XXX -bench Vocabulary -benchtime 3x -cpu 1 ./index
-func BenchmarkVocabulary(b *testing.B) {
-	li := corpusIndex(b)
-	ctx := context.Background()
-	b.ReportAllocs()
-	var v *vocabulary
-	for b.Loop() {
-		var err error
-		if v, err = li.ix.buildVocabulary(ctx); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(v.Len()), "words")
-	b.ReportMetric(float64(v.PairCount()), "pairs")
 }

@@ -3,9 +3,10 @@ package index
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/carisearch/cari"
 )
@@ -36,7 +37,9 @@ func checkCompletions(t *testing.T, q string, size int, cs []cari.Completion) {
 			if sawTitle {
 				t.Errorf("%q: word %q after a title", q, c.Text)
 			}
-			if !strings.HasPrefix(c.Text, strings.Join(words, " ")) || c.Count < 1 || c.ID != "" {
+			// A word alone has its articles; after others, no count.
+			counted := c.Count >= 1 == (len(words) == 1)
+			if !strings.HasPrefix(c.Text, strings.Join(words, " ")) || !counted || c.ID != "" {
 				t.Errorf("%q: word completion %+v", q, c)
 			}
 		case cari.CompletionTitle:
@@ -52,9 +55,6 @@ func checkCompletions(t *testing.T, q string, size int, cs []cari.Completion) {
 
 func TestSuggestSamples(t *testing.T) {
 	ix := samples(t)
-	if err := ix.PrepareSuggest(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	for _, tc := range []struct {
 		q         string
 		firstWord string // the first completion
@@ -96,11 +96,6 @@ func TestSuggestSamples(t *testing.T) {
 	if len(cs) != 20 {
 		t.Errorf("m: %d completions, want 20", len(cs))
 	}
-	for i := 1; i < len(cs) && cs[i].Kind == cari.CompletionTerm; i++ {
-		if cs[i].Count > cs[i-1].Count {
-			t.Errorf("m: %+v ranks after %+v", cs[i], cs[i-1])
-		}
-	}
 	for _, q := range []string{"", "   ", "!!", "xyzzyplugh"} {
 		if cs := suggest(t, ix, q, 0); cs == nil || len(cs) != 0 {
 			t.Errorf("%q: %+v, want an empty list", q, cs)
@@ -126,10 +121,10 @@ func TestSuggestErrors(t *testing.T) {
 	}
 }
 
-// TestSuggestFollowsWrites: a new article's words are offered at once
-// from the index's dictionary and its title from the title search, and
-// the vocabulary counts them once it is rebuilt after the refresh
-// interval.
+// TestSuggestFollowsWrites: a new article's words, its title and the
+// pairs of its title are offered at once, short prefixes too (whose
+// completions are cached), counted in the articles that use them, and no
+// longer once it is deleted.
 func TestSuggestFollowsWrites(t *testing.T) {
 	ix, err := CreateTemp(Options{})
 	if err != nil {
@@ -144,27 +139,72 @@ func TestSuggestFollowsWrites(t *testing.T) {
 		}
 	}
 	add("a", "Banjir di Demak", "Banjir merendam rumah warga Demak.")
-	if cs := suggest(t, ix, "zebrak", 0); len(cs) != 0 {
-		t.Fatalf("zebrak before the article: %+v", cs)
+	for _, q := range []string{"zebrak", "ze"} { // "ze" is cached (completionCache)
+		if cs := suggest(t, ix, q, 0); len(cs) != 0 {
+			t.Fatalf("%s before the article: %+v", q, cs)
+		}
 	}
 	add("b", "Zebrakuda Lahir di Kebun Binatang", "Seekor zebrakuda lahir di kebun binatang Surabaya.")
 	cs := suggest(t, ix, "zebrak", 0)
 	if len(cs) != 2 || cs[0].Text != "zebrakuda" || cs[1].ID != "b" {
 		t.Fatalf("zebrak after the article: %+v, want the word and the title", cs)
 	}
-	// Once the refresh interval has passed, the vocabulary is rebuilt
-	// and holds the word as written.
-	if err := ix.PrepareSuggest(ctx); err != nil {
+	if cs := suggest(t, ix, "ze", 0); len(cs) != 1 || cs[0].Text != "zebrakuda" {
+		t.Errorf("ze after the article: %+v, want zebrakuda (the cache left behind by the write)", cs)
+	}
+	if cs[0].Count != 1 {
+		t.Errorf("zebrak: %+v, want the word in 1 article", cs[0])
+	}
+	add("c", "Zebrakuda Kedua Lahir", "Zebrakuda kedua lahir di Surabaya.")
+	if cs := suggest(t, ix, "zebrak", 1); len(cs) != 1 || cs[0].Text != "zebrakuda" || cs[0].Count != 2 {
+		t.Errorf("zebrak after a second article: %+v, want zebrakuda in 2 articles", cs)
+	}
+	// "zebrakuda l" follows the titles' pairs: "lahir", not "lagi".
+	add("d", "Banjir Lagi", "Banjir lagi, lagi, dan lagi; zebrakuda lari.")
+	if cs := suggest(t, ix, "zebrakuda l", 1); len(cs) != 1 || cs[0].Text != "zebrakuda lahir" || cs[0].Count != 0 {
+		t.Errorf("zebrakuda l: %+v, want zebrakuda lahir, without a count", cs)
+	}
+	for _, id := range []string{"b", "c"} {
+		if err := ix.Delete(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cs := suggest(t, ix, "zebrakuda l", 1); len(cs) != 1 || cs[0].Text != "zebrakuda lari" {
+		t.Errorf("zebrakuda l after the deletes: %+v, want zebrakuda lari", cs)
+	}
+	if cs := suggest(t, ix, "zebrak", 1); len(cs) != 1 || cs[0].Count != 1 {
+		t.Errorf("zebrak after the deletes: %+v, want the word of the one article left", cs)
+	}
+}
+
+// TestSuggestStems: a stem counts the articles of all its forms, but
+// ranks by the articles that write it as it is, so "p" offers
+// "pemerintah", in five articles, and "pagi", in three, before
+// "perintah", written in one (though its term is in all six).
+func TestSuggestStems(t *testing.T) {
+	ix, err := CreateTemp(Options{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	ix.suggest.vocab.Load().built = time.Now().Add(-2 * vocabularyRefresh)
-	add("c", "Zebrakuda Kedua", "Zebrakuda kedua lahir.")
-	suggest(t, ix, "zebrak", 0) // starts the rebuild
-	if err := ix.PrepareSuggest(ctx); err != nil {
-		t.Fatal(err)
+	defer ix.Close()
+	ctx := context.Background()
+	var articles []cari.Article
+	for i := range 5 {
+		articles = append(articles, cari.Article{ID: fmt.Sprintf("g%d", i), Title: "Kabar", Body: "Pemerintah daerah membuka pasar."})
 	}
-	v := ix.suggest.vocab.Load()
-	if got := v.Complete("zebrak", 1); len(got) != 1 || got[0].Word != "zebrakuda" || got[0].Count != 2 {
-		t.Errorf("vocabulary after the refresh: %+v", got)
+	for i := range 3 {
+		articles = append(articles, cari.Article{ID: fmt.Sprintf("p%d", i), Title: "Kabar", Body: "Pasar pagi ramai."})
+	}
+	articles = append(articles, cari.Article{ID: "c", Title: "Kabar", Body: "Atas perintah camat, pasar ditutup."})
+	if _, bad, err := ix.Upsert(ctx, articles); err != nil || len(bad) > 0 {
+		t.Fatalf("upsert: %v %v", err, bad)
+	}
+	var got []string
+	for _, c := range suggest(t, ix, "p", 4) {
+		got = append(got, fmt.Sprintf("%s %d", c.Text, c.Count))
+	}
+	want := []string{"pasar 9", "pemerintah 5", "pagi 3", "perintah 6"}
+	if !slices.Equal(got, want) {
+		t.Errorf("p: %q, want %q", got, want)
 	}
 }

@@ -102,32 +102,16 @@ func (ix *Index) unknownWords(ctx context.Context, text string, suspectRare bool
 // known word has nothing to be corrected to.
 //
 // An index that keeps written forms beside stems holds the words as
-// written, with their article counts, in its own dictionary: what the
-// vocabulary of autocomplete offers, but always there, so that `cari
-// search` and a server that has built its vocabulary or not correct
-// alike. In an older index, the written vocabulary (suggest.go), once
-// built, holds them: a misspelt affixed word ("kebakran") is near its
-// written form ("kebakaran"), while the index holds only stems ("bakar").
-// Until it is built, the index's own dictionary of stems serves.
+// written, with their article counts, in its own dictionary, which
+// autocomplete offers too: a misspelt affixed word ("kebakran") is near
+// its written form ("kebakaran"). An older index holds only stems
+// ("bakar"), and its dictionary of stems serves.
 func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, an analysis.Analyzer, u *unknownWord, known bool) (bool, error) {
 	if keepsWrittenForms(ix.mapping()) {
 		var err error
 		if u.closest, err = writtenNeighbour(ctx, r, normalizeWord(ix.tokenizer(), u.word), u.term, known); err != nil {
 			return false, err
 		}
-		return u.analyzeClosest(an, known), nil
-	}
-	if v := ix.suggest.vocab.Load(); v != nil {
-		written := normalizeWord(ix.tokenizer(), u.word)
-		own := v.Count(written)
-		if known && own > rareDocs {
-			return false, nil
-		}
-		min := 1
-		if known {
-			min = max(neighbourMin, neighbourRatio*own)
-		}
-		u.closest = v.Nearest(written, fuzzinessFor(written), min)
 		return u.analyzeClosest(an, known), nil
 	}
 	if !known {

@@ -31,12 +31,6 @@ func TestTypos(t *testing.T) {
 	if _, bad, err := ix.Upsert(ctx, articles); err != nil || len(bad) > 0 {
 		t.Fatalf("upsert: %v %v", err, bad)
 	}
-	// The words as written, which the index (holding stems: kebakaran is
-	// bakar) does not keep. Without them the index's own dictionary
-	// serves; the ranking goldens (multipolr, banjr demak) cover that.
-	if err := ix.PrepareSuggest(ctx); err != nil {
-		t.Fatal(err)
-	}
 	for _, tc := range []struct {
 		query, suggestion, first string
 		atLeast                  uint64

@@ -136,7 +136,11 @@ func printResult(o *options, res *cari.Result) {
 		suggest()
 		return
 	}
-	fmt.Fprintf(o.stdout, "%d articles match %q; %d–%d (%.1f ms)\n", res.Total, res.Query, (res.Page-1)*res.Size+1, last, res.TookMS)
+	verb := "match"
+	if res.Total == 1 {
+		verb = "matches"
+	}
+	fmt.Fprintf(o.stdout, "%s %s %q; %d–%d (%.1f ms)\n", plural(int(res.Total), "article"), verb, res.Query, (res.Page-1)*res.Size+1, last, res.TookMS)
 	suggest()
 	fmt.Fprintln(o.stdout)
 	printHits(o, res)

@@ -118,22 +118,12 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
 			if err != nil {
 				return err
 			}
-			// Each index served gets the --synonyms files and learns its
-			// autocomplete words in the background (until then it
-			// completes from the index's dictionary).
+			// Each index served gets the --synonyms files.
 			prepare := func(ix *index.Index) error {
 				ix.SetMinFree(reserve)
 				if err := o.addSynonyms(ix); err != nil {
 					return err
 				}
-				go func() {
-					start := time.Now()
-					if err := ix.PrepareSuggest(ctx); err != nil {
-						log.Warn("autocomplete vocabulary", "err", err)
-						return
-					}
-					log.Info("autocomplete vocabulary ready", "took", time.Since(start).Round(time.Millisecond))
-				}()
 				return nil
 			}
 			if err := prepare(ix); err != nil {

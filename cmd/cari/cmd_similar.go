@@ -72,7 +72,8 @@ first words as they are written in the articles, the most used first (after
 other words, those that most often follow the previous word), then the
 titles of articles that hold such a word (from the third letter typed).
 Each line gives the kind (term or title), the completion, and the number of
-articles using the word or the article's id.
+articles using the word (a word alone) or the article's id. Completions come
+from the index's dictionaries, so they follow every write at once.
 
 --json prints the completions of GET /api/suggest.`,
 		Example: `  cari suggest multip
@@ -85,11 +86,6 @@ articles using the word or the article's id.
 				return err
 			}
 			defer ix.Close()
-			// One command, one request: build the vocabulary first rather
-			// than complete from the dictionary alone.
-			if err := ix.PrepareSuggest(cmd.Context()); err != nil {
-				return err
-			}
 			c, err := ix.Suggest(cmd.Context(), strings.Join(args, " "), size)
 			if err != nil {
 				return err
@@ -98,11 +94,14 @@ articles using the word or the article's id.
 				return printJSON(o.stdout, c)
 			}
 			for _, x := range c {
-				detail := x.ID
-				if x.Kind == cari.CompletionTerm {
-					detail = fmt.Sprintf("%d articles", x.Count)
+				switch {
+				case x.Kind == cari.CompletionTitle:
+					fmt.Fprintf(o.stdout, "%-5s  %s  (%s)\n", x.Kind, x.Text, x.ID)
+				case x.Count > 0:
+					fmt.Fprintf(o.stdout, "%-5s  %s  (%s)\n", x.Kind, x.Text, plural(x.Count, "article"))
+				default:
+					fmt.Fprintf(o.stdout, "%-5s  %s\n", x.Kind, x.Text)
 				}
-				fmt.Fprintf(o.stdout, "%-5s  %s  (%s)\n", x.Kind, x.Text, detail)
 			}
 			return nil
 		},

@@ -156,3 +156,12 @@ func printJSON(w io.Writer, v interface{}) error {
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
+
+// plural is n and noun, in the plural unless n is one: "1 article",
+// "9 articles".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -37,8 +37,11 @@ func TestSimilarAndSuggest(t *testing.T) {
 	}
 
 	r = runCari(t, "", env, "suggest", "kerja", "sam")
-	if r.code != 0 || !strings.HasPrefix(r.stdout, "term   kerja sama  (") || !strings.Contains(r.stdout, "title  Indonesia dan Australia Teken Perjanjian Kerja Sama Pertahanan Baru  (kn-2023-002)") {
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "term   kerja sama\n") || !strings.Contains(r.stdout, "title  Indonesia dan Australia Teken Perjanjian Kerja Sama Pertahanan Baru  (kn-2023-002)") {
 		t.Errorf("suggest kerja sam: %+v", r)
+	}
+	if r := runCari(t, "", env, "suggest", "multip"); r.code != 0 || !strings.HasPrefix(r.stdout, "term   multipolar  (") || !strings.Contains(r.stdout, "articles)") && !strings.Contains(r.stdout, "article)") {
+		t.Errorf("suggest multip: %+v", r)
 	}
 	r = runCari(t, "", env, "suggest", "--json", "--size", "1", "pertah")
 	var cs []struct {

@@ -29,8 +29,8 @@
 # --write-every 0 (start a batch at most this often), --bomb-every 3s,
 # --connections 64 (wrk's -c; 503s from admission control are counted
 # apart, as deliberate, and do not fail the run),
-# --warm (start wrk once the server has built its autocomplete
-# vocabulary, which it does in the background after it starts),
+# --warm (start wrk after one untimed pass of the queries, so that the
+# page cache holds what they read),
 # --keep (leave the temporary directory, with the server's log), --race
 # (serve with a binary built with the race detector, whose report fails
 # the run; far slower, so wrk keeps 8 connections, not 64, and its
@@ -187,13 +187,9 @@ if [ "$docs" != "$articles" ]; then
   exit 1
 fi
 if [ "$warm" = 1 ]; then
-  # The server learns its autocomplete vocabulary in the background
-  # after it starts (a few seconds of one core); --warm measures after.
-  for _ in $(seq 1 600); do
-    grep -q 'autocomplete vocabulary ready' "$tmp/serve.log" && break
-    sleep 0.2
+  grep -v '^#' "$here/queries.txt" | grep . | while IFS= read -r q; do
+    curl -fsS -o /dev/null -G --data-urlencode "q=$q" "$url/api/search" || true
   done
-  grep 'autocomplete vocabulary' "$tmp/serve.log" || echo "run.sh: no autocomplete vocabulary after 120 s" >&2
 fi
 read -r rss_before hwm_before <<<"$(mem "$server_pid")"
 echo "memory before: VmRSS $rss_before MiB, VmHWM $hwm_before MiB"
