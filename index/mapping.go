@@ -249,7 +249,7 @@ func articleFields(a *cari.Article, sum string) map[string]interface{} {
 	d := map[string]interface{}{
 		FieldBody:  a.Body,
 		fieldHash:  sum,
-		fieldPairs: []string{a.Title, a.Body},
+		fieldPairs: a.Title,
 	}
 	if a.Title != "" {
 		d[FieldTitle] = a.Title

@@ -155,12 +155,13 @@ func TestSuggestFollowsWrites(t *testing.T) {
 	if cs[0].Count != 1 {
 		t.Errorf("zebrak: %+v, want the word in 1 article", cs[0])
 	}
-	add("c", "Zebrakuda Kedua Lahir", "Zebrakuda kedua lahir di Surabaya.")
+	add("c", "Zebrakuda Lahir Lagi", "Zebrakuda kedua lahir di Surabaya.")
 	if cs := suggest(t, ix, "zebrak", 1); len(cs) != 1 || cs[0].Text != "zebrakuda" || cs[0].Count != 2 {
 		t.Errorf("zebrak after a second article: %+v, want zebrakuda in 2 articles", cs)
 	}
-	// "zebrakuda l" follows the titles' pairs: "lahir", not "lagi".
-	add("d", "Banjir Lagi", "Banjir lagi, lagi, dan lagi; zebrakuda lari.")
+	// "zebrakuda l" follows the pairs of titles: "lahir" (two) before
+	// "lari" (one), and before the words of bodies ("lalu", "lelah").
+	add("d", "Zebrakuda Lari Kencang", "Zebrakuda berlari, lalu lelah, lalu lahir lagi: lamunan.")
 	if cs := suggest(t, ix, "zebrakuda l", 1); len(cs) != 1 || cs[0].Text != "zebrakuda lahir" || cs[0].Count != 0 {
 		t.Errorf("zebrakuda l: %+v, want zebrakuda lahir, without a count", cs)
 	}
