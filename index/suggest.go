@@ -70,7 +70,7 @@ const (
 // DefaultSuggestSize.
 //
 // Branchy because it checks the request (UTF-8, length, size) and then
-// chooses among the vocabulary, the word pairs and the dictionary; each
+// chooses between the pairs of titles and the body dictionary; each
 // choice is a line or two.
 func (ix *Index) Suggest(ctx context.Context, q string, size int) ([]cari.Completion, error) {
 	if !utf8.ValidString(q) {
@@ -150,8 +150,8 @@ func (ix *Index) tokenizer() analysis.Tokenizer {
 	return nil
 }
 
-// normalizeWord is a typed word as the vocabulary holds words: its last
-// token, lower case.
+// normalizeWord is a typed word as the dictionaries hold words as
+// written: its last token, lower case.
 func normalizeWord(tok analysis.Tokenizer, w string) string {
 	if tok == nil {
 		return strings.ToLower(w)
@@ -467,7 +467,7 @@ func (ix *Index) titleCompletions(ctx context.Context, tok analysis.Tokenizer, h
 }
 
 // hasWordWithPrefix reports whether a word of text, normalized as the
-// vocabulary's are, starts with prefix.
+// dictionaries' are, starts with prefix.
 func hasWordWithPrefix(tok analysis.Tokenizer, text, prefix string) bool {
 	if tok == nil {
 		for _, w := range strings.Fields(strings.ToLower(text)) {
