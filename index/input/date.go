@@ -25,13 +25,22 @@ var dateLayouts = []string{
 // name or a numeric offset).
 func ParseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	noSuchDay := false
 	for _, layout := range dateLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
+		t, err := time.Parse(layout, s)
+		if err == nil {
 			return t.UTC(), nil
 		}
+		// "2019-02-30" is in a known form, naming a day there is not:
+		// saying so beats listing the forms.
+		var pe *time.ParseError
+		noSuchDay = noSuchDay || errors.As(err, &pe) && strings.Contains(pe.Message, "out of range")
 	}
 	if t, ok, err := parseIndonesianDate(s); ok {
 		return t, err
+	}
+	if noSuchDay {
+		return time.Time{}, fmt.Errorf("%w: %q is a day that does not exist", ErrBadDate, truncate(s, 40))
 	}
 	return time.Time{}, fmt.Errorf("%w: %q", ErrBadDate, truncate(s, 40))
 }

@@ -207,6 +207,15 @@ func TestParseDateFormats(t *testing.T) {
 			t.Errorf("ParseDate(%q) = %v, %v; want ErrBadDate", in, got, err)
 		}
 	}
+	// A known form naming a day that does not exist says so.
+	for _, in := range []string{"2019-02-30", "31/04/2023", "2023-13-01", "2023-02-29T10:00:00Z"} {
+		if _, err := ParseDate(in); !errors.Is(err, ErrBadDate) || !strings.Contains(err.Error(), "does not exist") {
+			t.Errorf("ParseDate(%q): %v, want a day that does not exist", in, err)
+		}
+	}
+	if _, err := ParseDate("14.08.2023"); err != nil && strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("ParseDate(14.08.2023): %v, want an unknown format", err)
+	}
 }
 
 func TestPathsSkipsBinaryFiles(t *testing.T) {
