@@ -369,27 +369,23 @@ func parseSearch(raw string) (cari.Request, error) {
 	if len(req.After) > maxCursorBytes {
 		return req, fmt.Errorf("after is %d bytes long, not a cursor this server made", len(req.After))
 	}
-	for _, p := range []struct {
-		name string
-		dst  *int
-	}{{"page", &req.Page}, {"size", &req.Size}} {
-		s := strings.TrimSpace(v.Get(p.name))
-		if s == "" {
-			continue
+	// Given, page and size are 1 or more, as /api/suggest's and
+	// /api/articles/{id}/similar's size: size=0 is no request for the
+	// default. page*size could overflow inside the index; no page past
+	// the deepest result is valid whatever the size.
+	if s := strings.TrimSpace(v.Get("page")); s != "" {
+		if req.Page, err = strconv.Atoi(s); err != nil {
+			return req, fmt.Errorf("page must be an integer, not %q", truncate(s, 40))
 		}
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return req, fmt.Errorf("%s must be an integer, not %q", p.name, truncate(s, 40))
+		if req.Page < 1 {
+			return req, fmt.Errorf("page must be 1 or more, not %d", req.Page)
 		}
-		*p.dst = n
+		if req.Page > cari.MaxResultDepth {
+			return req, fmt.Errorf("page %d goes past the first %d results", req.Page, cari.MaxResultDepth)
+		}
 	}
-	// page*size could overflow inside the index; no page past the deepest
-	// result is valid whatever the size.
-	if req.Page > cari.MaxResultDepth {
-		return req, fmt.Errorf("page %d goes past the first %d results", req.Page, cari.MaxResultDepth)
-	}
-	if req.Size > cari.MaxSize {
-		return req, fmt.Errorf("size must be between 1 and %d, not %d", cari.MaxSize, req.Size)
+	if req.Size, err = sizeParam(v, cari.MaxSize); err != nil {
+		return req, err
 	}
 	if req.Sources, err = listParam(v, "source"); err != nil {
 		return req, err

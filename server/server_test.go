@@ -658,7 +658,8 @@ func TestRealIndex(t *testing.T) {
 		{"sort=bogus", 400, 0},
 		{"size=101", 400, 0},
 		{"page=-1", 400, 0},
-		{"size=0", 200, 3},
+		{"size=0", 400, 0}, // the spec's minimum, as for similar and suggest
+		{"page=0", 400, 0},
 		{"from=2024-01-01&to=2023-01-01", 400, 0},
 		{"q=%22kerja+sama%22", 200, 2},
 		{"source=kabarnusa.id", 200, 2},
