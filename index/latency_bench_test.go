@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -293,6 +294,7 @@ func BenchmarkSearchLatency(b *testing.B) {
 }
 
 func benchQueryMix(b *testing.B, ix *Index, noHighlight, noFacets bool) {
+	defer debug.SetGCPercent(debug.SetGCPercent(SearchGCPercent)) // as cari serve runs
 	ctx := context.Background()
 	search := func(q string) (*cari.Result, time.Duration, error) {
 		start := time.Now()

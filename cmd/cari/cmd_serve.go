@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -59,8 +60,10 @@ once (--max-searches N); 32 times as many wait up to 250 ms, and the
 rest are answered 503 with Retry-After at once, which clients and load
 balancers can act on. The Go runtime gets one thread more than the
 searches admitted, so that arriving requests reach that queue at once
-(unless $GOMAXPROCS is set). Writes have their own turn, one at a time with
-eight waiting, so searches cannot starve them. A write that would leave
+(unless $GOMAXPROCS is set), and the garbage collector a target of 400%
+(unless $GOGC is set): searches allocate much and keep nothing. Writes
+have their own turn, one at a time with eight waiting, so searches cannot
+starve them. A write that would leave
 the index's disk with less free than the index's size (room for scorch
 to merge) plus --min-free is answered 507 and stores nothing; searches
 go on.
@@ -187,6 +190,9 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
 			if o.getenv("GOMAXPROCS") == "" {
 				runtime.GOMAXPROCS(cores + 1)
 				defer runtime.GOMAXPROCS(cores)
+			}
+			if o.getenv("GOGC") == "" {
+				defer debug.SetGCPercent(debug.SetGCPercent(index.SearchGCPercent))
 			}
 			handler := server.New(live, server.Options{Token: token, CORSOrigins: origins, Logger: log, Searches: server.Admission{InFlight: searches}})
 			ln, err := net.Listen("tcp", addr)
