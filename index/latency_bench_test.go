@@ -139,9 +139,15 @@ var (
 	latencyIx   latencyIndex
 )
 
-// TestMain removes the corpus index a benchmark built and the sample index
-// the tests share, once every test and benchmark of the process has run.
+// TestMain runs the process with the garbage collector's target of cari
+// serve (SearchGCPercent, unless $GOGC is set), which the latency
+// benchmarks model, and removes the corpus index a benchmark built and
+// the sample index the tests share, once every test and benchmark of the
+// process has run.
 func TestMain(m *testing.M) {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(SearchGCPercent)
+	}
 	code := m.Run()
 	closeLatencyIndex()
 	if sampleBuilt.Load() {
@@ -294,7 +300,6 @@ func BenchmarkSearchLatency(b *testing.B) {
 }
 
 func benchQueryMix(b *testing.B, ix *Index, noHighlight, noFacets bool) {
-	defer debug.SetGCPercent(debug.SetGCPercent(SearchGCPercent)) // as cari serve runs
 	ctx := context.Background()
 	search := func(q string) (*cari.Result, time.Duration, error) {
 		start := time.Now()
