@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -76,7 +77,9 @@ $CARI_INDEX, else ./cari-index.`,
   cari serve --demo`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(debug.ReadBuildInfo()),
 	}
+	root.SetVersionTemplate("cari {{.Version}}\n")
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
@@ -164,4 +167,28 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// version names the build: the module's version when installed from a
+// tag (go install …@v1.2.0), else the commit it was built from, with
+// "+dirty" when the tree had changes, and the Go release.
+func version(info *debug.BuildInfo, ok bool) string {
+	if !ok {
+		return "(unknown build)"
+	}
+	v := info.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "devel"
+		settings := map[string]string{}
+		for _, s := range info.Settings {
+			settings[s.Key] = s.Value
+		}
+		if rev := settings["vcs.revision"]; rev != "" {
+			v += " " + rev[:min(12, len(rev))]
+			if settings["vcs.modified"] == "true" {
+				v += "+dirty"
+			}
+		}
+	}
+	return v + " " + info.GoVersion
 }
