@@ -159,20 +159,22 @@ func (ix *Index) distinctiveTerms(ctx context.Context, a *cari.Article) ([]weigh
 }
 
 // articleTermFrequencies is the number of times each term is in the
-// article, a title's counting similarTitleWeight times.
+// article, a title's counting similarTitleWeight times. Both are read
+// with the body's analyzer: the title's keeps stop words, and "dan" or
+// "ini" in a headline says nothing about what is related.
 func (ix *Index) articleTermFrequencies(a *cari.Article) (map[string]float64, error) {
 	m := ix.mapping()
+	an := m.AnalyzerNamed(m.AnalyzerNameForPath(FieldBody))
+	if an == nil {
+		return nil, fmt.Errorf("no analyzer for field %s", FieldBody)
+	}
 	tf := map[string]float64{}
 	for _, f := range []struct {
-		field, text string
-		weight      float64
-	}{{FieldTitle, a.Title, similarTitleWeight}, {FieldBody, a.Body, 1}} {
+		text   string
+		weight float64
+	}{{a.Title, similarTitleWeight}, {a.Body, 1}} {
 		if f.text == "" {
 			continue
-		}
-		an := m.AnalyzerNamed(m.AnalyzerNameForPath(f.field))
-		if an == nil {
-			return nil, fmt.Errorf("no analyzer for field %s", f.field)
 		}
 		for _, tok := range an.Analyze([]byte(f.text)) {
 			if analyzer.IsExact(tok.Term) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/carisearch/cari"
@@ -49,6 +50,16 @@ func TestSimilarDefence(t *testing.T) {
 	}
 	if res.Query == "" {
 		t.Error("the result does not say which terms were searched")
+	}
+	// No stop word: the body's analyzer, which drops them, keeps each.
+	body, err := BodyAnalyzer(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, term := range strings.Fields(res.Query) {
+		if len(body.Analyze([]byte(term))) == 0 {
+			t.Errorf("related terms %q hold the stop word %q", res.Query, term)
+		}
 	}
 	for _, h := range res.Hits {
 		if h.Snippet == "" || h.Title == "" || h.Published == "" || h.Source == "" {
