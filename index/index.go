@@ -59,7 +59,7 @@ type Index struct {
 }
 
 // ErrLocked is returned when another process holds the index open.
-var ErrLocked = errors.New("index is in use by another process (a running `cari serve`?); stop it or send writes to its API")
+var ErrLocked = errors.New("index is in use by another process")
 
 // ErrNoIndex is returned by Open for a directory that holds no index.
 var ErrNoIndex = errors.New("no index here")
@@ -94,7 +94,7 @@ func Open(path string) (*Index, error) {
 		}
 		b, err := bleve.OpenUsing(path, runtimeConfig())
 		if err != nil {
-			return nil, fmt.Errorf("open index %s: %w", path, lockError(err))
+			return nil, fmt.Errorf("open index %s: %w", path, lockError(err, path))
 		}
 		shards = []bleve.Index{b}
 	}
@@ -115,6 +115,7 @@ func Open(path string) (*Index, error) {
 func newIndex(shards []bleve.Index, path string) *Index {
 	ix := &Index{shards: shards, bleve: newSearchView(shards), path: path, totals: make([]tokenCounts, len(shards))}
 	ix.minFree.Store(DefaultMinFree)
+	recordHolder(path)
 	return ix
 }
 
@@ -153,7 +154,7 @@ func Create(path string, opts Options) (*Index, error) {
 	}
 	shards, err := createBleve(path, m, max(opts.Shards, 1))
 	if err != nil {
-		return nil, fmt.Errorf("create index %s: %w", path, lockError(err))
+		return nil, fmt.Errorf("create index %s: %w", path, lockError(err, path))
 	}
 	return newIndex(shards, path), nil
 }
@@ -290,15 +291,9 @@ func CreateTemp(opts Options) (*Index, error) {
 	return ix, nil
 }
 
-func lockError(err error) error {
-	if strings.Contains(err.Error(), "timeout") {
-		return fmt.Errorf("%w (%v)", ErrLocked, err)
-	}
-	return err
-}
-
 // Close releases the index.
 func (ix *Index) Close() error {
+	releaseHolder(ix.path)
 	var err error
 	for _, b := range ix.shards {
 		err = errors.Join(err, b.Close())

@@ -110,7 +110,7 @@ func openShards(dir string, n int) ([]bleve.Index, error) {
 		b, err := bleve.OpenUsing(shardDir(dir, i), runtimeConfig())
 		if err != nil {
 			closeAll(shards)
-			return nil, fmt.Errorf("shard %d: %w", i, lockError(err))
+			return nil, fmt.Errorf("shard %d: %w", i, lockError(err, dir))
 		}
 		shards = append(shards, b)
 	}
