@@ -151,7 +151,7 @@ type server struct {
 	mux     *http.ServeMux
 	// compressed is mux behind gzip for clients that accept it
 	// (klauspost/compress's gzhttp: bodies of 1 KiB and more, types
-	// worth compressing; a page of results shrinks about fivefold).
+	// worth compressing; a page of results shrinks to about 40%).
 	compressed http.Handler
 	metrics    *metrics
 	web        fs.FS
