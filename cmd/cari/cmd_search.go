@@ -52,7 +52,8 @@ word meant. A query of stop words only ("siapa dia") finds the articles
 whose titles hold them.
 
 --recent weighs newer articles more: a score halves towards half of
-itself every --half-life, counted from the newest article. --cursor prints
+itself every --half-life days (default 14), counted from the newest
+article. --cursor prints
 the cursor of the next page, and --after CURSOR fetches it, however deep;
 --page stops at the first 10,000 hits.
 
@@ -63,7 +64,7 @@ facets; title and snippet are HTML with <mark> around matched words.`,
   cari search '"kerja sama pertahanan"'
   cari search --source kabarnusantara.id --from 2023-01-01 --sort date Tiongkok
   cari search --json "kerja sama"
-  cari search --recent --half-life 168h banjir`,
+  cari search --recent --half-life 7 banjir`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r.Query = strings.Join(args, " ")
@@ -102,7 +103,8 @@ facets; title and snippet are HTML with <mark> around matched words.`,
 	f.StringVar(&from, "from", "", "only articles published on or after this day (YYYY-MM-DD)")
 	f.StringVar(&to, "to", "", "only articles published on or before this day (YYYY-MM-DD)")
 	f.BoolVar(&r.Recent, "recent", false, "weigh newer articles more (a score decay with --half-life)")
-	f.DurationVar(&r.HalfLife, "half-life", cari.DefaultHalfLife, "half-life of --recent, e.g. 72h or 720h")
+	r.HalfLife = cari.DefaultHalfLife
+	f.Var(halfLife{&r.HalfLife}, "half-life", "half-life of --recent in days, as the API's half_life (or a duration such as 72h)")
 	f.BoolVar(&r.Cursor, "cursor", false, "return the cursor of the next page (\"next\" in --json), for --after")
 	f.StringVar(&r.After, "after", "", "continue after the page whose \"next\" cursor this is: deep paging")
 	f.StringVar(&r.Sort, "sort", "", `"relevance" (default), "date" (newest first) or "oldest"`)
