@@ -25,16 +25,50 @@ type holder struct {
 	PID     int       `json:"pid"`
 	Command string    `json:"command"` // "cari serve", "cari index"
 	Since   time.Time `json:"since"`
+	// URL is where a server answers for the index (ServedAt).
+	URL string `json:"url,omitempty"`
 }
 
-// recordHolder notes this process as the holder of the index at dir. A
-// failure (a read-only directory) only costs the refusal its detail.
-func recordHolder(dir string) {
-	data, err := json.Marshal(holder{PID: os.Getpid(), Command: commandName(os.Args), Since: time.Now().UTC().Truncate(time.Second)})
+// recordHolder notes this process as the holder of the index at dir,
+// served at url if not empty. A failure (a read-only directory) only
+// costs the refusal its detail.
+func recordHolder(dir, url string) {
+	h := holder{PID: os.Getpid(), Command: commandName(os.Args), Since: time.Now().UTC().Truncate(time.Second), URL: url}
+	if old, ok := readHolder(dir); ok && old.PID == h.PID {
+		h.Since = old.Since
+	}
+	data, err := json.Marshal(h)
 	if err == nil {
 		_ = os.WriteFile(filepath.Join(dir, holderFile), data, 0o600)
 	}
 }
+
+// ServedAt records that a server answers for the index at url, so that a
+// command refused the index can ask the server instead (HeldError.URL).
+func (ix *Index) ServedAt(url string) { recordHolder(ix.path, url) }
+
+// HeldError is ErrLocked with the process that holds the index, as its
+// record tells.
+type HeldError struct {
+	Command string
+	PID     int
+	Since   time.Time
+	URL     string // where it serves the index, if it is a server
+	cause   error  // bolt's timeout
+}
+
+func (e *HeldError) Error() string {
+	advice := "wait for it to finish"
+	switch {
+	case e.URL != "":
+		advice = "send writes to its API (cari index --server " + e.URL + "), or stop it"
+	case strings.HasSuffix(e.Command, " serve"):
+		advice = "send writes to its API (cari index --server URL), or stop it"
+	}
+	return fmt.Sprintf("%v: `%s` (pid %d) holds it since %s; %s", ErrLocked, e.Command, e.PID, e.Since.Format(time.RFC3339), advice)
+}
+
+func (e *HeldError) Unwrap() []error { return []error{ErrLocked, e.cause} }
 
 // releaseHolder removes the record of dir if this process wrote it.
 func releaseHolder(dir string) {
@@ -76,18 +110,14 @@ func alive(pid int) bool {
 }
 
 // lockError turns bolt's timeout on a held index into ErrLocked, naming
-// the holder when its record can be believed.
+// the holder when its record can be believed (HeldError).
 func lockError(err error, dir string) error {
 	if !strings.Contains(err.Error(), "timeout") {
 		return err
 	}
 	h, ok := readHolder(dir)
-	if !ok || h.PID == os.Getpid() || !alive(h.PID) {
+	if !ok || !alive(h.PID) {
 		return fmt.Errorf("%w; stop it, or send writes to a running `cari serve` with --server (%v)", ErrLocked, err)
 	}
-	advice := "wait for it to finish"
-	if strings.HasSuffix(h.Command, " serve") {
-		advice = "send writes to its API (cari index --server URL), or stop it"
-	}
-	return fmt.Errorf("%w: `%s` (pid %d) holds it since %s; %s", ErrLocked, h.Command, h.PID, h.Since.Format(time.RFC3339), advice)
+	return &HeldError{Command: h.Command, PID: h.PID, Since: h.Since, URL: h.URL, cause: err}
 }

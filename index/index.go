@@ -115,7 +115,7 @@ func Open(path string) (*Index, error) {
 func newIndex(shards []bleve.Index, path string) *Index {
 	ix := &Index{shards: shards, bleve: newSearchView(shards), path: path, totals: make([]tokenCounts, len(shards))}
 	ix.minFree.Store(DefaultMinFree)
-	recordHolder(path)
+	recordHolder(path, "")
 	return ix
 }
 

@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index/input"
@@ -106,6 +108,58 @@ func (c *Client) Stats(ctx context.Context) (cari.Stats, error) {
 	var st cari.Stats
 	err := c.do(ctx, http.MethodGet, "/api/stats", "", nil, &st)
 	return st, err
+}
+
+// Search runs r on the server (GET /api/search). The API has no
+// parameters for Plain, NoFacets and NoHighlight: a request that needs
+// Plain, or a half-life that is not a whole number of days, is refused
+// rather than run otherwise; facets and marks come back whatever the two
+// others say.
+func (c *Client) Search(ctx context.Context, r cari.Request) (*cari.Result, error) {
+	v, err := searchParams(r)
+	if err != nil {
+		return nil, err
+	}
+	var res cari.Result
+	if err := c.do(ctx, http.MethodGet, "/api/search?"+v.Encode(), "", nil, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// searchParams is the query string of GET /api/search for r, the inverse
+// of parseSearch.
+func searchParams(r cari.Request) (url.Values, error) {
+	const day = 24 * time.Hour
+	if r.Plain {
+		return nil, fmt.Errorf("the API searches the query's syntax; it cannot search %q as plain words", r.Query)
+	}
+	if r.HalfLife%day != 0 {
+		return nil, fmt.Errorf("the API takes a half-life in whole days, not %s", r.HalfLife)
+	}
+	v := url.Values{}
+	set := func(name, value string, ok bool) {
+		if ok {
+			v.Set(name, value)
+		}
+	}
+	set("q", r.Query, r.Query != "")
+	set("page", strconv.Itoa(r.Page), r.Page != 0)
+	set("size", strconv.Itoa(r.Size), r.Size != 0)
+	set("sort", r.Sort, r.Sort != "")
+	set("recent", "true", r.Recent)
+	set("half_life", strconv.Itoa(int(r.HalfLife/day)), r.HalfLife != 0)
+	set("cursor", "true", r.Cursor)
+	set("after", r.After, r.After != "")
+	if len(r.Sources) > 0 {
+		v["source"] = r.Sources
+	}
+	if len(r.Tags) > 0 {
+		v["tag"] = r.Tags
+	}
+	set("from", r.From.Format(time.RFC3339), !r.From.IsZero())
+	set("to", r.To.Format(time.RFC3339), !r.To.IsZero())
+	return v, nil
 }
 
 // Ingest reads src as an index's Ingest does (input.Paths for files,

@@ -8,9 +8,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index"
@@ -252,5 +254,35 @@ func TestClientIngest(t *testing.T) {
 	bad := &Client{BaseURL: ts.URL, Token: "salah"}
 	if _, err := bad.Ingest(context.Background(), input.Paths(a), 0, nil); err == nil || !strings.Contains(err.Error(), "wrong token") {
 		t.Errorf("wrong token: %v", err)
+	}
+}
+
+// TestClientSearchParams: what Client.Search sends is what the server reads
+// back, for every field the API has; what it has not is refused.
+func TestClientSearchParams(t *testing.T) {
+	day := 24 * time.Hour
+	from := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, r := range []cari.Request{
+		{Query: "banjir jakarta"},
+		{Query: `"kerja sama" pertahanan`, Page: 3, Size: 20, Sort: cari.SortDate},
+		{Query: "gempa", Recent: true, HalfLife: 7 * day, Sources: []string{"a.id", "b.co"}, Tags: []string{"bencana"}},
+		{Query: "kpk", From: from, To: from.AddDate(0, 11, 30), Cursor: true, After: "abc=="},
+	} {
+		v, err := searchParams(r)
+		if err != nil {
+			t.Fatalf("%+v: %v", r, err)
+		}
+		back, err := parseSearch(v.Encode())
+		if err != nil {
+			t.Fatalf("%+v: the server refuses %s: %v", r, v.Encode(), err)
+		}
+		if !reflect.DeepEqual(back, r) {
+			t.Errorf("sent %+v as %s, read back %+v", r, v.Encode(), back)
+		}
+	}
+	for _, r := range []cari.Request{{Query: "a", Plain: true}, {Query: "a", Recent: true, HalfLife: 36 * time.Hour}} {
+		if _, err := searchParams(r); err == nil {
+			t.Errorf("%+v: sent, though the API cannot say it", r)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -121,11 +122,17 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
 			if err != nil {
 				return err
 			}
-			// Each index served gets the --synonyms files.
+			// Each index served gets the --synonyms files and, once the
+			// server listens, its address in the index's holder record,
+			// where a command refused the index finds the server to ask.
+			var servedAt atomic.Value // string
 			prepare := func(ix *index.Index) error {
 				ix.SetMinFree(reserve)
 				if err := o.addSynonyms(ix); err != nil {
 					return err
+				}
+				if url, _ := servedAt.Load().(string); url != "" {
+					ix.ServedAt(url)
 				}
 				return nil
 			}
@@ -218,6 +225,8 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
 					}
 				}()
 			}
+			servedAt.Store("http://" + ln.Addr().String())
+			live.current().ServedAt("http://" + ln.Addr().String())
 			fmt.Fprintf(o.stderr, "cari: serving %s on http://%s/\n", describeIndex(live.current(), demo), ln.Addr())
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index"
 )
 
@@ -15,20 +16,28 @@ func newStatsCmd(o *options) *cobra.Command {
 		Use:   "stats [--index DIR] [--json]",
 		Short: "describe the index",
 		Long: `Stats prints the number of articles in the index, its fields, its analyzer
-and its size on disk. --json prints the same as an object with the keys
+and its size on disk; while a running "cari serve" holds the index, it asks
+the server. --json prints the same as an object with the keys
 path, documents, shards, fields, size_bytes, analyzer and avg_tokens.`,
 		Example: `  cari stats
   cari stats --index /srv/berita --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var st cari.Stats
 			ix, err := index.Open(o.index)
-			if err != nil {
-				return err
-			}
-			defer ix.Close()
-			st, err := ix.Stats()
-			if err != nil {
-				return err
+			if c, ok := o.throughServer(err, "asking the server"); ok {
+				if st, err = c.Stats(cmd.Context()); err != nil {
+					return err
+				}
+				st.Path = o.index // the API does not tell where its index is
+			} else {
+				if err != nil {
+					return err
+				}
+				defer ix.Close()
+				if st, err = ix.Stats(); err != nil {
+					return err
+				}
 			}
 			if asJSON {
 				return printJSON(o.stdout, st)
