@@ -127,6 +127,36 @@ func (c *Client) Search(ctx context.Context, r cari.Request) (*cari.Result, erro
 	return &res, nil
 }
 
+// Similar returns the articles related to article id
+// (GET /api/articles/{id}/similar); size 0 is the server's default.
+func (c *Client) Similar(ctx context.Context, id string, size int) (*cari.Result, error) {
+	v := url.Values{}
+	if size != 0 {
+		v.Set("size", strconv.Itoa(size))
+	}
+	var res cari.Result
+	if err := c.do(ctx, http.MethodGet, "/api/articles/"+url.PathEscape(id)+"/similar?"+v.Encode(), "", nil, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// Suggest returns the completions of q (GET /api/suggest); size 0 is the
+// server's default.
+func (c *Client) Suggest(ctx context.Context, q string, size int) ([]cari.Completion, error) {
+	v := url.Values{"q": {q}}
+	if size != 0 {
+		v.Set("size", strconv.Itoa(size))
+	}
+	var res struct {
+		Completions []cari.Completion `json:"completions"`
+	}
+	if err := c.do(ctx, http.MethodGet, "/api/suggest?"+v.Encode(), "", nil, &res); err != nil {
+		return nil, err
+	}
+	return res.Completions, nil
+}
+
 // searchParams is the query string of GET /api/search for r, the inverse
 // of parseSearch.
 func searchParams(r cari.Request) (url.Values, error) {

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/carisearch/cari"
-	"github.com/carisearch/cari/index"
 	"github.com/carisearch/cari/index/input"
 )
 
@@ -76,26 +75,14 @@ facets; title and snippet are HTML with <mark> around matched words.`,
 			if r.To, err = optionalDate("--to", to); err != nil {
 				return err
 			}
-			var res *cari.Result
-			ix, err := index.Open(o.index)
-			if c, ok := o.throughServer(err, "searching through the server"); ok {
-				if len(o.synonyms) > 0 {
-					return fmt.Errorf("%w; --synonyms cannot change the server's searches (give them to cari serve)", err)
-				}
-				if res, err = c.Search(cmd.Context(), r); err != nil {
-					return fmt.Errorf("search through the server: %w", err)
-				}
-			} else {
-				if err != nil {
-					return err
-				}
-				defer ix.Close()
-				if err := o.addSynonyms(ix); err != nil {
-					return err
-				}
-				if res, err = ix.Search(cmd.Context(), r); err != nil {
-					return err
-				}
+			ix, closeIndex, err := o.openReader("searching")
+			if err != nil {
+				return err
+			}
+			defer closeIndex()
+			res, err := ix.Search(cmd.Context(), r)
+			if err != nil {
+				return err
 			}
 			if asJSON {
 				return printJSON(o.stdout, res)

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/carisearch/cari"
-	"github.com/carisearch/cari/index"
 )
 
 func newSimilarCmd(o *options) *cobra.Command {
@@ -32,11 +31,11 @@ hit's lead sentence as its snippet.`,
   cari similar --size 10 --json kn-2023-002`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ix, err := index.Open(o.index)
+			ix, closeIndex, err := o.openReader("asking")
 			if err != nil {
 				return err
 			}
-			defer ix.Close()
+			defer closeIndex()
 			res, err := ix.Similar(cmd.Context(), args[0], size)
 			if err != nil {
 				return err
@@ -81,11 +80,11 @@ from the index's dictionaries, so they follow every write at once.
   cari suggest --json --size 20 pertah`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ix, err := index.Open(o.index)
+			ix, closeIndex, err := o.openReader("asking")
 			if err != nil {
 				return err
 			}
-			defer ix.Close()
+			defer closeIndex()
 			c, err := ix.Suggest(cmd.Context(), strings.Join(args, " "), size)
 			if err != nil {
 				return err

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+
+	"github.com/carisearch/cari"
 
 	"github.com/carisearch/cari/index"
 	"github.com/carisearch/cari/server"
@@ -19,4 +22,34 @@ func (o *options) throughServer(err error, what string) (*server.Client, bool) {
 	}
 	fmt.Fprintf(o.stderr, "cari: `%s` (pid %d) holds %s; %s at %s\n", held.Command, held.PID, o.index, what, held.URL)
 	return &server.Client{BaseURL: held.URL}, true
+}
+
+// articleReader is what the reading commands ask of an index, or of the
+// server that holds it.
+type articleReader interface {
+	Search(ctx context.Context, r cari.Request) (*cari.Result, error)
+	Similar(ctx context.Context, id string, size int) (*cari.Result, error)
+	Suggest(ctx context.Context, q string, size int) ([]cari.Completion, error)
+}
+
+// openReader opens the index for a reading command, with the --synonyms
+// files, or, while a `cari serve` holds it, returns a client of that
+// server (what says what the command does there: "searching"). close
+// releases what was opened.
+func (o *options) openReader(what string) (r articleReader, close func(), err error) {
+	ix, err := index.Open(o.index)
+	if c, ok := o.throughServer(err, what+" through the server"); ok {
+		if len(o.synonyms) > 0 {
+			return nil, nil, fmt.Errorf("%w; --synonyms cannot change the server's searches (give them to cari serve)", err)
+		}
+		return c, func() {}, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := o.addSynonyms(ix); err != nil {
+		_ = ix.Close()
+		return nil, nil, err
+	}
+	return ix, func() { _ = ix.Close() }, nil
 }

@@ -9,8 +9,8 @@ import (
 	"github.com/carisearch/cari"
 )
 
-// TestReadThroughServer: while `cari serve` holds an index, search and
-// stats on it ask the server and answer as they would from the index;
+// TestReadThroughServer: while `cari serve` holds an index, search,
+// similar, suggest and stats on it ask the server and answer as they would from the index;
 // what the API cannot say is refused, and writes are pointed at its URL.
 func TestReadThroughServer(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "index")
@@ -39,6 +39,12 @@ func TestReadThroughServer(t *testing.T) {
 	}
 	if r := runCari(t, "", nil, "stats", "--index", dir); r.code != 0 || !strings.Contains(r.stdout, "articles   ") || !strings.Contains(r.stdout, dir) {
 		t.Errorf("stats of a served index: %+v", r)
+	}
+	if r := runCari(t, "", nil, "similar", "--index", dir, "kn-2023-002"); r.code != 0 || !strings.Contains(r.stdout, "related to kn-2023-002") {
+		t.Errorf("similar of a served index: %+v", r)
+	}
+	if r := runCari(t, "", nil, "suggest", "--index", dir, "multip"); r.code != 0 || !strings.HasPrefix(r.stdout, "term   multipolar  (") {
+		t.Errorf("suggest of a served index: %+v", r)
 	}
 	if r := runCari(t, "", nil, "search", "--index", dir, "--plain", "kerja sama"); r.code == 0 || !strings.Contains(r.stderr, "plain") {
 		t.Errorf("search --plain of a served index: %+v", r)
