@@ -48,6 +48,8 @@ type Index struct {
 	synonymsOnce sync.Once
 	synonymsErr  error
 	synonyms     atomic.Pointer[synonym.List]
+	// builtinSynonyms is the built-in list, set once with synonymsOnce.
+	builtinSynonyms *synonym.List
 
 	// completions caches the completions of the shortest prefixes
 	// (suggest.go).

@@ -55,6 +55,7 @@ func (ix *Index) synonymList() (*synonym.List, error) {
 			ix.synonymsErr = err
 			return
 		}
+		ix.builtinSynonyms = s
 		ix.synonyms.Store(s)
 	})
 	if ix.synonymsErr != nil {
@@ -75,6 +76,25 @@ func (ix *Index) AddSynonymFile(path string) error {
 		return err
 	}
 	ix.synonyms.Store(synonym.Merged(base, user))
+	return nil
+}
+
+// SetSynonymFiles makes the synonyms of every later search the built-in
+// list and the files at paths, read now, in place of any added before:
+// what a server re-reads on SIGHUP. On an error nothing changes.
+func (ix *Index) SetSynonymFiles(paths []string) error {
+	if _, err := ix.synonymList(); err != nil {
+		return err
+	}
+	list := ix.builtinSynonyms
+	for _, p := range paths {
+		user, err := synonym.Load(p, ix.textAnalyzer())
+		if err != nil {
+			return err
+		}
+		list = synonym.Merged(list, user)
+	}
+	ix.synonyms.Store(list)
 	return nil
 }
 

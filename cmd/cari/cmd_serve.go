@@ -83,7 +83,9 @@ old one, still open here, set aside as .DIR.old), "kill -HUP PID" makes the
 server open the new index, serve every new request from it, let requests
 in flight finish on the old one, then close the old one and remove it.
 No request fails during the switch; those that arrive while it happens
-wait for it (milliseconds).
+wait for it (milliseconds). When no new index was swapped in, SIGHUP reads
+the --synonyms files again instead (about 2 s later, once the index is
+found to be the one served); on an error the synonyms in use stay.
 
 --demo indexes the bundled sample articles into a temporary index, so the
 search page works with no setup; the index is removed on exit.`, "{{routes}}", routesHelp(), 1),
@@ -172,6 +174,16 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
 						continue
 					}
 					n, err := live.reload(o.index)
+					if errors.Is(err, index.ErrLocked) {
+						// Nothing was swapped in: the same index, whose
+						// settings (the --synonyms files) are read again.
+						if err := live.current().SetSynonymFiles(o.synonyms); err != nil {
+							log.Error("reading the synonyms again failed; the previous ones stay", "err", err)
+							continue
+						}
+						log.Info("read the synonyms again", "files", o.synonyms)
+						continue
+					}
 					if err != nil {
 						log.Error("reload failed; still serving the index as it was", "err", err)
 						continue
