@@ -158,6 +158,20 @@ func TestSearchPageInBrowser(t *testing.T) {
 		t.Errorf("summary shows %d results, want 2", n)
 	}
 
+	// One h1, and after the search form a link that skips the facets:
+	// the keyboard reaches the results next.
+	if n := eval(`document.querySelectorAll('h1').length`); n != 1 {
+		t.Errorf("the page has %d h1 elements, want 1", n)
+	}
+	steps(chromedp.Focus(`#search button`), chromedp.KeyEvent(kb.Tab))
+	if eval(`document.activeElement.classList.contains('skip') ? 1 : 0`) != 1 {
+		t.Errorf("the Tab after the search button goes to %q, not the skip link", read(chromedp.Evaluate[string](`document.activeElement.outerHTML.slice(0, 80)`)))
+	}
+	steps(chromedp.KeyEvent(kb.Enter))
+	if eval(`document.activeElement.id === 'hasil' ? 1 : 0`) != 1 {
+		t.Errorf("the skip link leaves the focus on %q, not the results", read(chromedp.Evaluate[string](`document.activeElement.outerHTML.slice(0, 80)`)))
+	}
+
 	// Related articles open under a hit: another article, not itself.
 	steps(chromedp.Click(`#results li.hit .related-toggle`))
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('#results li.hit:first-child .related li a').length > 0`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
