@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -135,4 +136,43 @@ func newIndexWithFacetField(tb testing.TB, compressed bool) *Index {
 	ix := newIndex(shards, dir)
 	tb.Cleanup(func() { _ = ix.Close() })
 	return ix
+}
+
+// TestSourceFacetBesideTheChosen: with a source chosen, the hits are that
+// source's, and the source facet still counts every source as the search
+// without it does (multi-select), while the other facets follow the hits.
+func TestSourceFacetBesideTheChosen(t *testing.T) {
+	ix := samples(t)
+	ctx := context.Background()
+	all, err := ix.Search(ctx, cari.Request{Query: "banjir"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := all.Facets[FieldSource]
+	if len(sources) < 2 {
+		t.Fatalf("banjir: sources %v, want two or more for the test", sources)
+	}
+	chosen := sources[1]
+	one, err := ix.Search(ctx, cari.Request{Query: "banjir", Sources: []string{chosen.Value}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.Total != uint64(chosen.Count) {
+		t.Errorf("banjir from %s: %d hits, the facet said %d", chosen.Value, one.Total, chosen.Count)
+	}
+	for _, h := range one.Hits {
+		if h.Source != chosen.Value {
+			t.Errorf("banjir from %s: hit %s from %s", chosen.Value, h.ID, h.Source)
+		}
+	}
+	if !slices.Equal(one.Facets[FieldSource], sources) {
+		t.Errorf("source facet with %s chosen: %v, want every source as without it: %v", chosen.Value, one.Facets[FieldSource], sources)
+	}
+	months := 0
+	for _, m := range one.Facets[cari.FacetMonth] {
+		months += m.Count
+	}
+	if months > int(one.Total) {
+		t.Errorf("month facet with %s chosen counts %d articles, more than its %d hits", chosen.Value, months, one.Total)
+	}
 }

@@ -88,7 +88,28 @@ func (ix *Index) search(ctx context.Context, r cari.Request) (*cari.Result, erro
 	if err != nil {
 		return nil, err
 	}
-	return s.result(res, hits), nil
+	out := s.result(res, hits)
+	if len(r.Sources) > 0 && !r.NoFacets {
+		if out.Facets[FieldSource], err = ix.otherSources(ctx, r); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// otherSources is the source facet of r as if no source were chosen, the
+// other filters kept: choosing a source is a choice among them, and the
+// facet of the chosen ones alone would hide the rest (what Elasticsearch
+// calls a post filter, and search pages multi-select facets). It costs
+// one more ranking, without snippets.
+func (ix *Index) otherSources(ctx context.Context, r cari.Request) ([]cari.Facet, error) {
+	all := r
+	all.Sources, all.NoHighlight, all.Page, all.Size, all.Cursor, all.After = nil, true, 1, 1, false, ""
+	res, err := ix.search(ctx, all)
+	if err != nil {
+		return nil, fmt.Errorf("the sources beside %q: %w", r.Sources, err)
+	}
+	return res.Facets[FieldSource], nil
 }
 
 // searchRun is one request on its way through search: classified and
