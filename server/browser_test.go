@@ -326,6 +326,18 @@ func TestSearchPageInBrowser(t *testing.T) {
 	if visible := eval(`document.getElementById('suggest').hidden ? 0 : 1`); visible != 0 {
 		t.Error("a suggestion is shown for a correctly spelt query")
 	}
+	// A bad request is told in Indonesian; the API's English message is
+	// only the box's tooltip.
+	steps(chromedp.Navigate(srv.URL + "/?q=banjir&from=2019-02-30"))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.getElementById('error').hidden`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("browser: no error shown for from=2019-02-30: %v", err)
+	}
+	if msg := read(chromedp.Text(`#error`)); !strings.HasPrefix(msg, "Kueri tidak dapat diproses.") || strings.Contains(msg, "exist") || strings.Contains(msg, "format") {
+		t.Errorf("error box %q, want the Indonesian message alone", msg)
+	}
+	if tip := read(chromedp.Evaluate[string](`document.getElementById('error').title`)); !strings.Contains(tip, "does not exist") {
+		t.Errorf("error box tooltip %q, want the API's message", tip)
+	}
 	t.Logf("browser test took %v", time.Since(start).Round(time.Millisecond))
 }
 

@@ -98,8 +98,8 @@
       const resp = await fetch('/api/search?' + p.toString(), { signal: inflight.signal, headers: { Accept: 'application/json' } });
       const body = await resp.json();
       if (!resp.ok) {
-        const msg = body && body.error ? body.error.message : resp.statusText;
-        showError(resp.status === 400 ? 'Kueri tidak dapat diproses: ' + msg : 'Terjadi kesalahan (' + resp.status + '): ' + msg);
+        const err = body && body.error ? body.error : { code: '', message: resp.statusText };
+        showError(errorText[err.code] || 'Terjadi kesalahan (' + resp.status + ').', err.message);
         return;
       }
       showError('');
@@ -111,8 +111,19 @@
     }
   }
 
-  function showError(msg) {
+  // The API's messages are English, for developers: the page says in
+  // Indonesian what went wrong, by the error's code, and keeps the API's
+  // message as the box's tooltip.
+  const errorText = {
+    bad_query: 'Kueri tidak dapat diproses. Periksa tanda kutip, tanda kurung, tanggal, dan saringannya.',
+    query_too_expensive: 'Kueri terlalu luas: kata dengan * atau ~ cocok dengan terlalu banyak kata. Persempit kuerinya.',
+    timeout: 'Pencarian memakan waktu terlalu lama. Coba kueri yang lebih sempit.',
+    unavailable: 'Server sedang sibuk. Coba lagi sebentar lagi.',
+  };
+
+  function showError(msg, detail) {
     errorBox.textContent = msg;
+    errorBox.title = detail || '';
     errorBox.hidden = !msg;
     if (msg) {
       results.replaceChildren();
