@@ -355,6 +355,8 @@ func TestOpenAPIConformance(t *testing.T) {
 		statsErr:  broken,
 	}, Options{Token: token})
 	faked := newTest(&fake{}, Options{})
+	snapshots := newTest(ix, Options{Token: token, SnapshotDir: t.TempDir()})
+	failingSnapshots := newTest(&fake{snapshotFn: func(context.Context, string) error { return broken }}, Options{Token: token, SnapshotDir: t.TempDir()})
 
 	article := `{"id":"uji-1","title":"Gempa Guncang Cianjur","body":"Gempa bermagnitudo 5,6 merusak rumah warga.","source":"warta.co","published":"2022-11-21","tags":["bencana"]}`
 	longQuery := strings.Repeat("a", cari.MaxQueryBytes+1)
@@ -450,6 +452,13 @@ func TestOpenAPIConformance(t *testing.T) {
 		{name: "delete no token", h: h, method: "DELETE", target: "/api/articles/uji-2", request: reqInvalid, status: 401, code: "unauthorized"},
 		{name: "delete writes disabled", h: readOnly, method: "DELETE", target: "/api/articles/uji-2", header: []string{auth}, status: 403, code: "writes_disabled"},
 		{name: "delete internal", h: failing, method: "DELETE", target: "/api/articles/ada", header: []string{auth}, status: 500, code: "internal"},
+
+		// POST /api/snapshots
+		{name: "snapshot", h: snapshots, method: "POST", target: "/api/snapshots", header: []string{auth}, status: 201},
+		{name: "snapshot no token", h: snapshots, method: "POST", target: "/api/snapshots", request: reqInvalid, status: 401, code: "unauthorized"},
+		{name: "snapshots disabled", h: h, method: "POST", target: "/api/snapshots", header: []string{auth}, status: 403, code: "snapshots_disabled"},
+		{name: "snapshot writes disabled", h: readOnly, method: "POST", target: "/api/snapshots", header: []string{auth}, status: 403, code: "writes_disabled"},
+		{name: "snapshot internal", h: failingSnapshots, method: "POST", target: "/api/snapshots", header: []string{auth}, status: 500, code: "internal"},
 
 		// GET /api/analyze
 		{name: "analyze", h: h, method: "GET", target: "/api/analyze?text=Negara-negara+itu+menyerang+dan+menyelaraskan+kemitraan", status: 200},

@@ -72,9 +72,11 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/klauspost/compress/gzhttp"
@@ -97,6 +99,9 @@ type Backend interface {
 	Suggest(ctx context.Context, q string, size int) ([]cari.Completion, error)
 	// Analyze explains how the index's own analyzer reads text.
 	Analyze(ctx context.Context, text string) ([]cari.Token, error)
+	// Snapshot writes a copy of the index, made while it serves, to
+	// dest, a directory that does not exist yet.
+	Snapshot(ctx context.Context, dest string) error
 }
 
 // Options configure a server. The zero value serves a read-only API with
@@ -105,6 +110,9 @@ type Options struct {
 	// Token enables writes; clients send "Authorization: Bearer TOKEN".
 	// Empty disables POST and DELETE.
 	Token string
+	// SnapshotDir enables POST /api/snapshots, which writes each copy of
+	// the index into a new directory in it.
+	SnapshotDir string
 	// CORSOrigins may call the API from a browser ("https://a.example");
 	// "*" allows any origin. Empty allows none.
 	CORSOrigins []string
@@ -149,6 +157,8 @@ type server struct {
 	origins map[string]bool
 	anyOrig bool
 	mux     *http.ServeMux
+	// snapshotting is held while a snapshot is made.
+	snapshotting sync.Mutex
 	// compressed is mux behind gzip for clients that accept it
 	// (klauspost/compress's gzhttp: bodies of 1 KiB and more, types
 	// worth compressing; a page of results shrinks to about 40%).
@@ -226,6 +236,7 @@ func (s *server) routes() []route {
 		{"GET /api/suggest", s.searches.admit(s.suggest)},
 		{"POST /api/articles", s.auth(s.writes.admit(s.upsert))},
 		{"DELETE /api/articles/{id}", s.auth(s.writes.admit(s.delete))},
+		{"POST /api/snapshots", s.auth(s.snapshot)},
 		{"GET /api/analyze", s.searches.admit(s.analyze)},
 		{"GET /api/stats", http.HandlerFunc(s.stats)},
 		{"GET /api/openapi.json", http.HandlerFunc(s.openapi)},
@@ -678,6 +689,36 @@ func (s *server) delete(w http.ResponseWriter, r *http.Request) {
 	}
 	s.metrics.ingested.WithLabelValues("deleted").Inc()
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// snapshotResponse is the answer of POST /api/snapshots.
+type snapshotResponse struct {
+	Path   string  `json:"path"`
+	TookMS float64 `json:"took_ms"`
+}
+
+// snapshot answers POST /api/snapshots: a copy of the index, made while
+// it serves, in a new directory of SnapshotDir named by the time. One at
+// a time, beside the writes rather than in their turn: a copy of
+// gigabytes would hold every write for its minutes.
+func (s *server) snapshot(w http.ResponseWriter, r *http.Request) {
+	if s.opts.SnapshotDir == "" {
+		writeError(w, http.StatusForbidden, "snapshots_disabled", "snapshots are disabled: start the server with --snapshot-dir DIR")
+		return
+	}
+	if !s.snapshotting.TryLock() {
+		w.Header().Set("Retry-After", "10")
+		writeError(w, http.StatusServiceUnavailable, "overloaded", "a snapshot is being made; ask again once it is done")
+		return
+	}
+	defer s.snapshotting.Unlock()
+	start := time.Now()
+	dest := filepath.Join(s.opts.SnapshotDir, "cari-"+start.UTC().Format("20060102T150405.000Z"))
+	if err := s.b.Snapshot(r.Context(), dest); err != nil {
+		s.fail(w, r, r.Context(), err, "bad_request")
+		return
+	}
+	writeJSON(w, http.StatusCreated, snapshotResponse{Path: dest, TookMS: float64(time.Since(start).Microseconds()) / 1000})
 }
 
 // auth lets a request through with the right bearer token.

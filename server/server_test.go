@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -30,13 +31,21 @@ type fake struct {
 	searched bool
 	upserted []cari.Article
 
-	searchFn  func(ctx context.Context, r cari.Request) (*cari.Result, error)
-	articleFn func(ctx context.Context, id string) (*cari.Article, error)
-	upsertFn  func(ctx context.Context, a []cari.Article) (cari.IngestStats, []*cari.FieldError, error)
-	deleteFn  func(ctx context.Context, id string) error
-	similarFn func(ctx context.Context, id string, size int) (*cari.Result, error)
-	suggestFn func(ctx context.Context, q string, size int) ([]cari.Completion, error)
-	statsErr  error
+	searchFn   func(ctx context.Context, r cari.Request) (*cari.Result, error)
+	articleFn  func(ctx context.Context, id string) (*cari.Article, error)
+	upsertFn   func(ctx context.Context, a []cari.Article) (cari.IngestStats, []*cari.FieldError, error)
+	deleteFn   func(ctx context.Context, id string) error
+	similarFn  func(ctx context.Context, id string, size int) (*cari.Result, error)
+	suggestFn  func(ctx context.Context, q string, size int) ([]cari.Completion, error)
+	snapshotFn func(ctx context.Context, dest string) error
+	statsErr   error
+}
+
+func (f *fake) Snapshot(ctx context.Context, dest string) error {
+	if f.snapshotFn != nil {
+		return f.snapshotFn(ctx, dest)
+	}
+	return os.MkdirAll(dest, 0o700)
 }
 
 func (f *fake) Search(ctx context.Context, r cari.Request) (*cari.Result, error) {

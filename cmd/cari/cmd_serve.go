@@ -35,6 +35,7 @@ func newServeCmd(o *options) *cobra.Command {
 		origins    []string
 		minFree    string
 		searches   int
+		snapshots  string
 	)
 	cmd := &cobra.Command{
 		Annotations: takesSynonyms(),
@@ -213,7 +214,7 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
 			if o.getenv("GOGC") == "" {
 				defer debug.SetGCPercent(debug.SetGCPercent(index.SearchGCPercent))
 			}
-			handler := server.New(live, server.Options{Token: token, CORSOrigins: origins, Logger: log, Searches: server.Admission{InFlight: searches}})
+			handler := server.New(live, server.Options{Token: token, CORSOrigins: origins, Logger: log, Searches: server.Admission{InFlight: searches}, SnapshotDir: snapshots})
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w", addr, err)
@@ -259,6 +260,7 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
 	cmd.Flags().StringVar(&cpuProfile, "cpu-profile", "", "write a CPU profile of the serving to `FILE` (go tool pprof reads it)")
 	cmd.Flags().BoolVar(&demo, "demo", false, "serve the bundled sample articles from a temporary index")
 	cmd.Flags().IntVar(&searches, "max-searches", 0, "searches run at once, `N` (0: one a core); 32 times as many wait up to 250 ms, the rest get 503 with Retry-After")
+	cmd.Flags().StringVar(&snapshots, "snapshot-dir", "", "enable POST /api/snapshots, each a live copy of the index in a new directory under `DIR` (writes need the token)")
 	cmd.Flags().StringVar(&minFree, "min-free", index.FormatBytes(index.DefaultMinFree), "refuse writes (507) that would leave less than `SIZE` free on the index's disk; 0 checks nothing")
 	cmd.Flags().StringVar(&tokenFile, "token-file", "", "read the bearer token that allows writes from `FILE`")
 	cmd.Flags().StringVar(&token, "token", "", "bearer `TOKEN` that allows writes (default $CARI_TOKEN); none disables writes")

@@ -71,6 +71,13 @@ func (l *liveIndex) Analyze(ctx context.Context, text string) ([]cari.Token, err
 	return l.ix.Analyze(ctx, text)
 }
 
+// Snapshot copies the index served; a reload waits for it to finish.
+func (l *liveIndex) Snapshot(ctx context.Context, dest string) error {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.ix.Snapshot(ctx, dest)
+}
+
 func (l *liveIndex) Stats() (cari.Stats, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()

@@ -100,6 +100,7 @@ $CARI_INDEX, else ./cari-index.`,
 		newServeCmd(o),
 		newAnalyzeCmd(o),
 		newStatsCmd(o),
+		newSnapshotCmd(o),
 		newStemCmd(o),
 		newEvalCmd(o),
 	)
