@@ -44,9 +44,10 @@ const PhraseBoost = 1.0
 // serves searches (cari serve, unless $GOGC is set, and the latency
 // benchmarks). A search allocates about half a megabyte and keeps none
 // of it, while an open index holds little of the heap, so at the default
-// 100% the collector ran every few searches: at 400% the 25,401-article
-// latency benchmark is as fast as when a 100 MB autocomplete vocabulary
-// filled the heap, and the heap peaks about where it did then.
+// 100% the collector ran every few searches: at 400% the median of the
+// 25,401-article latency benchmark is about what it was when a 100 MB
+// autocomplete vocabulary filled the heap (its p99 is not yet: README),
+// and the heap peaks about where it did then.
 const SearchGCPercent = 400
 
 // Search runs a request.
