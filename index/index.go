@@ -184,30 +184,47 @@ func createBleve(path string, m mapping.IndexMapping, shards int) ([]bleve.Index
 			return createBleveInPlace(path, m, shards)
 		}
 	}
-	parent := filepath.Dir(target)
-	if err := os.MkdirAll(parent, 0o700); err != nil {
-		return nil, err
+	err = buildBeside(target, func(tmp string) error { return writeEmptyBleve(tmp, m, shards) })
+	if errors.Is(err, errNotBeside) {
+		return createBleveInPlace(path, m, shards)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".new-")
 	if err != nil {
-		return createBleveInPlace(path, m, shards)
-	}
-	defer os.RemoveAll(tmp) // nothing left to remove once renamed
-	if err := writeEmptyBleve(tmp, m, shards); err != nil {
-		return nil, err
-	}
-	// An empty directory at path is removed first: rename replaces one on
-	// Linux, but not everywhere.
-	if err := os.Remove(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return createBleveInPlace(path, m, shards)
-	}
-	if err := os.Rename(tmp, target); err != nil {
-		return nil, err
-	}
-	if err := syncDir(parent); err != nil {
 		return nil, err
 	}
 	return openCreatedBleve(target, shards)
+}
+
+// errNotBeside is buildBeside's error when target's directory takes no
+// hidden directory beside it, or target cannot be replaced (a mount
+// point).
+var errNotBeside = errors.New("cannot build beside the target")
+
+// buildBeside fills a hidden directory beside target (.NAME.new-*) with
+// fill, then renames it to target, replacing an empty directory there,
+// and syncs the parent: target is never a half-made index, and a failure
+// or a crash leaves at worst the hidden directory.
+func buildBeside(target string, fill func(tmp string) error) error {
+	parent := filepath.Dir(target)
+	if err := os.MkdirAll(parent, 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".new-")
+	if err != nil {
+		return fmt.Errorf("%w: %v", errNotBeside, err)
+	}
+	defer os.RemoveAll(tmp) // nothing left to remove once renamed
+	if err := fill(tmp); err != nil {
+		return err
+	}
+	// An empty directory at target is removed first: rename replaces one
+	// on Linux, but not everywhere.
+	if err := os.Remove(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: %v", errNotBeside, err)
+	}
+	if err := os.Rename(tmp, target); err != nil {
+		return err
+	}
+	return syncDir(parent)
 }
 
 // createBleveInPlace makes the new index in path itself, as bleve does,

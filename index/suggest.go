@@ -96,6 +96,9 @@ func (ix *Index) Suggest(ctx context.Context, q string, size int) ([]cari.Comple
 	if prefix == "" {
 		return out, nil // punctuation: nothing to complete
 	}
+	// Read before the snapshot is: a write after it makes what the
+	// snapshot gives stale for completionCache.
+	gen := ix.writeGen.Load()
 	r, err := ix.countingReader()
 	if err != nil {
 		return nil, fmt.Errorf("autocomplete %q: %w", q, err)
@@ -109,7 +112,7 @@ func (ix *Index) Suggest(ctx context.Context, q string, size int) ([]cari.Comple
 		}
 	}
 	if len(terms) < size {
-		more, err := ix.wordCompletions(ctx, r, prefix, size)
+		more, err := ix.wordCompletions(ctx, r, gen, prefix, size)
 		if err != nil {
 			return nil, err
 		}
@@ -263,8 +266,9 @@ const (
 )
 
 // wordCompletions is the package's wordCompletions with the body
-// analyzer, through the cache for short prefixes.
-func (ix *Index) wordCompletions(ctx context.Context, r bleveindex.IndexReader, prefix string, n int) ([]word, error) {
+// analyzer, through the cache for short prefixes; r is a snapshot taken
+// after the index's writeGen was gen.
+func (ix *Index) wordCompletions(ctx context.Context, r bleveindex.IndexReader, gen uint64, prefix string, n int) ([]word, error) {
 	m := ix.mapping()
 	an := m.AnalyzerNamed(m.AnalyzerNameForPath(FieldBody))
 	if utf8.RuneCountInString(prefix) > cachedPrefixRunes {
@@ -272,12 +276,12 @@ func (ix *Index) wordCompletions(ctx context.Context, r bleveindex.IndexReader, 
 	}
 	c := &ix.completions
 	key := fmt.Sprintf("%d %s", n, prefix)
-	gen := ix.writeGen.Load() // before reading: a write meanwhile makes it stale
 	c.mu.Lock()
-	if c.words == nil || c.gen != gen || len(c.words) >= cachedPrefixesMax {
+	if c.words == nil || gen > c.gen || len(c.words) >= cachedPrefixesMax {
 		c.gen, c.words = gen, map[string][]word{}
 	}
 	words, ok := c.words[key]
+	ok = ok && c.gen == gen // a request from before the last write neither reads nor resets it
 	c.mu.Unlock()
 	if ok {
 		return words, nil

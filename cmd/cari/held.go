@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/carisearch/cari"
-
 	"github.com/carisearch/cari/index"
 	"github.com/carisearch/cari/server"
 )
