@@ -29,23 +29,21 @@ type holder struct {
 	URL string `json:"url,omitempty"`
 }
 
-// recordHolder notes this process as the holder of the index at dir,
-// served at url if not empty. A failure (a read-only directory) only
-// costs the refusal its detail.
-func recordHolder(dir, url string) {
-	h := holder{PID: os.Getpid(), Command: commandName(os.Args), Since: time.Now().UTC().Truncate(time.Second), URL: url}
-	if old, ok := readHolder(dir); ok && old.PID == h.PID {
-		h.Since = old.Since
-	}
-	data, err := json.Marshal(h)
+// recordHolder notes this process as the holder of ix, served at url if
+// not empty. Since is when ix opened, to the nanosecond, which tells this
+// Index's record from another's of the same process at the same path (a
+// server that reloads a rebuilt index). A failure (a read-only directory)
+// only costs the refusal its detail.
+func (ix *Index) recordHolder(url string) {
+	data, err := json.Marshal(holder{PID: os.Getpid(), Command: commandName(os.Args), Since: ix.opened, URL: url})
 	if err == nil {
-		_ = os.WriteFile(filepath.Join(dir, holderFile), data, 0o600)
+		_ = os.WriteFile(filepath.Join(ix.path, holderFile), data, 0o600)
 	}
 }
 
 // ServedAt records that a server answers for the index at url, so that a
 // command refused the index can ask the server instead (HeldError.URL).
-func (ix *Index) ServedAt(url string) { recordHolder(ix.path, url) }
+func (ix *Index) ServedAt(url string) { ix.recordHolder(url) }
 
 // HeldError is ErrLocked with the process that holds the index, as its
 // record tells.
@@ -65,15 +63,17 @@ func (e *HeldError) Error() string {
 	case strings.HasSuffix(e.Command, " serve"):
 		advice = "send writes to its API (cari index --server URL), or stop it"
 	}
-	return fmt.Sprintf("%v: `%s` (pid %d) holds it since %s; %s", ErrLocked, e.Command, e.PID, e.Since.Format(time.RFC3339), advice)
+	return fmt.Sprintf("%v: `%s` (pid %d) holds it since %s; %s", ErrLocked, e.Command, e.PID, e.Since.Truncate(time.Second).Format(time.RFC3339), advice)
 }
 
 func (e *HeldError) Unwrap() []error { return []error{ErrLocked, e.cause} }
 
-// releaseHolder removes the record of dir if this process wrote it.
-func releaseHolder(dir string) {
-	if h, ok := readHolder(dir); ok && h.PID == os.Getpid() {
-		_ = os.Remove(filepath.Join(dir, holderFile))
+// releaseHolder removes the record of ix if it is still ix's: after a
+// rebuild swapped another index in at the path, the record there is the
+// new one's.
+func (ix *Index) releaseHolder() {
+	if h, ok := readHolder(ix.path); ok && h.PID == os.Getpid() && h.Since.Equal(ix.opened) {
+		_ = os.Remove(filepath.Join(ix.path, holderFile))
 	}
 }
 

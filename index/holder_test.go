@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestHeldIndexNamesItsHolder: an index held by another process is
@@ -105,5 +106,29 @@ func TestCommandName(t *testing.T) {
 		if got := commandName(tc.args); got != tc.want {
 			t.Errorf("commandName(%q) = %q, want %q", tc.args, got, tc.want)
 		}
+	}
+}
+
+// TestHolderRecordIsTheIndexs: closing an Index removes its own holder
+// record, not one a later Index at the same path wrote (a server that
+// reloads a rebuilt index closes the old one after opening the new one).
+func TestHolderRecordIsTheIndexs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "index")
+	old, err := Create(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := &Index{path: path, opened: old.opened.Add(time.Nanosecond)}
+	next.ServedAt("http://127.0.0.1:8080")
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h, ok := readHolder(path)
+	if !ok || h.URL != "http://127.0.0.1:8080" || !h.Since.Equal(next.opened) {
+		t.Fatalf("after the old index closed: %+v %v, want the new one's record", h, ok)
+	}
+	next.releaseHolder()
+	if _, ok := readHolder(path); ok {
+		t.Error("the new index's record outlives it")
 	}
 }

@@ -51,6 +51,10 @@ type Index struct {
 	// builtinSynonyms is the built-in list, set once with synonymsOnce.
 	builtinSynonyms *synonym.List
 
+	// opened is when the index was opened: its holder record's identity
+	// (holder.go).
+	opened time.Time
+
 	// completions caches the completions of the shortest prefixes
 	// (suggest.go).
 	completions completionCache
@@ -117,7 +121,8 @@ func Open(path string) (*Index, error) {
 func newIndex(shards []bleve.Index, path string) *Index {
 	ix := &Index{shards: shards, bleve: newSearchView(shards), path: path, totals: make([]tokenCounts, len(shards))}
 	ix.minFree.Store(DefaultMinFree)
-	recordHolder(path, "")
+	ix.opened = time.Now().UTC()
+	ix.recordHolder("")
 	return ix
 }
 
@@ -312,7 +317,7 @@ func CreateTemp(opts Options) (*Index, error) {
 
 // Close releases the index.
 func (ix *Index) Close() error {
-	releaseHolder(ix.path)
+	ix.releaseHolder()
 	var err error
 	for _, b := range ix.shards {
 		err = errors.Join(err, b.Close())
