@@ -201,12 +201,8 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 	facets := keywordField()
 	facets.Store = false
 	doc.AddFieldMappingsAt(fieldFacets, facets)
-	pairs := bleve.NewTextFieldMapping()
-	pairs.Analyzer = analyzer.PairsName
-	pairs.Store = false
-	pairs.IncludeTermVectors = false
-	pairs.IncludeInAll = false
-	pairs.DocValues = false
+	pairs := text(analyzer.PairsName) // its dictionary alone is read
+	pairs.Store, pairs.IncludeTermVectors = false, false
 	doc.AddFieldMappingsAt(fieldPairs, pairs)
 	doc.AddFieldMappingsAt(FieldURL, stored())
 	doc.AddFieldMappingsAt(fieldHash, stored())

@@ -102,15 +102,20 @@ func (ix *Index) search(ctx context.Context, r cari.Request) (*cari.Result, erro
 // other filters kept: choosing a source is a choice among them, and the
 // facet of the chosen ones alone would hide the rest (what Elasticsearch
 // calls a post filter, and search pages multi-select facets). It costs
-// one more ranking, without snippets.
+// one more ranking, of one hit, and nothing read of it.
 func (ix *Index) otherSources(ctx context.Context, r cari.Request) ([]cari.Facet, error) {
 	all := r
-	all.Sources, all.NoHighlight, all.Page, all.Size, all.Cursor, all.After = nil, true, 1, 1, false, ""
-	res, err := ix.search(ctx, all)
+	all.Sources, all.Page, all.Size, all.Cursor, all.After = nil, 1, 1, false, ""
+	run, err := ix.newSearchRun(ctx, all)
 	if err != nil {
 		return nil, fmt.Errorf("the sources beside %q: %w", r.Sources, err)
 	}
-	return res.Facets[FieldSource], nil
+	run.reranked = false // only the facets are read
+	res, _, err := run.rankAll(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("the sources beside %q: %w", r.Sources, err)
+	}
+	return ix.facets(res.Facets)[FieldSource], nil
 }
 
 // searchRun is one request on its way through search: classified and

@@ -238,9 +238,10 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
 					}
 				}()
 			}
-			servedAt.Store("http://" + ln.Addr().String())
-			live.current().ServedAt("http://" + ln.Addr().String())
-			fmt.Fprintf(o.stderr, "cari: serving %s on http://%s/\n", describeIndex(live.current(), demo), ln.Addr())
+			url := "http://" + ln.Addr().String()
+			servedAt.Store(url)
+			live.current().ServedAt(url)
+			fmt.Fprintf(o.stderr, "cari: serving %s on %s/\n", describeIndex(live.current(), demo), url)
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
 			select {
