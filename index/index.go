@@ -62,6 +62,10 @@ type Index struct {
 	// sources maps the codes of source names in facet values back to
 	// the names (facets.go).
 	sources sourceNames
+
+	// sampleAbove is the number of matches above which a ranking reads
+	// a sample (sample.go): 0 for SampleAbove, negative for never.
+	sampleAbove atomic.Int64
 }
 
 // ErrLocked is returned when another process holds the index open.

@@ -115,7 +115,8 @@ func (ix *Index) otherSources(ctx context.Context, r cari.Request) ([]cari.Facet
 	if err != nil {
 		return nil, fmt.Errorf("the sources beside %q: %w", r.Sources, err)
 	}
-	return ix.facets(res.Facets)[FieldSource], nil
+	factor, _ := run.sample.scale()
+	return scaleFacets(ix.facets(res.Facets), factor)[FieldSource], nil
 }
 
 // searchRun is one request on its way through search: classified and
@@ -137,6 +138,8 @@ type searchRun struct {
 	// (rerank). Read for every article holding the words, it was a third
 	// of a search, so only the top RerankDepth are.
 	reranked bool
+	// sample is what the last ranking read of its matches (sample.go).
+	sample *matchSample
 }
 
 // newSearchRun plans r (with no typo corrections yet) and works out how
@@ -222,6 +225,14 @@ func (s *searchRun) rank(ctx context.Context, q query.Query) (*bleve.SearchResul
 			return nil, err
 		}
 	}
+	s.sample = &matchSample{}
+	sampled := &sampledQuery{Query: q, sample: s.sample}
+	if s.sortOrder[0] == "-_score" && !s.cursor && !r.Exact {
+		// By date, the newest matches are wanted, not a sample's; a
+		// cursor pages through all of them.
+		sampled.limit = s.ix.sampleLimit()
+	}
+	q = sampled
 	size, from := r.Size, (r.Page-1)*r.Size
 	if s.reranked {
 		size, from = max(RerankDepth, r.Page*r.Size), 0
@@ -297,15 +308,17 @@ func (s *searchRun) present(ctx context.Context, res *bleve.SearchResult, marks 
 // the ranking and the cursor of the next page.
 func (s *searchRun) result(res *bleve.SearchResult, hits search.DocumentMatchCollection) *cari.Result {
 	r := s.r
+	factor, exact := s.sample.scale()
 	out := &cari.Result{
 		Suggestion: suggestion(r.Query, s.plan.unknown),
 		Query:      r.Query,
-		Total:      res.Total,
+		Total:      estimate(res.Total, factor),
+		TotalExact: exact,
 		TookMS:     float64(res.Took.Microseconds()) / 1000,
 		Page:       r.Page,
 		Size:       r.Size,
 		Hits:       make([]cari.Hit, 0, len(hits)),
-		Facets:     s.ix.facets(res.Facets),
+		Facets:     scaleFacets(s.ix.facets(res.Facets), factor),
 	}
 	for _, h := range hits {
 		out.Hits = append(out.Hits, hitFrom(h, !r.NoHighlight))

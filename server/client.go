@@ -178,6 +178,7 @@ func searchParams(r cari.Request) (url.Values, error) {
 	set("size", strconv.Itoa(r.Size), r.Size != 0)
 	set("sort", r.Sort, r.Sort != "")
 	set("recent", "true", r.Recent)
+	set("exact", "true", r.Exact)
 	set("half_life", strconv.Itoa(int(r.HalfLife/day)), r.HalfLife != 0)
 	set("cursor", "true", r.Cursor)
 	set("after", r.After, r.After != "")

@@ -263,7 +263,7 @@ func TestClientSearchParams(t *testing.T) {
 	day := 24 * time.Hour
 	from := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, r := range []cari.Request{
-		{Query: "banjir jakarta"},
+		{Query: "banjir jakarta", Exact: true},
 		{Query: `"kerja sama" pertahanan`, Page: 3, Size: 20, Sort: cari.SortDate},
 		{Query: "gempa", Recent: true, HalfLife: 7 * day, Sources: []string{"a.id", "b.co"}, Tags: []string{"bencana"}},
 		{Query: "kpk", From: from, To: from.AddDate(0, 11, 30), Cursor: true, After: "abc=="},

@@ -34,6 +34,7 @@ func FuzzSearchParams(f *testing.F) {
 		"q=indonesia&after=eyJzIjoicmVsZXZhbmNlIiwidiI6WyIxIiwieCJdfQ",
 		"q=indonesia&after=%00&page=2",
 		"q=ekonomi&recent=true&half_life=1",
+		"q=ekonomi&exact=true",
 		"q=ekonomi&recent=1&half_life=-5",
 		"q=dia&sort=oldest&cursor=1",
 		"",

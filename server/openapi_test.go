@@ -377,6 +377,8 @@ func TestOpenAPIConformance(t *testing.T) {
 		{name: "search cursor", h: h, method: "GET", target: "/api/search?q=indonesia&size=1&cursor=true", status: 200},
 		{name: "search recent", h: h, method: "GET", target: "/api/search?q=indonesia&recent=true&half_life=30", status: 200},
 		{name: "search bad cursor", h: h, method: "GET", target: "/api/search?q=indonesia&after=bukan-kursor", request: reqAny, status: 400, code: "bad_query"},
+		{name: "search exact", h: h, method: "GET", target: "/api/search?q=indonesia&exact=true", status: 200},
+		{name: "search bad exact", h: h, method: "GET", target: "/api/search?q=indonesia&exact=semua", request: reqInvalid, status: 400, code: "bad_query"},
 		{name: "search bad recent", h: h, method: "GET", target: "/api/search?q=indonesia&recent=kadang", request: reqInvalid, status: 400, code: "bad_query"},
 		{name: "search bad half-life", h: h, method: "GET", target: "/api/search?q=indonesia&recent=true&half_life=0", request: reqInvalid, status: 400, code: "bad_query"},
 		{name: "search query too long", h: h, method: "GET", target: "/api/search?q=" + longQuery, request: reqInvalid, status: 400, code: "bad_query"},

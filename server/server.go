@@ -367,7 +367,7 @@ func parseSearch(raw string) (cari.Request, error) {
 	for _, p := range []struct {
 		name string
 		dst  *bool
-	}{{"cursor", &req.Cursor}, {"recent", &req.Recent}} {
+	}{{"cursor", &req.Cursor}, {"recent", &req.Recent}, {"exact", &req.Exact}} {
 		switch b := strings.TrimSpace(v.Get(p.name)); b {
 		case "", "false", "0":
 		case "true", "1":

@@ -52,7 +52,15 @@ whose titles hold them.
 
 --recent weighs newer articles more: a score halves towards half of
 itself every --half-life days (default 14), counted from the newest
-article. --cursor prints
+article.
+
+A query that matches more than 10,000 articles is ranked on a sample of
+its matches spread over the whole index: the total and the facet counts
+are then estimates ("about 390,000 articles match"), and the hits the
+best of the sample. --exact ranks and counts every match, several times
+slower on a large archive; --sort date always reads every match.
+
+--cursor prints
 the cursor of the next page, and --after CURSOR fetches it, however deep;
 --page stops at the first 10,000 hits.
 
@@ -99,6 +107,7 @@ facets; title and snippet are HTML with <mark> around matched words.`,
 	f.StringVar(&from, "from", "", "only articles published on or after this day (YYYY-MM-DD)")
 	f.StringVar(&to, "to", "", "only articles published on or before this day (YYYY-MM-DD)")
 	f.BoolVar(&r.Recent, "recent", false, "weigh newer articles more (a score decay with --half-life)")
+	f.BoolVar(&r.Exact, "exact", false, "rank and count every match, however many (slower on a large archive; see \"total_exact\")")
 	r.HalfLife = cari.DefaultHalfLife
 	f.Var(halfLife{&r.HalfLife}, "half-life", "half-life of --recent in days, as the API's half_life (or a duration such as 72h)")
 	f.BoolVar(&r.Cursor, "cursor", false, "return the cursor of the next page (\"next\" in --json), for --after")
@@ -138,7 +147,11 @@ func printResult(o *options, res *cari.Result) {
 	if res.Total == 1 {
 		verb = "matches"
 	}
-	fmt.Fprintf(o.stdout, "%s %s %q; %d–%d (%.1f ms)\n", plural(int(res.Total), "article"), verb, res.Query, (res.Page-1)*res.Size+1, last, res.TookMS)
+	about := ""
+	if !res.TotalExact {
+		about = "about "
+	}
+	fmt.Fprintf(o.stdout, "%s%s %s %q; %d–%d (%.1f ms)\n", about, plural(int(res.Total), "article"), verb, res.Query, (res.Page-1)*res.Size+1, last, res.TookMS)
 	suggest()
 	fmt.Fprintln(o.stdout)
 	printHits(o, res)

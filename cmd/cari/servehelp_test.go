@@ -25,7 +25,7 @@ func TestServeHelpListsEveryRoute(t *testing.T) {
 			t.Errorf("serve --help lacks %s", line)
 		}
 	}
-	for _, want := range []string{"/api/suggest?q=&size=", "/api/articles/{id}/similar?size=", "recent=&half_life=&cursor=&after="} {
+	for _, want := range []string{"/api/suggest?q=&size=", "/api/articles/{id}/similar?size=", "recent=&exact=&half_life=&cursor=&after="} {
 		if !strings.Contains(help, want) {
 			t.Errorf("serve --help lacks %s", want)
 		}
