@@ -32,7 +32,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -177,7 +176,6 @@ type pageView struct {
 	// Error is the Indonesian message of a failed search, ErrorDetail
 	// the API's own, for the tooltip.
 	Error, ErrorDetail string
-	Searched           bool // a result is drawn
 	Summary            string
 	Hits               []hitView
 	Suggestion         *link
@@ -351,7 +349,6 @@ func pageErrorText(code string, status int) string {
 
 // draw fills the view with a result, in app.js's words (draw).
 func (v *pageView) draw(st pageState, res *cari.Result) {
-	v.Searched = true
 	size := max(1, res.Size)
 	switch {
 	case res.Total > 0:
@@ -416,20 +413,30 @@ func hitFor(st pageState, h cari.Hit) hitView {
 	return hv
 }
 
-// syntaxChars are the query's operators: a query with any is worth
-// loosening when it finds nothing (app.js's drawEmpty).
-var syntaxChars = regexp.MustCompile(`["+:*?~]|(^|\s)-`)
-
 func emptyFor(st pageState) *emptyView {
 	e := &emptyView{Query: st.Query != ""}
 	if e.Query {
-		e.Syntax = syntaxChars.MatchString(st.Query)
+		e.Syntax = usesSyntax(st.Query)
 		e.Fewer = !e.Syntax && len(strings.Fields(st.Query)) > 3
 	}
 	if st.filtered() {
 		e.ClearURL = st.change(func(c *pageState) { c.Sources, c.Tags, c.From, c.To = nil, nil, "", "" })
 	}
 	return e
+}
+
+// usesSyntax tells a query with operators, worth loosening when it finds
+// nothing: app.js's /["+:*?~]|(^|\s)-/ in drawEmpty.
+func usesSyntax(q string) bool {
+	if strings.ContainsAny(q, `"+:*?~`) {
+		return true
+	}
+	for _, w := range strings.Fields(q) {
+		if strings.HasPrefix(w, "-") {
+			return true
+		}
+	}
+	return false
 }
 
 // facets draws the facets as app.js's drawFacets does: sources, years,
@@ -558,8 +565,8 @@ func isWebURL(u string) bool {
 	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
 }
 
-// monthName is the month in Indonesian, as the browser's id-ID
-// formats them.
+// monthName is a month's name in Indonesian, as the browser's id-ID
+// writes it.
 func monthName(m time.Month) string {
 	return [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
 		"Agustus", "September", "Oktober", "November", "Desember"}[m-1]

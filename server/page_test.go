@@ -392,3 +392,17 @@ func TestPageFormats(t *testing.T) {
 		t.Errorf("February 2024 is %s to %s", from, to)
 	}
 }
+
+// TestUsesSyntax holds the page's test of a query with operators to
+// app.js's /["+:*?~]|(^|\s)-/.
+func TestUsesSyntax(t *testing.T) {
+	for q, want := range map[string]bool{
+		"banjir": false, "pasca-banjir": false, "banjir bandang demak": false,
+		`"kerja sama"`: true, "+rusia": true, "rusia -ukraina": true, "-ukraina": true,
+		"rusia\t-ukraina": true, "title:banjir": true, "banj*": true, "banjr~": true, "ban?ir": true,
+	} {
+		if got := usesSyntax(q); got != want {
+			t.Errorf("usesSyntax(%q) = %v", q, got)
+		}
+	}
+}

@@ -8,9 +8,11 @@
 // in microseconds, while one real temporary index checks that the pieces
 // fit. The interface holds only what the routes call; it grows with them.
 //
-// Every error leaves as JSON of one shape ({"error":{"code","message"}}),
-// because the clients are programs and the search page, and both would
-// otherwise have to guess whether a body is HTML, text or JSON. That
+// Every error of the API leaves as JSON of one shape
+// ({"error":{"code","message"}}), because its clients are programs and
+// the search page's script, and both would otherwise have to guess
+// whether a body is HTML, text or JSON. (The search page's own errors are
+// the page, telling the same codes in Indonesian: page.go.) That
 // includes the 404 and 405 the ServeMux produces by itself: the router asks
 // the mux whether a pattern matched and, when none did, rewrites the mux's
 // plain-text answer, so the status logic (404 against 405 and its Allow
