@@ -109,17 +109,23 @@ func (g *gate) leave() { <-g.slots }
 func (g *gate) admit(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !g.enter(r.Context()) {
-			if r.Context().Err() != nil {
-				writeError(w, clientClosedRequest, "canceled", "request canceled")
-				return
-			}
-			g.refused()
-			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(g.limits.Wait/time.Second))))
-			writeError(w, http.StatusServiceUnavailable, "overloaded",
-				"too many "+g.kind+" requests at once; retry after a moment")
+			status, code, message := g.refusal(w, r)
+			writeError(w, status, code, message)
 			return
 		}
 		defer g.leave()
 		next(w, r)
 	}
+}
+
+// refusal is the status, code and message of a request g did not admit,
+// with its Retry-After header set; the search page tells the same code
+// in its own words.
+func (g *gate) refusal(w http.ResponseWriter, r *http.Request) (status int, code, message string) {
+	if r.Context().Err() != nil {
+		return clientClosedRequest, "canceled", "request canceled"
+	}
+	g.refused()
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(g.limits.Wait/time.Second))))
+	return http.StatusServiceUnavailable, "overloaded", "too many " + g.kind + " requests at once; retry after a moment"
 }

@@ -3,7 +3,9 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"image/png"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -15,6 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carisearch/cari"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -37,16 +42,11 @@ func chromePath(t *testing.T) string {
 	return ""
 }
 
-// TestSearchPageInBrowser loads the search page in headless Chromium over
-// the sample articles and does what a reader does, checked on what the
-// page shows: search by typing, follow a source facet, page forward and
-// back, read it on a phone, and meet a search with no results.
-func TestSearchPageInBrowser(t *testing.T) {
+// startBrowser starts a headless Chromium for the test, stopped when it
+// ends, and returns its context, bounded to a minute.
+func startBrowser(t *testing.T) context.Context {
+	t.Helper()
 	chrome := chromePath(t)
-	start := time.Now()
-	srv := httptest.NewServer(New(sampleIndex(t), Options{Logger: quietLogger()}))
-	defer srv.Close()
-
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chrome),
 		chromedp.NoSandbox,
@@ -59,11 +59,93 @@ func TestSearchPageInBrowser(t *testing.T) {
 		chromedp.UserDataDir(t.TempDir()),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	ctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
+	t.Cleanup(cancel)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	defer cancelTimeout()
+	t.Cleanup(cancelTimeout)
+	return ctx
+}
+
+// axeScript is axe-core's axe.min.js, from the file $CARI_AXE_JS names:
+// fetched by .ci/run, never kept in the repository. CI must have it;
+// elsewhere it may be missing, "", and the accessibility checks skip.
+func axeScript(t *testing.T) string {
+	t.Helper()
+	path := os.Getenv("CARI_AXE_JS")
+	if path == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CARI_AXE_JS is not set; .ci/run should have fetched axe-core")
+		}
+		return ""
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("axe-core: %v", err)
+	}
+	return string(data)
+}
+
+// axeViolation is one rule axe-core found broken, with the elements that
+// break it.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any `json:"target"`
+	} `json:"nodes"`
+}
+
+// checkAccessibility runs axe-core on the page the browser shows, in a
+// subtest that fails on every serious or critical violation, naming
+// them, and logs lesser ones; without axe-core it skips.
+func checkAccessibility(t *testing.T, ctx context.Context, axe, name string) {
+	t.Helper()
+	t.Run("axe "+name, func(t *testing.T) {
+		if axe == "" {
+			t.Skip("CARI_AXE_JS is not set (the path of axe-core's axe.min.js; .ci/run fetches it)")
+		}
+		runAxe(t, ctx, axe, name)
+	})
+}
+
+func runAxe(t *testing.T, ctx context.Context, axe, name string) {
+	t.Helper()
+	// The script is evaluated by the DevTools protocol, which runs even
+	// where the page's own scripts are disabled.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](axe+"\n;0")); err != nil {
+		t.Fatalf("%s: loading axe-core: %v", name, err)
+	}
+	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](
+		`axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: axe.run: %v", name, err)
+	}
+	for _, v := range violations {
+		var targets []string
+		for _, n := range v.Nodes {
+			targets = append(targets, fmt.Sprint(n.Target...))
+		}
+		msg := fmt.Sprintf("%s: axe %s (%s): %s, at %s", name, v.ID, v.Impact, v.Help, strings.Join(targets, ", "))
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Error(msg)
+		} else {
+			t.Log(msg)
+		}
+	}
+}
+
+// TestSearchPageInBrowser loads the search page in headless Chromium over
+// the sample articles and does what a reader does, checked on what the
+// page shows: search by typing, follow a source facet, page forward and
+// back, read it on a phone, and meet a search with no results.
+func TestSearchPageInBrowser(t *testing.T) {
+	ctx := startBrowser(t)
+	axe := axeScript(t)
+	start := time.Now()
+	srv := httptest.NewServer(New(sampleIndex(t), Options{Logger: quietLogger()}))
+	defer srv.Close()
 
 	steps := func(actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -197,12 +279,12 @@ func TestSearchPageInBrowser(t *testing.T) {
 	settled(`s.includes('q=kerja+sama')`)
 	total := summaryTotal()
 	const facet = `#facets .facet:first-child li:nth-child(2)`
-	source := read(chromedp.Text(facet + ` button`))
+	source := strings.TrimSpace(read(chromedp.Text(facet + ` label`)))
 	count, err := strconv.Atoi(strings.ReplaceAll(read(chromedp.Text(facet+` .count`)), ".", ""))
 	if err != nil || count == 0 || count >= total {
 		t.Fatalf("facet %q count %d (%v), total %d", source, count, err, total)
 	}
-	steps(chromedp.Click(facet + ` button`))
+	steps(chromedp.Click(facet + ` input`))
 	settled(`s.includes('source=')`)
 	if n := summaryTotal(); n != count {
 		t.Errorf("after choosing source %q (%d) the summary counts %d results", source, count, n)
@@ -213,10 +295,27 @@ func TestSearchPageInBrowser(t *testing.T) {
 	if others := eval(`[...document.querySelectorAll('#results li.hit .meta button')].filter(b => b.textContent !== ` + jsString(source) + `).length`); others != 0 {
 		t.Errorf("%d hits from sources other than %q", others, source)
 	}
+	// The other sources are still offered, with their counts, to be
+	// chosen beside it.
+	if n := eval(`document.querySelectorAll('#facets .sources li').length`); n < 2 {
+		t.Errorf("with %q chosen the source facet offers %d sources", source, n)
+	}
 
 	// Page 2 shows other hits; the back button brings page 1 again.
 	steps(chromedp.Navigate(srv.URL + "/?q=indonesia"))
 	settled(`s === '?q=indonesia'`)
+	// The script drew the server's answer again, once, and asked the
+	// API for nothing; the hits are its own (each with its related
+	// articles button).
+	if n := eval(`performance.getEntriesByType('resource').filter(e => e.name.includes('/api/search')).length`); n != 0 {
+		t.Errorf("the page loaded with its results asked /api/search %d times", n)
+	}
+	if n := eval(`document.querySelectorAll('#results li.hit').length`); n != 10 {
+		t.Errorf("%d hits on the page, want 10", n)
+	}
+	if n := eval(`document.querySelectorAll('#results li.hit .related-toggle').length`); n != 10 {
+		t.Errorf("%d hits with the script's related articles button, want 10", n)
+	}
 	if n := summaryTotal(); n <= 10 {
 		t.Fatalf("%d results for indonesia; the test needs more than a page", n)
 	}
@@ -238,6 +337,7 @@ func TestSearchPageInBrowser(t *testing.T) {
 		t.Errorf("pager says %q after going back", pageno)
 	}
 	screenshot("hasil.png")
+	checkAccessibility(t, ctx, axe, "results with JavaScript")
 
 	// "Relevan & baru" asks for recency: the URL says so, and the newest
 	// article, which matches "ekonomi" about as well as the best match,
@@ -302,6 +402,7 @@ func TestSearchPageInBrowser(t *testing.T) {
 			t.Errorf("empty state %q lacks %q", tips, want)
 		}
 	}
+	checkAccessibility(t, ctx, axe, "no results with JavaScript")
 	steps(chromedp.Click(`#clear-filters`))
 	settled(`!s.includes('source=')`)
 	if n := summaryTotal(); n != 2 {
@@ -345,4 +446,251 @@ func TestSearchPageInBrowser(t *testing.T) {
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// scripts turns the JavaScript of the pages in the browser's tab off, as
+// a reader's setting would, or on again.
+func scripts(on bool) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tab *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
+		return chromedp.Void{}, err
+	}
+}
+
+// TestSearchPageWithoutJavaScript does in a browser whose JavaScript is
+// off what a reader does: the server's page alone must search (typing
+// and submitting the form), narrow to sources with the check boxes,
+// sort, page forward and tell a bad parameter, with the same results
+// as the API.
+func TestSearchPageWithoutJavaScript(t *testing.T) {
+	ctx := startBrowser(t)
+	axe := axeScript(t)
+	srv := httptest.NewServer(New(sampleIndex(t), Options{Logger: quietLogger()}))
+	defer srv.Close()
+
+	steps := func(actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("browser: %v", err)
+		}
+	}
+	read := func(a chromedp.Action[string]) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, a)
+		if err != nil {
+			t.Fatalf("browser: %v", err)
+		}
+		return v
+	}
+	eval := func(js string) int {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[int](js))
+		if err != nil {
+			t.Fatalf("browser: %s: %v", js, err)
+		}
+		return v
+	}
+	// arrived waits until the browser shows a page whose location.search
+	// (s) satisfies cond: a form sent or a link followed loads a page,
+	// and while it does the old page's context goes, so each try is
+	// a fresh evaluation and a failed one is tried again.
+	arrived := func(cond string) {
+		t.Helper()
+		js := `(() => { const s = location.search; return document.readyState === 'complete' && (` + cond + `); })()`
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+			if err == nil && ok {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("browser: waiting for %s: %v (at %s)", cond, err, read(chromedp.Location()))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	// shown are the ids of the hits on the page, in order.
+	shown := func() []string {
+		t.Helper()
+		ids, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#results li.hit')].map(li => li.dataset.id)`))
+		if err != nil {
+			t.Fatalf("browser: %v", err)
+		}
+		return ids
+	}
+	// api are the ids of /api/search's hits for the page's parameters.
+	api := func() []string {
+		t.Helper()
+		res := apiSearch(t, srv.URL, strings.TrimPrefix(read(chromedp.Evaluate[string](`location.search`)), "?"))
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		return ids
+	}
+	sameAsAPI := func(what string) {
+		t.Helper()
+		if got, want := shown(), api(); strings.Join(got, " ") != strings.Join(want, " ") || len(got) == 0 {
+			t.Errorf("%s: the page shows %v, the API answers %v", what, got, want)
+		}
+	}
+	summaryTotal := func() int {
+		t.Helper()
+		summary := read(chromedp.Text(`#summary`))
+		m := regexp.MustCompile(`dari ([0-9.]+) hasil`).FindStringSubmatch(summary)
+		if m == nil {
+			t.Fatalf("summary %q gives no total", summary)
+		}
+		n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ".", ""))
+		return n
+	}
+
+	steps(scripts(false), chromedp.Navigate(srv.URL+"/"))
+	// Had the script run, the pager would be its buttons.
+	if n := eval(`document.querySelectorAll('#pager button, #results .related-toggle').length`); n != 0 {
+		t.Fatalf("the page's script ran (%d of its buttons)", n)
+	}
+	if body := read(chromedp.Text(`body`)); strings.Contains(body, "JavaScript") {
+		t.Errorf("the page without JavaScript asks for it: %q", body)
+	}
+	if n := eval(`document.querySelectorAll('h1').length`); n != 1 {
+		t.Errorf("the page has %d h1 elements, want 1", n)
+	}
+	sameAsAPI("the front page")
+
+	// Type a query and send the form with Enter: the browser asks the
+	// server for /?q=…, which draws the results.
+	steps(chromedp.SendKeys(`#q`, "kerja sama"+kb.Enter))
+	arrived(`s.includes('q=kerja+sama')`)
+	sameAsAPI("kerja sama")
+	if v := read(chromedp.Value(`#q`)); v != "kerja sama" {
+		t.Errorf("the search box holds %q after the search", v)
+	}
+	total := summaryTotal()
+
+	// Tick a source and apply: its articles only, as many as it counted;
+	// the other sources stay, with the counts they would add.
+	const second = `#facets .sources li:nth-child(2)`
+	source := strings.TrimSpace(read(chromedp.Text(second + ` label`)))
+	count, _ := strconv.Atoi(strings.ReplaceAll(read(chromedp.Text(second+` .count`)), ".", ""))
+	if count == 0 || count >= total {
+		t.Fatalf("source %q counts %d of %d", source, count, total)
+	}
+	steps(chromedp.Click(second+` input`), chromedp.Click(`#facets .sources button[type=submit]`))
+	arrived(`s.includes('source=')`)
+	sameAsAPI("one source")
+	if n := summaryTotal(); n != count {
+		t.Errorf("after choosing %q (%d) the summary counts %d", source, count, n)
+	}
+	if others := eval(`[...document.querySelectorAll('#results li.hit .meta .source')].filter(a => a.textContent !== ` + jsString(source) + `).length`); others != 0 {
+		t.Errorf("%d hits from sources other than %q", others, source)
+	}
+	if chip := read(chromedp.Text(`#filters .chip`)); !strings.Contains(chip, source) {
+		t.Errorf("filter chip %q does not name %q", chip, source)
+	}
+	// A second source beside it: the hits of both.
+	const third = `#facets .sources li:nth-child(3)`
+	third3 := strings.TrimSpace(read(chromedp.Text(third + ` label`)))
+	count3, _ := strconv.Atoi(strings.ReplaceAll(read(chromedp.Text(third+` .count`)), ".", ""))
+	if third3 == source {
+		t.Fatalf("the chosen source %q moved in the facet", source)
+	}
+	steps(chromedp.Click(third+` input`), chromedp.Click(`#facets .sources button[type=submit]`))
+	arrived(`(s.match(/source=/g) || []).length === 2`)
+	sameAsAPI("two sources")
+	if n := summaryTotal(); n != count+count3 {
+		t.Errorf("with %q (%d) and %q (%d) the summary counts %d", source, count, third3, count3, n)
+	}
+	// The chip takes a filter off again.
+	steps(chromedp.Click(`#filters .chip`))
+	arrived(`(s.match(/source=/g) || []).length === 1`)
+	sameAsAPI("a source taken off")
+
+	// Page forward with the pager's link.
+	steps(chromedp.Navigate(srv.URL + "/?q=indonesia"))
+	page1 := shown()
+	steps(chromedp.Click(`#next`))
+	arrived(`s.includes('page=2')`)
+	sameAsAPI("page 2")
+	if page2 := shown(); len(page2) == 0 || page2[0] == page1[0] {
+		t.Errorf("page 2 shows %v after page 1's %v", page2, page1)
+	}
+	if pageno := read(chromedp.Text(`#pageno`)); !strings.HasPrefix(pageno, "Halaman 2") {
+		t.Errorf("pager says %q on page 2", pageno)
+	}
+	// axe-core needs JavaScript, and the page's timers, to run: turned
+	// on once the page is drawn, they do not run app.js, whose turn came
+	// while the page loaded.
+	accessible := func(name string) {
+		t.Helper()
+		steps(scripts(true))
+		checkAccessibility(t, ctx, axe, name)
+		if n := eval(`document.querySelectorAll('#pager button, #results .related-toggle').length`); n != 0 {
+			t.Fatalf("%s: the page's script ran once JavaScript was on again", name)
+		}
+		steps(scripts(false))
+	}
+	accessible("results without JavaScript")
+
+	// The sort box sent with the form: "Relevan & baru" is recent=true.
+	steps(chromedp.SetValue(`#sort`, "recent"), chromedp.Click(`#search button[type=submit]`))
+	arrived(`s.includes('recent=true')`)
+	sameAsAPI("recent")
+	if v := read(chromedp.Value(`#sort`)); v != "recent" {
+		t.Errorf("sort shows %q after choosing recency", v)
+	}
+
+	// A misspelt word: the suggestion is a link to the corrected search.
+	steps(chromedp.Navigate(srv.URL + "/?q=multipolr"))
+	if suggest := read(chromedp.Text(`#suggest`)); !strings.Contains(suggest, "Mungkin maksud Anda: multipolar") {
+		t.Errorf("suggestion %q, want multipolar", suggest)
+	}
+	steps(chromedp.Click(`#suggest a`))
+	arrived(`s === '?q=multipolar'`)
+	sameAsAPI("the suggestion")
+
+	// With JavaScript on, the script draws the same page again: the same
+	// text in the results and the facets, so nothing flashes or moves
+	// but what only the script offers (related articles; the sources
+	// apply as they are ticked).
+	// (The time a search took is left out: each page load searches.)
+	const drawn = `['summary', 'suggest', 'filters', 'results', 'pager', 'facets'].map(id => {
+		const e = document.getElementById(id);
+		const text = e.closest('[hidden]') ? '' : e.innerText.replace(/Artikel terkait|Terapkan|\([0-9.,]+ md\)/g, '').replace(/\s+/g, ' ').trim();
+		return id + ': ' + text;
+	}).join('\n')`
+	for _, target := range []string{"/?q=kerja+sama&source=kabarnusantara.id&page=2&size=3", "/?q=multipolr", "/?q=indonesia&from=2023-01-01&to=2023-12-31"} {
+		steps(scripts(false), chromedp.Navigate(srv.URL+target))
+		server := read(chromedp.Evaluate[string](drawn))
+		steps(scripts(true), chromedp.Navigate(srv.URL+target))
+		if n := eval(`document.querySelectorAll('#results .related-toggle').length`); n == 0 {
+			t.Fatalf("%s: the script did not run", target)
+		}
+		if script := read(chromedp.Evaluate[string](drawn)); script != server {
+			t.Errorf("%s: the script draws\n%s\nwhere the server drew\n%s", target, script, server)
+		}
+	}
+	steps(scripts(false))
+
+	// A bad parameter is told in Indonesian.
+	steps(chromedp.Navigate(srv.URL + "/?q=banjir&from=2019-02-30"))
+	if msg := read(chromedp.Text(`#error`)); !strings.HasPrefix(msg, "Kueri tidak dapat diproses.") {
+		t.Errorf("error box %q, want the Indonesian message", msg)
+	}
+	accessible("an error without JavaScript")
+}
+
+// apiSearch is /api/search's answer to the query string raw.
+func apiSearch(t *testing.T, base, raw string) cari.Result {
+	t.Helper()
+	resp, err := http.Get(base + "/api/search?" + raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var res cari.Result
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("/api/search?%s: status %d, %v", raw, resp.StatusCode, err)
+	}
+	return res
 }

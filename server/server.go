@@ -8,9 +8,11 @@
 // in microseconds, while one real temporary index checks that the pieces
 // fit. The interface holds only what the routes call; it grows with them.
 //
-// Every error leaves as JSON of one shape ({"error":{"code","message"}}),
-// because the clients are programs and the search page, and both would
-// otherwise have to guess whether a body is HTML, text or JSON. That
+// Every error of the API leaves as JSON of one shape
+// ({"error":{"code","message"}}), because its clients are programs and
+// the search page's script, and both would otherwise have to guess
+// whether a body is HTML, text or JSON. (The search page's own errors are
+// the page, telling the same codes in Indonesian: page.go.) That
 // includes the 404 and 405 the ServeMux produces by itself: the router asks
 // the mux whether a pattern matched and, when none did, rewrites the mux's
 // plain-text answer, so the status logic (404 against 405 and its Allow
@@ -64,6 +66,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -165,7 +168,8 @@ type server struct {
 	compressed http.Handler
 	metrics    *metrics
 	web        fs.FS
-	indexDoc   []byte
+	// pageTemplate renders the search page (page.go).
+	pageTemplate *template.Template
 	// openapiDoc is the OpenAPI 3 document of the API.
 	openapiDoc []byte
 	// searches and writes admit requests (admission.go).
@@ -199,9 +203,9 @@ func New(b Backend, opts Options) http.Handler {
 		panic(err) // the embed directive guarantees the directory
 	}
 	s.web = web
-	s.indexDoc, err = fs.ReadFile(web, "index.html")
+	s.pageTemplate, err = parsePage(web)
 	if err != nil {
-		panic(err)
+		panic(err) // the template is embedded: a test parses it first
 	}
 
 	s.openapiDoc, err = fs.ReadFile(web, openapiFile)
@@ -804,41 +808,36 @@ func (s *server) openapi(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write(s.openapiDoc)
 }
 
-// page serves the search page.
-func (s *server) page(w http.ResponseWriter, _ *http.Request) {
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	// Titles and snippets are inserted as HTML; the policy keeps anything
-	// but our own script from running should one ever carry more.
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-	_, _ = w.Write(s.indexDoc)
-}
-
 // fail answers an error from the backend: badCode for errors the client
 // caused, the right status for a missing article or a deadline, and a
 // generic 500 otherwise.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, ctx context.Context, err error, badCode string) {
+	status, code, message := s.failure(r, ctx, err, badCode)
+	writeError(w, status, code, message)
+}
+
+// failure is the status, code and message fail answers err with, logged
+// as fail logs it; the search page tells the same code in its own words.
+func (s *server) failure(r *http.Request, ctx context.Context, err error, badCode string) (status int, code, message string) {
 	switch {
 	case errors.Is(err, cari.ErrBadRequest):
-		writeError(w, http.StatusBadRequest, badCode, strings.TrimPrefix(err.Error(), cari.ErrBadRequest.Error()+": "))
+		return http.StatusBadRequest, badCode, strings.TrimPrefix(err.Error(), cari.ErrBadRequest.Error()+": ")
 	case errors.Is(err, cari.ErrTooExpensive):
-		writeError(w, http.StatusBadRequest, "query_too_expensive", err.Error())
+		return http.StatusBadRequest, "query_too_expensive", err.Error()
 	case errors.Is(err, cari.ErrNotFound):
-		writeError(w, http.StatusNotFound, "not_found", err.Error())
+		return http.StatusNotFound, "not_found", err.Error()
 	case errors.Is(err, cari.ErrDiskFull):
 		// Nothing of the write was stored; searches go on.
 		s.log.Warn("write refused", "method", r.Method, "path", r.URL.Path, "err", err)
-		writeError(w, http.StatusInsufficientStorage, "insufficient_storage", "the index's disk is full; nothing of this write was stored: "+err.Error())
+		return http.StatusInsufficientStorage, "insufficient_storage", "the index's disk is full; nothing of this write was stored: " + err.Error()
 	case r.Context().Err() != nil:
 		s.log.Debug("client went away", "method", r.Method, "path", r.URL.Path, "err", err)
-		writeError(w, clientClosedRequest, "canceled", "request canceled")
+		return clientClosedRequest, "canceled", "request canceled"
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
-		writeError(w, http.StatusGatewayTimeout, "timeout", "the request took too long; try a narrower query")
+		return http.StatusGatewayTimeout, "timeout", "the request took too long; try a narrower query"
 	default:
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		writeError(w, http.StatusInternalServerError, "internal", "internal error")
+		return http.StatusInternalServerError, "internal", "internal error"
 	}
 }
 

@@ -1,6 +1,11 @@
 // The search page: reads its state from the URL, asks /api/search, draws
 // the hits and facets. The URL is the only state, so a search can be
 // shared, reloaded and navigated with the browser's back button.
+//
+// The server has drawn the page already, whole without this script
+// (page.go), and put the API's answer beside it (#initial): the script
+// draws that answer again in place, the same text, instead of asking
+// for it a second time, and takes over from there.
 'use strict';
 
 (function () {
@@ -11,7 +16,14 @@
   const form = $('search'), input = $('q'), sortSel = $('sort');
   const summary = $('summary'), filters = $('filters'), errorBox = $('error');
   const results = $('results'), facets = $('facets'), facetBox = $('facet-box'), empty = $('empty');
-  const pager = $('pager'), prev = $('prev'), next = $('next'), pageno = $('pageno');
+  // The server's pager is links; the script's is buttons, drawn here.
+  const pager = $('pager');
+  const prev = el('button', '', '« Sebelumnya'), next = el('button', '', 'Berikutnya »'), pageno = el('span');
+  prev.type = next.type = 'button';
+  prev.id = 'prev';
+  next.id = 'next';
+  pageno.id = 'pageno';
+  pager.replaceChildren(prev, pageno, next);
 
   const number = new Intl.NumberFormat('id-ID');
   const dateFmt = new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -60,6 +72,8 @@
       tags: p.getAll('tag'),
       from: p.get('from') || '',
       to: p.get('to') || '',
+      // A size in the URL is kept, as the server keeps it.
+      size: p.get('size') || '',
     };
   }
 
@@ -73,6 +87,7 @@
     s.tags.forEach((v) => p.append('tag', v));
     if (s.from) p.set('from', s.from);
     if (s.to) p.set('to', s.to);
+    if (s.size) p.set('size', s.size);
     return p;
   }
 
@@ -84,31 +99,41 @@
     load();
   }
 
-  async function load() {
+  // prepare shows the state in the search form, the title and the
+  // filters, before its results come.
+  function prepare() {
     input.value = state.q;
-    sortSel.value = state.sort || (state.q ? 'relevance' : 'date');
+    sortSel.value = state.sort || (state.q.trim() ? 'relevance' : 'date');
     document.title = state.q ? state.q + ' · cari' : 'cari · mesin pencari berita';
     drawFilters();
+  }
+
+  async function load() {
+    prepare();
     if (inflight) inflight.abort();
     inflight = new AbortController();
     const p = params(state);
-    p.set('size', String(PAGE_SIZE));
+    if (!state.size) p.set('size', String(PAGE_SIZE));
     results.setAttribute('aria-busy', 'true');
     try {
       const resp = await fetch('/api/search?' + p.toString(), { signal: inflight.signal, headers: { Accept: 'application/json' } });
-      const body = await resp.json();
-      if (!resp.ok) {
-        const err = body && body.error ? body.error : { code: '', message: resp.statusText };
-        showError(errorText[err.code] || 'Terjadi kesalahan (' + resp.status + ').', err.message);
-        return;
-      }
-      showError('');
-      draw(body);
+      show(resp.ok, resp.status, await resp.json(), resp.statusText);
     } catch (e) {
       if (e.name !== 'AbortError') showError('Server tidak dapat dihubungi.');
     } finally {
       results.removeAttribute('aria-busy');
     }
+  }
+
+  // show draws an answer of the API: its result, or its error.
+  function show(ok, status, body, statusText) {
+    if (!ok) {
+      const err = body && body.error ? body.error : { code: '', message: statusText || '' };
+      showError(errorText[err.code] || 'Terjadi kesalahan (' + status + ').', err.message);
+      return;
+    }
+    showError('');
+    draw(body);
   }
 
   // The API's messages are English, for developers: the page says in
@@ -118,6 +143,7 @@
     bad_query: 'Kueri tidak dapat diproses. Periksa tanda kutip, tanda kurung, tanggal, dan saringannya.',
     query_too_expensive: 'Kueri terlalu luas: kata dengan * atau ~ cocok dengan terlalu banyak kata. Persempit kuerinya.',
     timeout: 'Pencarian memakan waktu terlalu lama. Coba kueri yang lebih sempit.',
+    overloaded: 'Server sedang sibuk. Coba lagi sebentar lagi.',
     unavailable: 'Server sedang sibuk. Coba lagi sebentar lagi.',
   };
 
@@ -279,11 +305,7 @@
 
   function drawFacets(f) {
     const groups = [];
-    if (f.source && f.source.length) {
-      groups.push(facetGroup('Sumber', f.source, (v) => state.sources.includes(v), (v) => {
-        go({ sources: toggle(state.sources, v) });
-      }));
-    }
+    if (f.source && f.source.length) groups.push(sourceGroup(f.source));
     if (f.published && f.published.length) {
       groups.push(facetGroup('Tahun', f.published, (v) => state.from === v + '-01-01' && state.to === v + '-12-31', (v) => {
         const on = state.from === v + '-01-01' && state.to === v + '-12-31';
@@ -318,6 +340,31 @@
   function monthLabel(v) {
     const [y, m] = v.split('-').map(Number);
     return monthFmt.format(new Date(Date.UTC(y, m - 1, 1)));
+  }
+
+  // sourceGroup is a check box for each source, as the server draws
+  // them: several may be chosen, and the facet still counts the others.
+  // Here a box searches as soon as it changes, without the server's
+  // "Terapkan".
+  function sourceGroup(values) {
+    const box = el('fieldset', 'facet sources');
+    box.append(el('legend', '', 'Sumber'));
+    const ul = el('ul');
+    values.forEach((f) => {
+      const li = el('li');
+      const label = el('label');
+      const c = el('input');
+      c.type = 'checkbox';
+      c.name = 'source';
+      c.value = f.value;
+      c.checked = state.sources.includes(f.value);
+      c.addEventListener('change', () => go({ sources: toggle(state.sources, f.value) }));
+      label.append(c, ' ' + f.value);
+      li.append(label, el('span', 'count', number.format(f.count)));
+      ul.append(li);
+    });
+    box.append(ul);
+    return box;
   }
 
   function facetGroup(name, values, isOn, onClick, label) {
@@ -415,5 +462,19 @@
   narrow.addEventListener('change', fold);
   fold();
 
-  load();
+  // The server's answer to this URL, when it drew one, is drawn again
+  // rather than asked for.
+  const initial = $('initial');
+  let answer = null;
+  try {
+    answer = initial ? JSON.parse(initial.textContent) : null;
+  } catch (e) {
+    answer = null;
+  }
+  if (answer && answer.body) {
+    prepare();
+    show(answer.status >= 200 && answer.status < 300, answer.status, answer.body);
+  } else {
+    load();
+  }
 })();
