@@ -358,7 +358,11 @@ func (v *pageView) draw(st pageState, res *cari.Result) {
 		if st.Query == "" {
 			prefix = "Berita terbaru: "
 		}
-		v.Summary = prefix + formatCount(first) + "–" + formatCount(last) + " dari " + formatCount(res.Total) +
+		about := ""
+		if !res.TotalExact {
+			about = "sekitar " // a sample's estimate (cari.Result.TotalExact)
+		}
+		v.Summary = prefix + formatCount(first) + "–" + formatCount(last) + " dari " + about + formatCount(res.Total) +
 			" hasil (" + formatMS(res.TookMS) + " md)"
 	case st.Query != "" && st.filtered():
 		v.Summary = "Tidak ada berita yang cocok dengan “" + st.Query + "” pada saringan yang aktif."

@@ -406,3 +406,25 @@ func TestUsesSyntax(t *testing.T) {
 		}
 	}
 }
+
+// TestPageSaysEstimates: a total the index estimated from a sample of
+// the matches (cari.Result.TotalExact false) is said to be about so many.
+func TestPageSaysEstimates(t *testing.T) {
+	for _, tc := range []struct {
+		total uint64
+		exact bool
+		want  string
+	}{
+		{390_000, false, "1–1 dari sekitar 390.000 hasil"},
+		{387_838, true, "1–1 dari 387.838 hasil"},
+	} {
+		f := &fake{searchFn: func(ctx context.Context, r cari.Request) (*cari.Result, error) {
+			return &cari.Result{Query: r.Query, Total: tc.total, TotalExact: tc.exact, Page: 1, Size: 10,
+				Hits: []cari.Hit{{ID: "a", Title: "KPK", Snippet: "KPK"}}, Facets: map[string][]cari.Facet{}}, nil
+		}}
+		w := call(t, newTest(f, Options{}), "GET", "/?q=kpk", "")
+		if w.Code != 200 || !strings.Contains(w.Body.String(), tc.want) {
+			t.Errorf("total %d (exact %v): status %d, page lacks %q", tc.total, tc.exact, w.Code, tc.want)
+		}
+	}
+}

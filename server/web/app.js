@@ -170,7 +170,7 @@
       const first = (res.page - 1) * res.size + 1;
       const last = first + res.hits.length - 1;
       summary.textContent = (state.q ? '' : 'Berita terbaru: ') + number.format(first) + '–' + number.format(last) +
-        ' dari ' + number.format(res.total) + ' hasil (' + ms + ' md)';
+        ' dari ' + (res.total_exact === false ? 'sekitar ' : '') + number.format(res.total) + ' hasil (' + ms + ' md)';
     }
     results.replaceChildren(...res.hits.map(hitItem));
     drawSuggestion(res.suggestion);
