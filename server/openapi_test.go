@@ -290,7 +290,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	doc, _ := loadSpec(t)
 
 	routes := map[string]bool{}
-	for _, rt := range newTest(&fake{}, Options{}).(*server).routes() {
+	for _, rt := range newTest(&fake{}, Options{}).(*Server).routes() {
 		method, path, _ := strings.Cut(rt.pattern, " ")
 		path = strings.TrimSuffix(path, "{$}")
 		if path == "" {
