@@ -124,7 +124,7 @@ func (f *fake) Stats() (cari.Stats, error) {
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func newTest(b Backend, opts Options) http.Handler {
+func newTest(b Backend, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = quietLogger()
 	}

@@ -62,7 +62,8 @@ one a line, its scope first:
   search pV5eR8tY2uI4oA7sD1fG3hJ6kL9zX0cB  # the front end
 
 Blank lines and lines starting with # are skipped. A key is 16 or more
-characters of printable ASCII (no white space), each key once. A file
+characters of printable ASCII (no white space), each key once; make
+them with head -c 24 /dev/urandom | base64. A file
 with an error stops the server with the file and line (never the key).
 The token is an admin key too, with or without a key file: --token-file
 FILE (a file holding it; white space around it is ignored), --token
@@ -448,11 +449,11 @@ func routesHelp() string {
 		note := r.Summary
 		switch {
 		case r.Scope == string(server.ScopeAdmin) && r.Anonymous:
-			note += "; admin key, once the server has one"
+			note += "; admin key (public on a server with none)"
 		case r.Scope == string(server.ScopeAdmin):
 			note += "; admin key"
 		case r.Scope == string(server.ScopeSearch):
-			note += "; search key, with --require-search-key"
+			note += "; search key if --require-search-key"
 		}
 		fmt.Fprintf(&b, "  %-6s %s\n           %s\n", r.Method, r.Target(), note)
 	}

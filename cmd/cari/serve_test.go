@@ -181,7 +181,8 @@ func TestServeHelp(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	for _, want := range []string{"--token-file FILE", "--cors-origin ORIGIN", "/api/openapi.json", "Examples:", "cari serve --index /srv/berita --token-file"} {
+	for _, want := range []string{"--token-file FILE", "--cors-origin ORIGIN", "/api/openapi.json", "Examples:", "cari serve --index /srv/berita --token-file",
+		"--keys-file FILE", "--require-search-key", "forbidden_scope", "SIGHUP also reads --keys-file again"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("help lacks %q", want)
 		}
