@@ -119,6 +119,8 @@
     query_too_expensive: 'Kueri terlalu luas: kata dengan * atau ~ cocok dengan terlalu banyak kata. Persempit kuerinya.',
     timeout: 'Pencarian memakan waktu terlalu lama. Coba kueri yang lebih sempit.',
     unavailable: 'Server sedang sibuk. Coba lagi sebentar lagi.',
+    // A server run with --require-search-key: the page sends no key.
+    unauthorized: 'Server ini hanya menjawab pencarian yang membawa kunci API; halaman ini untuk server publik.',
   };
 
   function showError(msg, detail) {
