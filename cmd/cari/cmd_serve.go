@@ -223,8 +223,11 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
 			if err := handler.SetKeys(keys); err != nil {
 				return fmt.Errorf("--keys-file: %w", err)
 			}
-			if keysFile != "" && keys.Count(server.ScopeAdmin) == 0 && token == "" {
-				log.Warn(noAdminKey)
+			if keysFile != "" {
+				warnReadableKeys(keysFile, log)
+				if keys.Count(server.ScopeAdmin) == 0 && token == "" {
+					log.Warn(noAdminKey)
+				}
 			}
 			hup := make(chan os.Signal, 1)
 			signal.Notify(hup, syscall.SIGHUP)
@@ -347,8 +350,17 @@ func reloadKeys(h *server.Server, name string, hasToken bool, log *slog.Logger) 
 		return
 	}
 	log.Info("read the keys again", "file", name, "admin", keys.Count(server.ScopeAdmin), "search", keys.Count(server.ScopeSearch))
+	warnReadableKeys(name, log)
 	if keys.Count(server.ScopeAdmin) == 0 && !hasToken {
 		log.Warn(noAdminKey)
+	}
+}
+
+// warnReadableKeys warns of a key file that users other than its owner
+// may read: anyone on the machine could then write to the index.
+func warnReadableKeys(name string, log *slog.Logger) {
+	if fi, err := os.Stat(name); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		log.Warn("other users may read the keys file; chmod 600 it", "file", name, "mode", fi.Mode().Perm().String())
 	}
 }
 

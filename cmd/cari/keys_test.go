@@ -107,10 +107,17 @@ func TestServeReloadsKeysOnSIGHUP(t *testing.T) {
 	}
 }
 
-// TestServeKeysWithToken: the token is an admin key beside the key file's.
+// TestServeKeysWithToken: the token is an admin key beside the key
+// file's; a key file others may read is warned of.
 func TestServeKeysWithToken(t *testing.T) {
 	keys := writeFile(t, "search "+searchKey+"\n")
-	base := startServe(t, map[string]string{"CARI_TOKEN": "token-lama"}, "--keys-file", keys)
+	if err := os.Chmod(keys, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base, log := startServeLogged(t, map[string]string{"CARI_TOKEN": "token-lama"}, "--demo", "--keys-file", keys)
+	if !strings.Contains(log.String(), "other users may read the keys file") {
+		t.Errorf("no warning of a key file others may read: %s", log)
+	}
 	article := `[{"id":"uji-kunci","body":"Isi berita uji."}]`
 	for _, c := range []struct {
 		what, method, path, key string
