@@ -565,7 +565,7 @@ func TestMetrics(t *testing.T) {
 	del := httptest.NewRequest("DELETE", "/api/articles/ada", nil)
 	del.Header.Set("Authorization", "Bearer rahasia")
 	h.ServeHTTP(httptest.NewRecorder(), del)
-	w := call(t, h, "GET", "/metrics", "")
+	w := call(t, h, "GET", "/metrics", "", "Authorization: Bearer rahasia") // the token is an admin key
 	body := w.Body.String()
 	for _, want := range []string{
 		`cari_http_requests_total{code="200",method="GET",route="GET /api/search"} 1`,
@@ -727,7 +727,7 @@ func TestRealIndex(t *testing.T) {
 	if w = call(t, h, "DELETE", "/api/articles/gempa-1", "", "Authorization: Bearer t"); w.Code != 404 {
 		t.Errorf("second delete: status %d", w.Code)
 	}
-	w = call(t, h, "GET", "/api/stats", "")
+	w = call(t, h, "GET", "/api/stats", "", "Authorization: Bearer t")
 	if w.Code != 200 || !strings.Contains(w.Body.String(), `"documents":3`) {
 		t.Errorf("stats: %d %s", w.Code, w.Body)
 	}
