@@ -57,7 +57,9 @@ func TestAdmission(t *testing.T) {
 		t.Errorf("a search once the others ended: %d", w.Code)
 	}
 	metrics := httptest.NewRecorder()
-	h.ServeHTTP(metrics, httptest.NewRequest("GET", "/metrics", nil))
+	scrape := httptest.NewRequest("GET", "/metrics", nil)
+	scrape.Header.Set("Authorization", "Bearer rahasia") // the token is an admin key
+	h.ServeHTTP(metrics, scrape)
 	if want := `cari_http_refused_total{kind="search"} 2`; !strings.Contains(metrics.Body.String(), want) {
 		t.Errorf("metrics lack %q", want)
 	}

@@ -694,3 +694,35 @@ func apiSearch(t *testing.T, base, raw string) cari.Result {
 	}
 	return res
 }
+
+// TestSearchPageWithoutKey: on a server that requires a search key the
+// page still loads, and says in Indonesian that its searches are refused
+// (it sends no key) rather than failing silently.
+func TestSearchPageWithoutKey(t *testing.T) {
+	chrome := chromePath(t)
+	h := keyedServer(t, &fake{}, Options{Logger: quietLogger(), RequireSearchKey: true})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chrome),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 30*time.Second)
+	defer cancelTimeout()
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/?q=multipolar"), chromedp.WaitVisible(`#error`)); err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	msg, err := chromedp.Run(ctx, chromedp.Text(`#error`))
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	if !strings.Contains(msg, "kunci API") {
+		t.Errorf("the page says %q, not that the server wants a key", msg)
+	}
+}

@@ -35,7 +35,9 @@ import (
 type Client struct {
 	// BaseURL is the server's address, such as "http://127.0.0.1:8080".
 	BaseURL string
-	// Token is the bearer token that allows writes.
+	// Token is the key every request carries, when set: the admin key
+	// for writes and /api/stats, or a search key for searches on a
+	// server that requires one.
 	Token string
 	// HTTP sends the requests; nil means http.DefaultClient.
 	HTTP *http.Client
@@ -347,7 +349,7 @@ func (c *Client) do(ctx context.Context, method, path, contentType string, body 
 		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", "application/json")
-	if c.Token != "" && method != http.MethodGet {
+	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
 	hc := c.HTTP

@@ -104,7 +104,7 @@ func TestClientWrongToken(t *testing.T) {
 		if !errors.As(err, &apiErr) || apiErr.Status != http.StatusUnauthorized || apiErr.Code != "unauthorized" {
 			t.Fatalf("token %q: error %v, want a 401 APIError", token, err)
 		}
-		for _, want := range []string{"401", "missing or wrong token", ts.URL + "/api/articles"} {
+		for _, want := range []string{"401", "missing or wrong key", ts.URL + "/api/articles"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("token %q: error %q does not say %q", token, err, want)
 			}
@@ -252,7 +252,7 @@ func TestClientIngest(t *testing.T) {
 
 	// A wrong token stops the run with the server's message.
 	bad := &Client{BaseURL: ts.URL, Token: "salah"}
-	if _, err := bad.Ingest(context.Background(), input.Paths(a), 0, nil); err == nil || !strings.Contains(err.Error(), "wrong token") {
+	if _, err := bad.Ingest(context.Background(), input.Paths(a), 0, nil); err == nil || !strings.Contains(err.Error(), "wrong key") {
 		t.Errorf("wrong token: %v", err)
 	}
 }

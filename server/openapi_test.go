@@ -290,7 +290,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	doc, _ := loadSpec(t)
 
 	routes := map[string]bool{}
-	for _, rt := range newTest(&fake{}, Options{}).(*server).routes() {
+	for _, rt := range newTest(&fake{}, Options{}).routes() {
 		method, path, _ := strings.Cut(rt.pattern, " ")
 		path = strings.TrimSuffix(path, "{$}")
 		if path == "" {
@@ -358,6 +358,9 @@ func TestOpenAPIConformance(t *testing.T) {
 	}, Options{Token: token})
 	faked := newTest(&fake{}, Options{})
 	snapshots := newTest(ix, Options{Token: token, SnapshotDir: t.TempDir()})
+	keyed := keyedServer(t, ix, Options{SnapshotDir: t.TempDir()})
+	required := keyedServer(t, ix, Options{RequireSearchKey: true})
+	adminAuth, searchAuth := "Authorization: Bearer "+adminKey, "Authorization: Bearer "+searchKey
 	failingSnapshots := newTest(&fake{snapshotFn: func(context.Context, string) error { return broken }}, Options{Token: token, SnapshotDir: t.TempDir()})
 
 	article := `{"id":"uji-1","title":"Gempa Guncang Cianjur","body":"Gempa bermagnitudo 5,6 merusak rumah warga.","source":"warta.co","published":"2022-11-21","tags":["bencana"]}`
@@ -389,12 +392,15 @@ func TestOpenAPIConformance(t *testing.T) {
 		{name: "search too deep", h: h, method: "GET", target: "/api/search?page=200&size=100", request: reqAny, status: 400, code: "bad_query"},
 		{name: "search internal", h: failing, method: "GET", target: "/api/search?q=x", status: 500, code: "internal"},
 		{name: "search deadline", h: slow, method: "GET", target: "/api/search?q=x", status: 504, code: "timeout"},
+		{name: "search key required", h: required, method: "GET", target: "/api/search?q=x", request: reqAny, status: 401, code: "unauthorized"},
+		{name: "search key required, sent", h: required, method: "GET", target: "/api/search?q=x", header: []string{searchAuth}, status: 200},
 
 		// GET /api/articles/{id}
 		{name: "article", h: h, method: "GET", target: "/api/articles/kn-2023-001", status: 200},
 		{name: "article unknown", h: h, method: "GET", target: "/api/articles/tidak-ada", status: 404, code: "not_found"},
 		{name: "article internal", h: failing, method: "GET", target: "/api/articles/ada", status: 500, code: "internal"},
 		{name: "article deadline", h: slow, method: "GET", target: "/api/articles/ada", status: 504, code: "timeout"},
+		{name: "article key required", h: required, method: "GET", target: "/api/articles/kn-2023-001", request: reqAny, status: 401, code: "unauthorized"},
 
 		// GET /api/articles/{id}/similar
 		{name: "similar", h: h, method: "GET", target: "/api/articles/kn-2023-002/similar", status: 200},
@@ -406,6 +412,7 @@ func TestOpenAPIConformance(t *testing.T) {
 		{name: "similar size too big", h: h, method: "GET", target: "/api/articles/kn-2023-002/similar?size=101", request: reqInvalid, status: 400, code: "bad_request"},
 		{name: "similar internal", h: failing, method: "GET", target: "/api/articles/ada/similar", status: 500, code: "internal"},
 		{name: "similar deadline", h: slow, method: "GET", target: "/api/articles/ada/similar", status: 504, code: "timeout"},
+		{name: "similar key required", h: required, method: "GET", target: "/api/articles/kn-2023-002/similar", request: reqAny, status: 401, code: "unauthorized"},
 
 		// GET /api/suggest
 		{name: "suggest", h: h, method: "GET", target: "/api/suggest?q=multip", status: 200},
@@ -420,6 +427,7 @@ func TestOpenAPIConformance(t *testing.T) {
 		{name: "suggest malformed", h: h, method: "GET", target: "/api/suggest?q=%zz", request: reqAny, status: 400, code: "bad_query"},
 		{name: "suggest internal", h: failing, method: "GET", target: "/api/suggest?q=x", status: 500, code: "internal"},
 		{name: "suggest deadline", h: slow, method: "GET", target: "/api/suggest?q=x", status: 504, code: "timeout"},
+		{name: "suggest key required", h: required, method: "GET", target: "/api/suggest?q=x", request: reqAny, status: 401, code: "unauthorized"},
 
 		// POST /api/articles
 		{name: "post array", h: h, method: "POST", target: "/api/articles", body: "[" + article + "]",
@@ -447,6 +455,8 @@ func TestOpenAPIConformance(t *testing.T) {
 			header: []string{auth, "Content-Type: application/json"}, status: 403, code: "writes_disabled"},
 		{name: "post too large", h: small, method: "POST", target: "/api/articles", body: "[" + article + "," + article + "]",
 			header: []string{auth, "Content-Type: application/json"}, request: reqAny, status: 413, code: "too_large"},
+		{name: "post search key", h: keyed, method: "POST", target: "/api/articles", body: "[" + article + "]",
+			header: []string{searchAuth, "Content-Type: application/json"}, status: 403, code: "forbidden_scope"},
 		{name: "post internal", h: failing, method: "POST", target: "/api/articles", body: "[" + article + "]",
 			header: []string{auth, "Content-Type: application/json"}, status: 500, code: "internal"},
 
@@ -455,6 +465,7 @@ func TestOpenAPIConformance(t *testing.T) {
 		{name: "delete unknown", h: h, method: "DELETE", target: "/api/articles/uji-1", header: []string{auth}, status: 404, code: "not_found"},
 		{name: "delete no token", h: h, method: "DELETE", target: "/api/articles/uji-2", request: reqInvalid, status: 401, code: "unauthorized"},
 		{name: "delete writes disabled", h: readOnly, method: "DELETE", target: "/api/articles/uji-2", header: []string{auth}, status: 403, code: "writes_disabled"},
+		{name: "delete search key", h: keyed, method: "DELETE", target: "/api/articles/uji-2", header: []string{searchAuth}, status: 403, code: "forbidden_scope"},
 		{name: "delete internal", h: failing, method: "DELETE", target: "/api/articles/ada", header: []string{auth}, status: 500, code: "internal"},
 
 		// POST /api/snapshots
@@ -462,22 +473,30 @@ func TestOpenAPIConformance(t *testing.T) {
 		{name: "snapshot no token", h: snapshots, method: "POST", target: "/api/snapshots", request: reqInvalid, status: 401, code: "unauthorized"},
 		{name: "snapshots disabled", h: h, method: "POST", target: "/api/snapshots", header: []string{auth}, status: 403, code: "snapshots_disabled"},
 		{name: "snapshot writes disabled", h: readOnly, method: "POST", target: "/api/snapshots", header: []string{auth}, status: 403, code: "writes_disabled"},
+		{name: "snapshot search key", h: keyed, method: "POST", target: "/api/snapshots", header: []string{searchAuth}, status: 403, code: "forbidden_scope"},
 		{name: "snapshot internal", h: failingSnapshots, method: "POST", target: "/api/snapshots", header: []string{auth}, status: 500, code: "internal"},
 
 		// GET /api/analyze
 		{name: "analyze", h: h, method: "GET", target: "/api/analyze?text=Negara-negara+itu+menyerang+dan+menyelaraskan+kemitraan", status: 200},
 		{name: "analyze nothing", h: h, method: "GET", target: "/api/analyze", status: 200},
+		{name: "analyze key required", h: required, method: "GET", target: "/api/analyze?text=x", request: reqAny, status: 401, code: "unauthorized"},
 		{name: "analyze too long", h: h, method: "GET", target: "/api/analyze?text=" + strings.Repeat("a", MaxAnalyzeBytes+1), request: reqInvalid, status: 400, code: "bad_request"},
 
 		// Operations
-		{name: "stats", h: h, method: "GET", target: "/api/stats", status: 200},
-		{name: "stats fake", h: faked, method: "GET", target: "/api/stats", status: 200},
-		{name: "stats internal", h: failing, method: "GET", target: "/api/stats", status: 500, code: "internal"},
+		{name: "stats", h: h, method: "GET", target: "/api/stats", header: []string{auth}, status: 200},
+		{name: "stats with no admin key", h: faked, method: "GET", target: "/api/stats", status: 200},
+		{name: "stats no key", h: keyed, method: "GET", target: "/api/stats", request: reqAny, status: 401, code: "unauthorized"},
+		{name: "stats search key", h: keyed, method: "GET", target: "/api/stats", header: []string{searchAuth}, status: 403, code: "forbidden_scope"},
+		{name: "stats admin key", h: keyed, method: "GET", target: "/api/stats", header: []string{adminAuth}, status: 200},
+		{name: "stats internal", h: failing, method: "GET", target: "/api/stats", header: []string{auth}, status: 500, code: "internal"},
 		{name: "openapi", h: h, method: "GET", target: "/api/openapi.json", status: 200},
 		{name: "healthz", h: h, method: "GET", target: "/healthz", status: 200},
 		{name: "readyz", h: h, method: "GET", target: "/readyz", status: 200},
 		{name: "readyz unavailable", h: failing, method: "GET", target: "/readyz", status: 503, code: "unavailable"},
-		{name: "metrics", h: h, method: "GET", target: "/metrics", status: 200},
+		{name: "metrics", h: h, method: "GET", target: "/metrics", header: []string{auth}, status: 200},
+		{name: "metrics with no admin key", h: readOnly, method: "GET", target: "/metrics", status: 200},
+		{name: "metrics no key", h: keyed, method: "GET", target: "/metrics", request: reqAny, status: 401, code: "unauthorized"},
+		{name: "metrics search key", h: keyed, method: "GET", target: "/metrics", header: []string{searchAuth}, status: 403, code: "forbidden_scope"},
 
 		// The page
 		{name: "page", h: h, method: "GET", target: "/", status: 200},

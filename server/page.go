@@ -244,7 +244,7 @@ const pageSize = cari.DefaultSize
 
 // page serves the search page, with the results of the search its URL
 // describes.
-func (s *server) page(w http.ResponseWriter, r *http.Request) {
+func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -278,10 +278,17 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) {
 	view.Chips = filterChips(st)
 	status := http.StatusOK
 	var res *cari.Result
-	if err != nil {
+	switch {
+	case s.opts.RequireSearchKey && !s.keyMayRead(r):
+		// A page is a read like /api/search; a browser that follows a
+		// link sends no key, so such a server's page tells it needs one.
+		status = http.StatusUnauthorized
+		w.Header().Set("WWW-Authenticate", `Bearer realm="cari"`)
+		view.fail(status, "unauthorized", "missing or wrong key; send \"Authorization: Bearer KEY\" with a search or admin key")
+	case err != nil:
 		status = http.StatusBadRequest
 		view.fail(status, "bad_query", err.Error())
-	} else {
+	default:
 		res, status = s.pageSearch(w, r, req, &view)
 	}
 	if res != nil {
@@ -300,7 +307,7 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) {
 
 // pageSearch runs the page's search as /api/search runs it, admitted by
 // the same gate: the result, or the error drawn into view.
-func (s *server) pageSearch(w http.ResponseWriter, r *http.Request, req cari.Request, view *pageView) (*cari.Result, int) {
+func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request, req cari.Request, view *pageView) (*cari.Result, int) {
 	if req.Size == 0 {
 		req.Size = pageSize
 	}
@@ -343,6 +350,8 @@ func pageErrorText(code string, status int) string {
 		return "Pencarian memakan waktu terlalu lama. Coba kueri yang lebih sempit."
 	case "overloaded", "unavailable":
 		return "Server sedang sibuk. Coba lagi sebentar lagi."
+	case "unauthorized":
+		return "Server ini hanya menjawab pencarian yang membawa kunci API; halaman ini untuk server publik."
 	}
 	return fmt.Sprintf("Terjadi kesalahan (%d).", status)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -427,4 +428,19 @@ func TestPageSaysEstimates(t *testing.T) {
 			t.Errorf("total %d (exact %v): status %d, page lacks %q", tc.total, tc.exact, w.Code, tc.want)
 		}
 	}
+}
+
+// pageErrorCode is the API error code a page that tells an error carries
+// for its script (#initial).
+func pageErrorCode(t *testing.T, w *httptest.ResponseRecorder) string {
+	t.Helper()
+	_, data, ok := strings.Cut(w.Body.String(), `<script type="application/json" id="initial">`)
+	data, _, _ = strings.Cut(data, "</script>")
+	var initial struct {
+		Body errorBody `json:"body"`
+	}
+	if err := json.Unmarshal([]byte(data), &initial); !ok || err != nil || initial.Body.Error.Code == "" {
+		t.Fatalf("status %d: a page without the error's code for its script (%v): %q", w.Code, err, w.Body.String())
+	}
+	return initial.Body.Error.Code
 }

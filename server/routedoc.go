@@ -18,8 +18,15 @@ type RouteDoc struct {
 	// document's order.
 	Query   []string
 	Summary string
-	// Token tells a route that needs the write token.
-	Token bool
+	// Scope is the scope of key the route needs (x-cari-scope):
+	// "public", "search" or "admin".
+	Scope string
+	// Anonymous tells a route of scope search or admin that takes
+	// requests without a key too, on some servers (its security lists
+	// the empty requirement): reads, unless the server requires a
+	// search key, and /api/stats and /metrics while the server has no
+	// admin key.
+	Anonymous bool
 }
 
 // Target is the route's path with its query parameters, as in
@@ -75,11 +82,17 @@ func Routes() ([]RouteDoc, error) {
 					In   string `json:"in"`
 				} `json:"parameters"`
 				Security []map[string][]string `json:"security"`
+				Scope    string                `json:"x-cari-scope"`
 			}
 			if err := json.Unmarshal(ops[m], &op); err != nil {
 				return nil, fmt.Errorf("%s: %s %s: %w", openapiFile, m, path, err)
 			}
-			r := RouteDoc{Method: strings.ToUpper(m), Path: path, Summary: op.Summary, Token: len(op.Security) > 0}
+			r := RouteDoc{Method: strings.ToUpper(m), Path: path, Summary: op.Summary, Scope: op.Scope}
+			for _, req := range op.Security {
+				if len(req) == 0 {
+					r.Anonymous = true
+				}
+			}
 			for _, p := range op.Parameters {
 				if p.In == "query" {
 					r.Query = append(r.Query, p.Name)

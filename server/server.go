@@ -26,9 +26,19 @@
 // Unknown failures are 500 with a generic message; their detail goes to
 // the log, not to whoever sent the request.
 //
-// Writes need a bearer token, and no token means no writes at all (403,
-// not 401): a server started without one must not be writable by anyone,
-// and the message says how to enable writes. The body limit is enforced
+// Access is by bearer key, each key with a scope (keys.go): admin keys
+// may do everything, search keys may read. Each route of the table says
+// who may call it (access), and one guard enforces it, so the table, the
+// OpenAPI document and `cari serve --help` cannot drift apart (a test
+// holds the document to what the guard does). Reads are public unless
+// RequireSearchKey; /api/stats and /metrics need the admin key once there
+// is one, and are public on a server with none (a development server, as
+// Meilisearch without a master key); writes without an admin key are
+// refused to everyone (403, not 401): a server started without one must
+// not be writable, and the message says how to enable writes. A key sent
+// where none is needed is not looked at. The key set is swapped whole
+// (SetKeys, on SIGHUP), behind an atomic pointer, so a request is judged
+// by one set from start to end. The body limit is enforced
 // while reading (http.MaxBytesReader), so a huge upload costs at most the
 // limit, and a 413 writes nothing: records are upserted only once the
 // whole body has been read.
@@ -61,7 +71,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/subtle"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -80,6 +89,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/gzhttp"
@@ -110,9 +120,14 @@ type Backend interface {
 // Options configure a server. The zero value serves a read-only API with
 // the defaults below.
 type Options struct {
-	// Token enables writes; clients send "Authorization: Bearer TOKEN".
-	// Empty disables POST and DELETE.
+	// Token is an admin key that SetKeys keeps whatever the key set:
+	// the write token from before key files. Clients send
+	// "Authorization: Bearer TOKEN". With no admin key at all, POST and
+	// DELETE are refused.
 	Token string
+	// RequireSearchKey makes reads (searches, articles, similar
+	// articles, completions, analysis) need a search or admin key.
+	RequireSearchKey bool
 	// SnapshotDir enables POST /api/snapshots, which writes each copy of
 	// the index into a new directory in it.
 	SnapshotDir string
@@ -153,7 +168,8 @@ var webFiles embed.FS
 // /api/openapi.json.
 const openapiFile = "openapi.json"
 
-type server struct {
+// Server is the HTTP handler for the API and the search page.
+type Server struct {
 	b       Backend
 	opts    Options
 	log     *slog.Logger
@@ -174,17 +190,20 @@ type server struct {
 	openapiDoc []byte
 	// searches and writes admit requests (admission.go).
 	searches, writes *gate
+	// keys are the keys taken now, Options.Token among them.
+	keys atomic.Pointer[Keys]
 }
 
-// New returns the HTTP handler for the API and the search page.
-func New(b Backend, opts Options) http.Handler {
+// New returns the HTTP handler for the API and the search page, taking
+// Options.Token as its only key until SetKeys gives it more.
+func New(b Backend, opts Options) *Server {
 	if opts.SearchTimeout <= 0 {
 		opts.SearchTimeout = DefaultSearchTimeout
 	}
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	s := &server{b: b, opts: opts, log: opts.Logger, origins: map[string]bool{}, metrics: newMetrics(b)}
+	s := &Server{b: b, opts: opts, log: opts.Logger, origins: map[string]bool{}, metrics: newMetrics(b)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -215,45 +234,69 @@ func New(b Backend, opts Options) http.Handler {
 
 	s.searches = newGate("search", searchAdmission(opts.Searches), func() { s.metrics.refused.WithLabelValues("search").Inc() })
 	s.writes = newGate("write", writeAdmission(opts.Writes), func() { s.metrics.refused.WithLabelValues("write").Inc() })
+	token, _ := (*Keys)(nil).with(ScopeAdmin, opts.Token, "the token") // one key cannot clash
+	s.keys.Store(token)
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
-		mux.Handle(rt.pattern, rt.handler)
+		mux.Handle(rt.pattern, s.guard(rt.access, rt.handler))
 	}
 	s.mux = mux
 	s.compressed = gzhttp.GzipHandler(mux)
 	return s
 }
 
-// route is one pattern of the mux and its handler.
+// route is one pattern of the mux, who may call it, and its handler.
 type route struct {
 	pattern string
+	access  access
 	handler http.Handler
 }
 
+// access is who may call a route. web/openapi.json says it of each
+// operation (x-cari-scope, and security for whether a key may be left
+// out), and a test holds the document to what the guard does.
+type access int
+
+const (
+	// accessPublic: anyone, always: health, the page's files, the
+	// document.
+	accessPublic access = iota
+	// accessRead: anyone, or with RequireSearchKey a search or admin key.
+	accessRead
+	// accessPage: accessRead, refused by the page itself: a browser
+	// reads the refusal as a page, in Indonesian.
+	accessPage
+	// accessMonitor: the admin key, or anyone while the server has no
+	// admin key at all.
+	accessMonitor
+	// accessWrite: the admin key; with none, nobody.
+	accessWrite
+)
+
 // routes lists every route; web/openapi.json documents each of them, and
 // a test holds the two lists equal.
-func (s *server) routes() []route {
+func (s *Server) routes() []route {
 	return []route{
-		{"GET /api/search", s.searches.admit(s.search)},
-		{"GET /api/articles/{id}", s.searches.admit(s.article)},
-		{"GET /api/articles/{id}/similar", s.searches.admit(s.similar)},
-		{"GET /api/suggest", s.searches.admit(s.suggest)},
-		{"POST /api/articles", s.auth(s.writes.admit(s.upsert))},
-		{"DELETE /api/articles/{id}", s.auth(s.writes.admit(s.delete))},
-		{"POST /api/snapshots", s.auth(s.snapshot)},
-		{"GET /api/analyze", s.searches.admit(s.analyze)},
-		{"GET /api/stats", http.HandlerFunc(s.stats)},
-		{"GET /api/openapi.json", http.HandlerFunc(s.openapi)},
-		{"GET /healthz", http.HandlerFunc(s.healthz)},
-		{"GET /readyz", http.HandlerFunc(s.readyz)},
-		{"GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})},
-		{"GET /{$}", http.HandlerFunc(s.page)},
-		{"GET /static/{file}", http.HandlerFunc(s.static)},
+		{"GET /api/search", accessRead, s.searches.admit(s.search)},
+		{"GET /api/articles/{id}", accessRead, s.searches.admit(s.article)},
+		{"GET /api/articles/{id}/similar", accessRead, s.searches.admit(s.similar)},
+		{"GET /api/suggest", accessRead, s.searches.admit(s.suggest)},
+		{"POST /api/articles", accessWrite, s.writes.admit(s.upsert)},
+		{"DELETE /api/articles/{id}", accessWrite, s.writes.admit(s.delete)},
+		{"POST /api/snapshots", accessWrite, http.HandlerFunc(s.snapshot)},
+		{"GET /api/analyze", accessRead, s.searches.admit(s.analyze)},
+		{"GET /api/stats", accessMonitor, http.HandlerFunc(s.stats)},
+		{"GET /api/openapi.json", accessPublic, http.HandlerFunc(s.openapi)},
+		{"GET /healthz", accessPublic, http.HandlerFunc(s.healthz)},
+		{"GET /readyz", accessPublic, http.HandlerFunc(s.readyz)},
+		{"GET /metrics", accessMonitor, promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})},
+		{"GET /{$}", accessPage, http.HandlerFunc(s.page)},
+		{"GET /static/{file}", accessPublic, http.HandlerFunc(s.static)},
 	}
 }
 
 // ServeHTTP measures, logs and recovers every request around the router.
-func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &recorder{ResponseWriter: w}
 	route := "unmatched"
@@ -297,7 +340,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // cors sets the CORS headers for an allowed origin and answers preflight
 // requests; it reports whether the request has been answered.
-func (s *server) cors(w http.ResponseWriter, r *http.Request) bool {
+func (s *Server) cors(w http.ResponseWriter, r *http.Request) bool {
 	origin := r.Header.Get("Origin")
 	preflight := r.Method == http.MethodOptions && origin != "" && r.Header.Get("Access-Control-Request-Method") != ""
 	if len(s.origins) == 0 && !s.anyOrig {
@@ -337,7 +380,7 @@ func (s *server) cors(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // search answers GET /api/search.
-func (s *server) search(w http.ResponseWriter, r *http.Request) {
+func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	req, err := parseSearch(r.URL.RawQuery)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "bad_query", err.Error())
@@ -461,7 +504,7 @@ func idParam(w http.ResponseWriter, r *http.Request) (string, bool) {
 	return id, true
 }
 
-func (s *server) article(w http.ResponseWriter, r *http.Request) {
+func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	id, ok := idParam(w, r)
 	if !ok {
 		return
@@ -478,7 +521,7 @@ func (s *server) article(w http.ResponseWriter, r *http.Request) {
 
 // similar answers GET /api/articles/{id}/similar: the related articles,
 // in the shape of a search result.
-func (s *server) similar(w http.ResponseWriter, r *http.Request) {
+func (s *Server) similar(w http.ResponseWriter, r *http.Request) {
 	size, err := sizeParam(r.URL.Query(), cari.MaxSize)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
@@ -507,7 +550,7 @@ type suggestResponse struct {
 // suggest answers GET /api/suggest: completions of what is being typed.
 // Its 400s carry "bad_query", like /api/search's, since q is the same
 // text on its way to becoming a search.
-func (s *server) suggest(w http.ResponseWriter, r *http.Request) {
+func (s *Server) suggest(w http.ResponseWriter, r *http.Request) {
 	v, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "bad_query", "malformed query string: "+err.Error())
@@ -570,7 +613,7 @@ type refusedBody struct {
 
 // upsert answers POST /api/articles: a JSON array or JSON Lines of
 // articles, read whole before anything is written.
-func (s *server) upsert(w http.ResponseWriter, r *http.Request) {
+func (s *Server) upsert(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength > s.opts.MaxBodyBytes {
 		writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body is larger than %d bytes", s.opts.MaxBodyBytes))
 		return
@@ -668,7 +711,7 @@ func firstNonSpace(br *bufio.Reader) (byte, error) {
 }
 
 // bodyError answers a failure to read a request body.
-func (s *server) bodyError(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Server) bodyError(w http.ResponseWriter, r *http.Request, err error) {
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body is larger than %d bytes; nothing was indexed", tooLarge.Limit))
@@ -682,7 +725,7 @@ func (s *server) bodyError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // delete answers DELETE /api/articles/{id}.
-func (s *server) delete(w http.ResponseWriter, r *http.Request) {
+func (s *Server) delete(w http.ResponseWriter, r *http.Request) {
 	id, ok := idParam(w, r)
 	if !ok {
 		return
@@ -705,7 +748,7 @@ type snapshotResponse struct {
 // it serves, in a new directory of SnapshotDir named by the time. One at
 // a time, beside the writes rather than in their turn: a copy of
 // gigabytes would hold every write for its minutes.
-func (s *server) snapshot(w http.ResponseWriter, r *http.Request) {
+func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
 	if s.opts.SnapshotDir == "" {
 		writeError(w, http.StatusForbidden, "snapshots_disabled", "snapshots are disabled: start the server with --snapshot-dir DIR")
 		return
@@ -725,30 +768,75 @@ func (s *server) snapshot(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, snapshotResponse{Path: dest, TookMS: float64(time.Since(start).Microseconds()) / 1000})
 }
 
-// auth lets a request through with the right bearer token.
-func (s *server) auth(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+// SetKeys makes keys (nil for none) the keys the server takes, with
+// Options.Token as one admin key more. The set is swapped whole: a
+// request in flight is judged by the set it started with. A set that
+// holds the token too, or that leaves RequireSearchKey with no key at
+// all, is refused and the keys in use stay.
+func (s *Server) SetKeys(keys *Keys) error {
+	all, err := keys.with(ScopeAdmin, s.opts.Token, "the token")
+	if err != nil {
+		return err
+	}
+	if s.opts.RequireSearchKey && all.Len() == 0 {
+		return errors.New("reads need a key (RequireSearchKey), and there would be none")
+	}
+	s.keys.Store(all)
+	return nil
+}
+
+// keyMayRead says whether the request carries a key of either scope.
+func (s *Server) keyMayRead(r *http.Request) bool {
+	scheme, key, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	_, ok := s.keys.Load().scopeOf(strings.TrimSpace(key))
+	return ok && strings.EqualFold(scheme, "Bearer")
+}
+
+// guard lets a request through to a route if its key may call it.
+func (s *Server) guard(a access, next http.Handler) http.Handler {
+	if a == accessPublic || a == accessPage {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		keys := s.keys.Load()
+		admins := keys.Count(ScopeAdmin)
+		switch {
+		case a == accessRead && !s.opts.RequireSearchKey, a == accessMonitor && admins == 0:
+			next.ServeHTTP(w, r)
+			return
+		}
 		// Refused before its body is read, a request closes its
 		// connection: otherwise the server, to keep it alive, first
 		// reads the body a client may never send.
-		if s.opts.Token == "" {
+		if a == accessWrite && admins == 0 {
 			w.Header().Set("Connection", "close")
-			writeError(w, http.StatusForbidden, "writes_disabled", "writes are disabled: start the server with a token (--token-file, --token or $CARI_TOKEN) and send it as \"Authorization: Bearer TOKEN\"")
+			writeError(w, http.StatusForbidden, "writes_disabled", "writes are disabled: start the server with an admin key (--keys-file, --token-file, --token or $CARI_TOKEN) and send it as \"Authorization: Bearer KEY\"")
 			return
 		}
-		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(s.opts.Token)) != 1 {
+		scheme, key, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		scope, ok := keys.scopeOf(strings.TrimSpace(key))
+		if !strings.EqualFold(scheme, "Bearer") || !ok {
+			need := "the admin key"
+			if a == accessRead {
+				need = "a search or admin key"
+			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="cari"`)
 			w.Header().Set("Connection", "close")
-			writeError(w, http.StatusUnauthorized, "unauthorized", "missing or wrong token; send \"Authorization: Bearer TOKEN\"")
+			writeError(w, http.StatusUnauthorized, "unauthorized", "missing or wrong key; send \"Authorization: Bearer KEY\" with "+need)
 			return
 		}
-		next(w, r)
-	}
+		if a != accessRead && scope != ScopeAdmin {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="cari", error="insufficient_scope", scope="admin"`)
+			w.Header().Set("Connection", "close")
+			writeError(w, http.StatusForbidden, "forbidden_scope", "this needs a key of scope admin; the key sent has scope "+string(scope))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // analyze answers GET /api/analyze.
-func (s *server) analyze(w http.ResponseWriter, r *http.Request) {
+func (s *Server) analyze(w http.ResponseWriter, r *http.Request) {
 	text := r.URL.Query().Get("text")
 	if len(text) > MaxAnalyzeBytes {
 		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("text is %d bytes long, at most %d", len(text), MaxAnalyzeBytes))
@@ -762,7 +850,7 @@ func (s *server) analyze(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string][]cari.Token{"tokens": tokens})
 }
 
-func (s *server) stats(w http.ResponseWriter, r *http.Request) {
+func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
 	st, err := s.b.Stats()
 	if err != nil {
 		s.fail(w, r, r.Context(), err, "bad_request")
@@ -772,11 +860,11 @@ func (s *server) stats(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, st)
 }
 
-func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.b.Stats(); err != nil {
 		s.log.Warn("not ready", "err", err)
 		writeError(w, http.StatusServiceUnavailable, "unavailable", "the index is not available")
@@ -786,7 +874,7 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 // static serves the page's script and style sheet.
-func (s *server) static(w http.ResponseWriter, r *http.Request) {
+func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
 	data, err := fs.ReadFile(s.web, name)
 	if err != nil || name == "index.html" || name == openapiFile {
@@ -800,7 +888,7 @@ func (s *server) static(w http.ResponseWriter, r *http.Request) {
 }
 
 // openapi serves the OpenAPI 3 document of the API.
-func (s *server) openapi(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) openapi(w http.ResponseWriter, _ *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -811,14 +899,14 @@ func (s *server) openapi(w http.ResponseWriter, _ *http.Request) {
 // fail answers an error from the backend: badCode for errors the client
 // caused, the right status for a missing article or a deadline, and a
 // generic 500 otherwise.
-func (s *server) fail(w http.ResponseWriter, r *http.Request, ctx context.Context, err error, badCode string) {
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, ctx context.Context, err error, badCode string) {
 	status, code, message := s.failure(r, ctx, err, badCode)
 	writeError(w, status, code, message)
 }
 
 // failure is the status, code and message fail answers err with, logged
 // as fail logs it; the search page tells the same code in its own words.
-func (s *server) failure(r *http.Request, ctx context.Context, err error, badCode string) (status int, code, message string) {
+func (s *Server) failure(r *http.Request, ctx context.Context, err error, badCode string) (status int, code, message string) {
 	switch {
 	case errors.Is(err, cari.ErrBadRequest):
 		return http.StatusBadRequest, badCode, strings.TrimPrefix(err.Error(), cari.ErrBadRequest.Error()+": ")

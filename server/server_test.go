@@ -124,7 +124,7 @@ func (f *fake) Stats() (cari.Stats, error) {
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func newTest(b Backend, opts Options) http.Handler {
+func newTest(b Backend, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = quietLogger()
 	}
@@ -151,6 +151,9 @@ func call(t *testing.T, h http.Handler, method, target, body string, header ...s
 // errorCode checks that w holds a JSON error and returns its code.
 func errorCode(t *testing.T, w *httptest.ResponseRecorder) string {
 	t.Helper()
+	if strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
+		return pageErrorCode(t, w)
+	}
 	if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Fatalf("status %d: Content-Type %q, want JSON; body %q", w.Code, ct, w.Body.String())
 	}
@@ -565,7 +568,7 @@ func TestMetrics(t *testing.T) {
 	del := httptest.NewRequest("DELETE", "/api/articles/ada", nil)
 	del.Header.Set("Authorization", "Bearer rahasia")
 	h.ServeHTTP(httptest.NewRecorder(), del)
-	w := call(t, h, "GET", "/metrics", "")
+	w := call(t, h, "GET", "/metrics", "", "Authorization: Bearer rahasia") // the token is an admin key
 	body := w.Body.String()
 	for _, want := range []string{
 		`cari_http_requests_total{code="200",method="GET",route="GET /api/search"} 1`,
@@ -727,7 +730,7 @@ func TestRealIndex(t *testing.T) {
 	if w = call(t, h, "DELETE", "/api/articles/gempa-1", "", "Authorization: Bearer t"); w.Code != 404 {
 		t.Errorf("second delete: status %d", w.Code)
 	}
-	w = call(t, h, "GET", "/api/stats", "")
+	w = call(t, h, "GET", "/api/stats", "", "Authorization: Bearer t")
 	if w.Code != 200 || !strings.Contains(w.Body.String(), `"documents":3`) {
 		t.Errorf("stats: %d %s", w.Code, w.Body)
 	}

@@ -32,6 +32,8 @@ func newServeCmd(o *options) *cobra.Command {
 		demo       bool
 		token      string
 		tokenFile  string
+		keysFile   string
+		requireKey bool
 		origins    []string
 		minFree    string
 		searches   int
@@ -39,7 +41,7 @@ func newServeCmd(o *options) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Annotations: takesSynonyms(),
-		Use:         "serve [--index DIR] [--addr 127.0.0.1:8080] [--token-file FILE] [--cors-origin ORIGIN]... [--demo]",
+		Use:         "serve [--index DIR] [--addr 127.0.0.1:8080] [--keys-file FILE] [--token-file FILE] [--require-search-key] [--cors-origin ORIGIN]... [--demo]",
 		Short:       "serve the search page and the JSON API",
 		Long: strings.Replace(`Serve answers searches over HTTP: a search page at / and a JSON API,
 described by the OpenAPI 3 document it serves at /api/openapi.json.
@@ -49,13 +51,38 @@ Every error is JSON: {"error":{"code":"bad_query","message":"..."}}.
 
 It listens on 127.0.0.1 only, unless --addr says otherwise.
 
-Writes are refused (403) unless a token is set, with --token-file FILE
-(a file holding the token; white space around it is ignored), --token
-TOKEN or $CARI_TOKEN. Clients send it as "Authorization: Bearer TOKEN".
-Prefer --token-file or $CARI_TOKEN to --token, which other users of the
-machine can read in the process list. The server owns its index while it runs:
-send writes to its API rather than running cari index on the same
-directory.
+Clients send a key as "Authorization: Bearer KEY". Each key has a
+scope: an admin key may do everything (writes, snapshots, /api/stats,
+/metrics, and reading), a search key may read (searches, articles,
+similar articles, completions, analysis). --keys-file FILE holds keys,
+one a line, its scope first:
+
+  # SCOPE KEY, then nothing or a # comment
+  admin  9GxLk2vQ7mZr4Tn8YbW1cJd6HsPf3Ua0  # the ingest job
+  search pV5eR8tY2uI4oA7sD1fG3hJ6kL9zX0cB  # the front end
+
+Blank lines and lines starting with # are skipped. A key is 16 or more
+characters of printable ASCII (no white space), each key once; make
+them with head -c 24 /dev/urandom | base64. A file
+with an error stops the server with the file and line (never the key).
+The token is an admin key too, with or without a key file: --token-file
+FILE (a file holding it; white space around it is ignored), --token
+TOKEN or $CARI_TOKEN. Prefer files or $CARI_TOKEN to --token, which
+other users of the machine can read in the process list.
+
+Reading is public unless --require-search-key; the routes above that
+need a key say so. Writes and snapshots need an admin key, and a server
+with none refuses them to everyone (403 writes_disabled). /api/stats
+and /metrics need the admin key once the server has one, and are public
+while it has none (a development server). A missing or unknown key where
+one is needed gets 401 unauthorized, a search key where the admin key is
+needed 403 forbidden_scope; a key sent where none is needed is not
+looked at. The search page sends no key: with --require-search-key it
+still loads, but its searches are refused (401), so it is for public
+servers; a private front end calls the API with its own search key.
+
+The server owns its index while it runs: send writes to its API rather
+than running cari index on the same directory.
 
 Searches (and lookups, similar articles, completions) run one a core at
 once (--max-searches N); 32 times as many wait up to 250 ms, and the
@@ -87,6 +114,9 @@ No request fails during the switch; those that arrive while it happens
 wait for it (milliseconds). When no new index was swapped in, SIGHUP reads
 the --synonyms files again instead (about 2 s later, once the index is
 found to be the one served); on an error the synonyms in use stay.
+SIGHUP also reads --keys-file again, at once: requests that arrive
+after it are judged by the new keys (a removed key is refused). A file
+with an error is reported in the log, and the keys in use stay.
 
 --demo indexes the bundled sample articles into a temporary index, so the
 search page works with no setup; the index is removed on exit.`, "{{routes}}", routesHelp(), 1),
@@ -99,6 +129,12 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
       --cors-origin https://redaksi.example --cors-origin https://beta.redaksi.example
   curl -H "Authorization: Bearer $(cat /etc/cari/token)" \
       --data-binary @artikel.jsonl http://127.0.0.1:8080/api/articles
+
+  # an admin key and a search key, searches only with a key; after an
+  # edit of the file, kill -HUP PID takes the new keys
+  printf 'admin %s\nsearch %s\n' "$(head -c 24 /dev/urandom | base64)" \
+      "$(head -c 24 /dev/urandom | base64)" > /etc/cari/keys
+  cari serve --index /srv/berita --keys-file /etc/cari/keys --require-search-key
 
   # the API's description, for client generators and validators
   curl -s http://127.0.0.1:8080/api/openapi.json`,
@@ -115,6 +151,16 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
 				// Read here rather than used as the flag's default, which
 				// --help would print.
 				token = strings.TrimSpace(o.getenv("CARI_TOKEN"))
+			}
+			var keys *server.Keys
+			if keysFile != "" {
+				var err error
+				if keys, err = server.ReadKeysFile(keysFile); err != nil {
+					return err
+				}
+			}
+			if requireKey && keys.Len() == 0 && token == "" {
+				return errors.New("--require-search-key needs keys: give --keys-file FILE with a search key in it")
 			}
 			reserve, err := index.ParseBytes(minFree)
 			if err != nil {
@@ -151,47 +197,6 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
 					_ = live.close()
 				}
 			}()
-			hup := make(chan os.Signal, 1)
-			signal.Notify(hup, syscall.SIGHUP)
-			defer signal.Stop(hup)
-			// The reloader ends before the index is closed (defers run
-			// last first), so a reload never meets a closing index.
-			reloadCtx, stopReload := context.WithCancel(ctx)
-			reloaderDone := make(chan struct{})
-			defer func() {
-				stopReload()
-				<-reloaderDone
-			}()
-			go func() {
-				defer close(reloaderDone)
-				for {
-					select {
-					case <-reloadCtx.Done():
-						return
-					case <-hup:
-					}
-					if demo {
-						log.Warn("SIGHUP ignored: the demo index is not read from a directory")
-						continue
-					}
-					n, err := live.reload(o.index)
-					if errors.Is(err, index.ErrLocked) {
-						// Nothing was swapped in: the same index, whose
-						// settings (the --synonyms files) are read again.
-						if err := live.current().SetSynonymFiles(o.synonyms); err != nil {
-							log.Error("reading the synonyms again failed; the previous ones stay", "err", err)
-							continue
-						}
-						log.Info("read the synonyms again", "files", o.synonyms)
-						continue
-					}
-					if err != nil {
-						log.Error("reload failed; still serving the index as it was", "err", err)
-						continue
-					}
-					log.Info("reloaded the index", "path", o.index, "articles", n)
-				}
-			}()
 			if searches < 0 {
 				return fmt.Errorf("--max-searches must be 0 (the cores) or more, not %d", searches)
 			}
@@ -214,7 +219,60 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
 			if o.getenv("GOGC") == "" {
 				defer debug.SetGCPercent(debug.SetGCPercent(index.SearchGCPercent))
 			}
-			handler := server.New(live, server.Options{Token: token, CORSOrigins: origins, Logger: log, Searches: server.Admission{InFlight: searches}, SnapshotDir: snapshots})
+			handler := server.New(live, server.Options{Token: token, RequireSearchKey: requireKey, CORSOrigins: origins, Logger: log, Searches: server.Admission{InFlight: searches}, SnapshotDir: snapshots})
+			if err := handler.SetKeys(keys); err != nil {
+				return fmt.Errorf("--keys-file: %w", err)
+			}
+			if keysFile != "" {
+				warnReadableKeys(keysFile, log)
+				if keys.Count(server.ScopeAdmin) == 0 && token == "" {
+					log.Warn(noAdminKey)
+				}
+			}
+			hup := make(chan os.Signal, 1)
+			signal.Notify(hup, syscall.SIGHUP)
+			defer signal.Stop(hup)
+			// The reloader ends before the index is closed (defers run
+			// last first), so a reload never meets a closing index.
+			reloadCtx, stopReload := context.WithCancel(ctx)
+			reloaderDone := make(chan struct{})
+			defer func() {
+				stopReload()
+				<-reloaderDone
+			}()
+			go func() {
+				defer close(reloaderDone)
+				for {
+					select {
+					case <-reloadCtx.Done():
+						return
+					case <-hup:
+					}
+					if keysFile != "" {
+						reloadKeys(handler, keysFile, token != "", log)
+					}
+					if demo {
+						log.Warn("SIGHUP: the demo index is not read from a directory, so it stays")
+						continue
+					}
+					n, err := live.reload(o.index)
+					if errors.Is(err, index.ErrLocked) {
+						// Nothing was swapped in: the same index, whose
+						// settings (the --synonyms files) are read again.
+						if err := live.current().SetSynonymFiles(o.synonyms); err != nil {
+							log.Error("reading the synonyms again failed; the previous ones stay", "err", err)
+							continue
+						}
+						log.Info("read the synonyms again", "files", o.synonyms)
+						continue
+					}
+					if err != nil {
+						log.Error("reload failed; still serving the index as it was", "err", err)
+						continue
+					}
+					log.Info("reloaded the index", "path", o.index, "articles", n)
+				}
+			}()
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w", addr, err)
@@ -266,11 +324,44 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
 	cmd.Flags().StringVar(&tokenFile, "token-file", "", "read the bearer token that allows writes from `FILE`")
 	cmd.Flags().StringVar(&token, "token", "", "bearer `TOKEN` that allows writes (default $CARI_TOKEN); none disables writes")
 	cmd.MarkFlagsMutuallyExclusive("token", "token-file")
+	cmd.Flags().StringVar(&keysFile, "keys-file", "", "read keys with their scopes (admin, search) from `FILE`, one \"SCOPE KEY\" a line; SIGHUP reads it again")
+	cmd.Flags().BoolVar(&requireKey, "require-search-key", false, "make reading (searches, articles, completions) need a search or admin key")
 	cmd.Flags().Var(&listFlag{dst: &origins}, "cors-origin", "let pages from `ORIGIN` call the API, e.g. https://redaksi.example (repeatable)")
 	// --cors was the flag's first name; it still works, unlisted.
 	cmd.Flags().Var(&listFlag{dst: &origins}, "cors", "same as --cors-origin")
 	_ = cmd.Flags().MarkHidden("cors")
 	return cmd
+}
+
+// noAdminKey warns of a key file with no admin key, and no token.
+const noAdminKey = "no admin key: writes and snapshots are refused, and /api/stats and /metrics are public"
+
+// reloadKeys reads the key file again and gives its keys to the server;
+// on an error the keys in use stay. hasToken tells a server whose token
+// is an admin key whatever the file holds. The log names the file and
+// counts keys, and never shows one (the errors of ReadKeysFile do not).
+func reloadKeys(h *server.Server, name string, hasToken bool, log *slog.Logger) {
+	keys, err := server.ReadKeysFile(name)
+	if err == nil {
+		err = h.SetKeys(keys)
+	}
+	if err != nil {
+		log.Error("reading the keys again failed; the keys in use stay", "err", err)
+		return
+	}
+	log.Info("read the keys again", "file", name, "admin", keys.Count(server.ScopeAdmin), "search", keys.Count(server.ScopeSearch))
+	warnReadableKeys(name, log)
+	if keys.Count(server.ScopeAdmin) == 0 && !hasToken {
+		log.Warn(noAdminKey)
+	}
+}
+
+// warnReadableKeys warns of a key file that users other than its owner
+// may read: anyone on the machine could then write to the index.
+func warnReadableKeys(name string, log *slog.Logger) {
+	if fi, err := os.Stat(name); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		log.Warn("other users may read the keys file; chmod 600 it", "file", name, "mode", fi.Mode().Perm().String())
+	}
 }
 
 // readTokenFile reads a bearer token from a file: its content with
@@ -368,8 +459,13 @@ func routesHelp() string {
 	var b strings.Builder
 	for _, r := range routes {
 		note := r.Summary
-		if r.Token {
-			note += "; needs the token"
+		switch {
+		case r.Scope == string(server.ScopeAdmin) && r.Anonymous:
+			note += "; admin key (public on a server with none)"
+		case r.Scope == string(server.ScopeAdmin):
+			note += "; admin key"
+		case r.Scope == string(server.ScopeSearch):
+			note += "; search key if --require-search-key"
 		}
 		fmt.Fprintf(&b, "  %-6s %s\n           %s\n", r.Method, r.Target(), note)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index"
@@ -20,7 +21,10 @@ func (o *options) throughServer(err error, what string) (*server.Client, bool) {
 		return nil, false
 	}
 	fmt.Fprintf(o.stderr, "cari: `%s` (pid %d) holds %s; %s at %s\n", held.Command, held.PID, o.index, what, held.URL)
-	return &server.Client{BaseURL: held.URL}, true
+	// $CARI_TOKEN, when set, is the key to ask with: the server's
+	// /api/stats needs its admin key once it has one, its searches a
+	// search key with --require-search-key.
+	return &server.Client{BaseURL: held.URL, Token: strings.TrimSpace(o.getenv("CARI_TOKEN"))}, true
 }
 
 // articleReader is what the reading commands ask of an index, or of the

@@ -101,7 +101,7 @@ func TestIndexServerErrors(t *testing.T) {
 		args   []string
 		want   string
 	}{
-		{"wrong token", map[string]string{"CARI_TOKEN": "salah"}, []string{"--server", base, input}, "401 Unauthorized (unauthorized): missing or wrong token"},
+		{"wrong token", map[string]string{"CARI_TOKEN": "salah"}, []string{"--server", base, input}, "401 Unauthorized (unauthorized): missing or wrong key"},
 		{"no token", nil, []string{"--server", base, input}, "--server needs the server's write token"},
 		{"analyzer", map[string]string{"CARI_TOKEN": "x"}, []string{"--server", base, "--analyzer", "standard", input}, "--analyzer belongs to the server's index"},
 		{"index", map[string]string{"CARI_TOKEN": "x"}, []string{"--server", base, "--index", t.TempDir(), input}, "--index belongs to the server's index"},

@@ -25,12 +25,20 @@ func startServe(t *testing.T, getenv map[string]string, args ...string) string {
 // startServeOf is startServe without --demo: args say what to serve.
 func startServeOf(t *testing.T, getenv map[string]string, args ...string) string {
 	t.Helper()
+	base, _ := startServeLogged(t, getenv, args...)
+	return base
+}
+
+// startServeLogged is startServeOf that also returns what the server
+// writes to standard error, its log.
+func startServeLogged(t *testing.T, getenv map[string]string, args ...string) (string, *syncBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stderr syncBuffer
+	stderr := &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), env{
-			stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr,
+			stdin: strings.NewReader(""), stdout: io.Discard, stderr: stderr,
 			getenv: func(k string) string { return getenv[k] },
 		})
 	}()
@@ -48,7 +56,7 @@ func startServeOf(t *testing.T, getenv map[string]string, args ...string) string
 	addr := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)/`)
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if m := addr.FindStringSubmatch(stderr.String()); m != nil {
-			return "http://" + m[1]
+			return "http://" + m[1], stderr
 		}
 		select {
 		case code := <-done:
@@ -58,7 +66,7 @@ func startServeOf(t *testing.T, getenv map[string]string, args ...string) string
 		}
 	}
 	t.Fatalf("server did not start: %s", stderr.String())
-	return ""
+	return "", nil
 }
 
 // send makes one request and returns its status and headers.
@@ -181,7 +189,8 @@ func TestServeHelp(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	for _, want := range []string{"--token-file FILE", "--cors-origin ORIGIN", "/api/openapi.json", "Examples:", "cari serve --index /srv/berita --token-file"} {
+	for _, want := range []string{"--token-file FILE", "--cors-origin ORIGIN", "/api/openapi.json", "Examples:", "cari serve --index /srv/berita --token-file",
+		"--keys-file FILE", "--require-search-key", "forbidden_scope", "SIGHUP also reads --keys-file again"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("help lacks %q", want)
 		}

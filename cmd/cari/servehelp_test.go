@@ -25,6 +25,30 @@ func TestServeHelpListsEveryRoute(t *testing.T) {
 			t.Errorf("serve --help lacks %s", line)
 		}
 	}
+	// Each route says the key it needs, as the document does.
+	flat := strings.Join(strings.Fields(help), " ")
+	for _, r := range routes {
+		var want string
+		switch {
+		case r.Scope == "admin" && r.Anonymous:
+			want = "admin key (public on a server with none)"
+		case r.Scope == "admin":
+			want = "admin key"
+		case r.Scope == "search":
+			want = "search key if --require-search-key"
+		case r.Scope == "public":
+			if strings.Contains(flat, r.Method+" "+r.Target()+" "+r.Summary+";") {
+				t.Errorf("serve --help says %s %s needs a key", r.Method, r.Target())
+			}
+			continue
+		default:
+			t.Errorf("%s %s: scope %q in the document", r.Method, r.Path, r.Scope)
+			continue
+		}
+		if !strings.Contains(flat, r.Method+" "+r.Target()+" "+r.Summary+"; "+want) {
+			t.Errorf("serve --help does not say %s %s needs %s", r.Method, r.Target(), want)
+		}
+	}
 	for _, want := range []string{"/api/suggest?q=&size=", "/api/articles/{id}/similar?size=", "recent=&exact=&half_life=&cursor=&after="} {
 		if !strings.Contains(help, want) {
 			t.Errorf("serve --help lacks %s", want)

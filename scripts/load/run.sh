@@ -180,7 +180,7 @@ if [ -z "$url" ]; then
   echo "run.sh: the server was not ready within 60 s" >&2
   exit 1
 fi
-docs=$(curl -fsS "$url/api/stats" | sed -n 's/.*"documents":\([0-9]*\).*/\1/p')
+docs=$(curl -fsS -H "Authorization: Bearer $(cat "$tmp/token")" "$url/api/stats" | sed -n 's/.*"documents":\([0-9]*\).*/\1/p')
 echo "$url (pid $server_pid): $docs articles"
 if [ "$docs" != "$articles" ]; then
   echo "run.sh: the index holds $docs articles, the corpus $articles" >&2
@@ -276,7 +276,7 @@ if [ "$writes" = 1 ]; then
   fi
   step "check: every accepted article by id, by its marker word, and the article count"
   if [ -f "$tmp/manifest.json" ]; then
-    if ! "$tmp/writer" check -manifest "$tmp/manifest.json" | tee "$tmp/check.out"; then
+    if ! "$tmp/writer" check -manifest "$tmp/manifest.json" -token-file "$tmp/token" | tee "$tmp/check.out"; then
       echo "FAIL: the check failed" >&2
       failed=1
     fi

@@ -145,6 +145,8 @@
     timeout: 'Pencarian memakan waktu terlalu lama. Coba kueri yang lebih sempit.',
     overloaded: 'Server sedang sibuk. Coba lagi sebentar lagi.',
     unavailable: 'Server sedang sibuk. Coba lagi sebentar lagi.',
+    // A server run with --require-search-key: the page sends no key.
+    unauthorized: 'Server ini hanya menjawab pencarian yang membawa kunci API; halaman ini untuk server publik.',
   };
 
   function showError(msg, detail) {

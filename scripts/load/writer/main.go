@@ -191,6 +191,10 @@ func (c *client) get(ctx context.Context, path string, v any) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// The token is the server's admin key, which /api/stats needs.
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
 	return c.do(req, v)
 }
 
@@ -504,8 +508,16 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	server := fs.String("server", "", "cari server (default: the one in the manifest)")
 	manifest := fs.String("manifest", "", "the manifest post wrote")
 	workers := fs.Int("workers", 4, "requests at once")
+	tokenFile := fs.String("token-file", "", "file holding the admin key, which /api/stats needs once the server has one (default $CARI_TOKEN)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	tok := strings.TrimSpace(os.Getenv("CARI_TOKEN"))
+	if *tokenFile != "" {
+		var err error
+		if tok, err = token(*tokenFile); err != nil {
+			return err
+		}
 	}
 	data, err := os.ReadFile(*manifest)
 	if err != nil {
@@ -518,7 +530,7 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *server == "" {
 		*server = m.Server
 	}
-	c := newClient(*server, "")
+	c := newClient(*server, tok)
 	start := time.Now()
 	var (
 		mu       sync.Mutex
