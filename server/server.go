@@ -22,7 +22,10 @@
 // the server parses only what the URL carries (integers, dates, lists) and
 // maps errors by kind, never by message. Any 400 from /api/search carries
 // the code "bad_query", whether the server or the index found the fault,
-// so a client needs one branch for "the user typed something wrong".
+// so a client needs one branch for "the user typed something wrong"; so
+// does a bad query-string parameter of the other reads (a size of
+// /api/articles/{id}/similar or /api/suggest). A bad body or id is
+// "bad_request".
 // Unknown failures are 500 with a generic message; their detail goes to
 // the log, not to whoever sent the request.
 //
@@ -524,7 +527,9 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 func (s *Server) similar(w http.ResponseWriter, r *http.Request) {
 	size, err := sizeParam(r.URL.Query(), cari.MaxSize)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+		// A query-string parameter, as on /api/search: the same fault
+		// has the same code on every read.
+		writeError(w, http.StatusBadRequest, "bad_query", err.Error())
 		return
 	}
 	id, ok := idParam(w, r)

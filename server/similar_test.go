@@ -43,9 +43,9 @@ func TestSimilarRoute(t *testing.T) {
 		code   string
 	}{
 		{"/api/articles/tidak-ada/similar", 404, "not_found"},
-		{"/api/articles/kn-2023-002/similar?size=0", 400, "bad_request"},
-		{"/api/articles/kn-2023-002/similar?size=101", 400, "bad_request"},
-		{"/api/articles/kn-2023-002/similar?size=lima", 400, "bad_request"},
+		{"/api/articles/kn-2023-002/similar?size=0", 400, "bad_query"},
+		{"/api/articles/kn-2023-002/similar?size=101", 400, "bad_query"},
+		{"/api/articles/kn-2023-002/similar?size=lima", 400, "bad_query"},
 	} {
 		w := call(t, h, "GET", tc.target, "")
 		if w.Code != tc.status {
