@@ -83,8 +83,19 @@ var ErrNotCariIndex = errors.New("not a cari index")
 const lockWait = 2 * time.Second
 
 func runtimeConfig() map[string]interface{} {
-	return map[string]interface{}{"bolt_timeout": lockWait.String()}
+	// Read by scorch onto its default merge plan (as JSON: the plan
+	// itself holds functions).
+	merging := map[string]interface{}{"MaxSegmentSize": SegmentMaxDocs}
+	return map[string]interface{}{"bolt_timeout": lockWait.String(), "scorchMergePlanOptions": merging}
 }
+
+// SegmentMaxDocs is the most articles scorch merges into one segment.
+// A ranking that reads a sample of its matches (sample.go) skips whole
+// stretches of a segment for free, but must step through every posting
+// on the way within one; so a large archive is kept in segments of at
+// most this many articles, and a small one (the 25,401 of the news
+// corpus) in one.
+const SegmentMaxDocs = 1 << 16
 
 // Open opens an existing index, sharded or not.
 func Open(path string) (*Index, error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index/input"
@@ -219,6 +220,14 @@ func (ix *Index) watchSpace(ctx context.Context, low uint64, cancel context.Canc
 	}
 }
 
+// compactPlan merges a shard into as few segments as SegmentMaxDocs
+// allows: scorch's plan of one segment, its size capped.
+func compactPlan() *mergeplan.MergePlanOptions {
+	o := mergeplan.SingleSegmentMergePlanOptions
+	o.MaxSegmentSize, o.FloorSegmentSize = SegmentMaxDocs, SegmentMaxDocs
+	return &o
+}
+
 func compactShard(ctx context.Context, b bleve.Index) error {
 	adv, err := b.Advanced()
 	if err != nil {
@@ -241,7 +250,7 @@ func compactShard(ctx context.Context, b bleve.Index) error {
 	// ForceMerge waits for the merger, which retries a failed merge
 	// for good: wait for it only while ctx lasts.
 	merged := make(chan error, 1)
-	go func() { merged <- s.ForceMerge(ctx, nil) }()
+	go func() { merged <- s.ForceMerge(ctx, compactPlan()) }()
 	select {
 	case err := <-merged:
 		if err != nil {

@@ -7,9 +7,10 @@ package index
 // million synthetic articles and took 270-290 ms, of which walking the
 // postings was 60% and the facets 28%. Where a ranking would read more
 // than SampleAbove matches, it reads only a systematic sample of them:
-// the doc-number space is cut into sampleWindows windows, and in each
-// window only the first share of doc numbers is read, the share chosen
-// so that about SampleAbove matches are. A sample spread over the whole
+// the doc-number space is cut into windows (its segments, large ones
+// cut further: sampleWindows), and in each window only the first share of
+// doc numbers is read, the share chosen so that about SampleAbove matches
+// are. A sample spread over the whole
 // space holds old and new articles alike (segments are roughly in the
 // order of writing), so the counts scaled from it are estimates of the
 // counts of all matches, which the result says (TotalExact false), and
@@ -38,15 +39,16 @@ import (
 // sample of them.
 const SampleAbove = 10_000
 
-// The sample's shape: sampleWindows windows (each jump to the next
-// window costs an Advance of every term of the query), and the pilot's
+// The sample's shape: windows of at most a maxWindows'th of the doc
+// numbers (each jump to the next window costs an Advance of every term
+// of the query), and the pilot's
 // sampleProbes probes of up to probeMatches matches, each over at most
 // 1/probeReach of the stretch to the next probe.
 const (
-	sampleWindows = 32
-	sampleProbes  = 16
-	probeMatches  = 40
-	probeReach    = 8
+	maxWindows   = 32
+	sampleProbes = 16
+	probeMatches = 40
+	probeReach   = 8
 )
 
 // matchSample is what the searchers of one ranking (one per shard)
@@ -96,57 +98,105 @@ func (q *sampledQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m
 	// bitmaps; scored, zap steps through every posting in between.
 	unscored := opts
 	unscored.Score, unscored.Explain, unscored.IncludeTermVectors = "none", false, false
-	window, take, err := q.window(ctx, r, m, unscored, inner.Count())
+	share, err := q.share(ctx, r, m, unscored, inner.Count())
 	if err != nil {
 		_ = inner.Close()
 		return nil, err
 	}
-	space := max(docSpace(r), 1)
-	read := space/window*take + min(take, space%window)
-	return &sampledSearcher{Searcher: inner, window: window, take: take, share: float64(read) / float64(space), sample: q.sample}, nil
+	s := &sampledSearcher{Searcher: inner, sample: q.sample}
+	if share >= 1 {
+		s.share = 1
+		return s, nil
+	}
+	var read, space uint64
+	for _, w := range sampleWindows(r) {
+		take := min(uint64(math.Ceil(share*float64(w.end-w.start))), w.end-w.start)
+		s.windows = append(s.windows, window{start: w.start, end: w.end, take: take})
+		read += take
+		space += w.end - w.start
+	}
+	s.share = float64(read) / float64(max(space, 1))
+	return s, nil
 }
 
-// window is the sample's shape over r: in each window of doc numbers,
-// the first take are read (take == window reads all).
-func (q *sampledQuery) window(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, unscored search.SearcherOptions, bound uint64) (window, take uint64, err error) {
+// share is the share of each window's doc numbers the searcher reads: 1
+// where the query's matches are at most limit.
+func (q *sampledQuery) share(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, unscored search.SearcherOptions, bound uint64) (float64, error) {
 	space := max(docSpace(r), 1)
 	if q.limit == 0 || bound <= q.limit || space <= q.limit {
-		return space, space, nil
+		return 1, nil
 	}
 	pilot, err := q.Query.Searcher(ctx, r, m, unscored)
 	if err != nil {
-		return 0, 0, err
+		return 0, err
 	}
 	estimate, err := estimateMatches(pilot, r, space)
 	if cerr := pilot.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil || estimate <= float64(q.limit) {
-		return space, space, err
+		return 1, err
 	}
-	window = max(space/sampleWindows, 1)
-	take = uint64(math.Ceil(float64(window) * float64(q.limit) / estimate))
-	if take >= window {
-		return space, space, nil
+	return float64(q.limit) / estimate, nil
+}
+
+// window is a stretch of doc numbers of which the first take are read.
+type window struct{ start, end, take uint64 }
+
+// sampleWindows cuts the doc numbers of r into windows: each segment is
+// one, or, where a segment holds more than a maxWindows'th of them, as
+// many equal pieces as make each hold at most that. Jumping to the next
+// segment costs a searcher nothing; jumping within one costs it a step
+// through every posting passed, so a small share is cheap only over many
+// segments (SegmentMaxDocs).
+func sampleWindows(r bleveindex.IndexReader) []window {
+	sizes := segmentSizes(r)
+	var space uint64
+	for _, n := range sizes {
+		space += n
 	}
-	return window, take, nil
+	most := max(space/maxWindows, 1)
+	var out []window
+	var start uint64
+	for _, n := range sizes {
+		pieces := max((n+most-1)/most, 1)
+		for i := range pieces {
+			from, to := start+n*i/pieces, start+n*(i+1)/pieces
+			if to > from {
+				out = append(out, window{start: from, end: to})
+			}
+		}
+		start += n
+	}
+	return out
 }
 
 // docSpace is the number of doc numbers of a reader: its segments'
 // documents, deleted ones included.
 func docSpace(r bleveindex.IndexReader) uint64 {
+	var n uint64
+	for _, size := range segmentSizes(r) {
+		n += size
+	}
+	return n
+}
+
+// segmentSizes are the numbers of doc numbers of r's segments, in their
+// order: a scorch snapshot's segments, deleted documents included, or
+// one stretch of all documents for another reader.
+func segmentSizes(r bleveindex.IndexReader) []uint64 {
 	s, ok := r.(interface {
 		Segments() []*scorch.SegmentSnapshot
 	})
 	if !ok {
 		n, _ := r.DocCount()
-		return n
+		return []uint64{n}
 	}
-	var n uint64
+	var sizes []uint64
 	for _, seg := range s.Segments() {
-		n += uint64(seg.FullSize())
+		sizes = append(sizes, uint64(seg.FullSize()))
 	}
-	return n
+	return sizes
 }
 
 // estimateMatches is the number of matches of s over a space of doc
@@ -200,14 +250,15 @@ func estimateMatches(s search.Searcher, r bleveindex.IndexReader, space uint64) 
 }
 
 // sampledSearcher lets through the matches whose doc numbers are among
-// the first take of each window of window doc numbers, and jumps over
-// the rest.
+// the first take of their window, and jumps over the rest; without
+// windows it lets every match through.
 type sampledSearcher struct {
 	search.Searcher
-	window, take uint64
-	share        float64 // of all doc numbers, the share read
-	read         uint64
-	sample       *matchSample
+	windows []window
+	at      int     // the window of the last match
+	share   float64 // of all doc numbers, the share read
+	read    uint64
+	sample  *matchSample
 }
 
 func (s *sampledSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
@@ -221,19 +272,28 @@ func (s *sampledSearcher) Advance(ctx *search.SearchContext, id bleveindex.Index
 }
 
 // within returns the first match from dm on within the sample. A jump
-// costs a scored searcher a step through every posting it passes (zap
-// decodes no frequencies for them, but visits each), so a sample saves
-// the scoring and the facet values of the matches it skips, not the
-// walk through the postings.
+// within a segment costs a scored searcher a step through every posting
+// it passes (zap decodes no frequencies for them, but visits each); a
+// jump to the next segment costs nothing.
 func (s *sampledSearcher) within(ctx *search.SearchContext, dm *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
+	if s.windows == nil {
+		if dm != nil {
+			s.read++
+		}
+		return dm, err
+	}
 	for dm != nil && err == nil {
 		n := dm.IndexInternalID.Value()
-		if n%s.window < s.take {
+		for s.at < len(s.windows)-1 && n >= s.windows[s.at].end {
+			s.at++
+		}
+		w := s.windows[s.at]
+		if n < w.start+w.take || n >= w.end {
 			s.read++
 			return dm, nil
 		}
 		ctx.DocumentMatchPool.Put(dm)
-		dm, err = s.Searcher.Advance(ctx, bleveindex.NewIndexInternalID(nil, (n/s.window+1)*s.window))
+		dm, err = s.Searcher.Advance(ctx, bleveindex.NewIndexInternalID(nil, w.end))
 	}
 	return dm, err
 }
