@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -36,6 +37,8 @@ import (
 // as the tools leave it: compacted into one segment as cari index does.
 // CARI_BENCH_INDEX=DIR searches an index made beforehand instead, such as
 // the million articles scripts/scale/run.sh keeps with KEEP=1.
+// CARI_BENCH_SAMPLE_ABOVE=N sets the number of matches above which a
+// ranking reads a sample (Index.SetSampleAbove; -1 reads every match).
 
 // latencyQueries are what people type into a news search box: one to four
 // words, acronyms, names, affixed forms, synonyms and a few typos.
@@ -278,6 +281,16 @@ func loadCorpus(ix *Index, path string) (skipped int, ingest, compact time.Durat
 // news corpus with the default Request and with costs switched off.
 func BenchmarkSearchLatency(b *testing.B) {
 	li := corpusIndex(b)
+	// CARI_BENCH_SAMPLE_ABOVE=N ranks on a sample above N matches
+	// instead of SampleAbove (-1 never), to measure the trade.
+	if v := os.Getenv("CARI_BENCH_SAMPLE_ABOVE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatalf("CARI_BENCH_SAMPLE_ABOVE: %v", err)
+		}
+		li.ix.SetSampleAbove(n)
+		defer li.ix.SetSampleAbove(0)
+	}
 	for _, v := range []struct {
 		name                  string
 		noHighlight, noFacets bool
