@@ -212,6 +212,52 @@ func (ix *Index) SetStoredSynonyms(ctx context.Context, source, text string) (in
 	return list.Groups(), nil
 }
 
+// CarryStoredSynonyms makes text, the stored list of the index this one
+// replaces (a rebuild), this index's stored list, unless it has one: a
+// rebuild makes the articles anew, not the settings. It is parsed
+// leniently, as a stored list read back is, since the index it was checked
+// with may have had another analyzer.
+func (ix *Index) CarryStoredSynonyms(text string) error {
+	if text == "" {
+		return nil
+	}
+	if _, err := ix.builtinList(); err != nil {
+		return err
+	}
+	list, err := synonym.ParseLenient(strings.NewReader(text), storedSynonymsName, ix.textAnalyzer())
+	if err != nil {
+		return fmt.Errorf("carry the stored synonyms: %w", err)
+	}
+	ix.synonymsMu.Lock()
+	defer ix.synonymsMu.Unlock()
+	if ix.storedSynonymsText != "" {
+		return nil
+	}
+	if err := ix.shards[0].SetInternal(storedSynonymsKey, []byte(text)); err != nil {
+		return fmt.Errorf("carry the stored synonyms: %w", err)
+	}
+	ix.storedSynonyms, ix.storedSynonymsText, ix.storedSynonymsErr = list, text, nil
+	ix.mergeSynonyms()
+	return nil
+}
+
+// storedSynonymsAt is the stored list of the index at path, for a rebuild
+// to carry over; empty when there is none, and when the index cannot be
+// opened: a server that holds it carries the list itself when it switches
+// (cari serve's reload), and an index that does not open has no list to
+// read.
+func storedSynonymsAt(path string) string {
+	if !isIndexDir(path) {
+		return ""
+	}
+	ix, err := Open(path)
+	if err != nil {
+		return ""
+	}
+	defer func() { _ = ix.Close() }()
+	return ix.StoredSynonyms()
+}
+
 // StoredSynonyms is the text of the stored list, as it was given to
 // SetStoredSynonyms; empty when there is none.
 func (ix *Index) StoredSynonyms() string {

@@ -299,3 +299,38 @@ func set(ctx context.Context, ix *Index, text string, groups int) error {
 	}
 	return err
 }
+
+// TestRebuildKeepsStoredSynonyms: a rebuild makes the articles anew and
+// keeps the synonyms stored in the index it replaces.
+func TestRebuildKeepsStoredSynonyms(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	ix, err := Create(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	const list = "kopdar => kopi darat\n"
+	if _, err := ix.SetStoredSynonyms(ctx, "request body", list); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Rebuild(ctx, dir, Options{}, func(ix *Index) error {
+		_, _, err := ix.Upsert(ctx, []cari.Article{{ID: "darat", Body: "Para pesepeda menggelar kopi darat di Bandung."}})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if ix, err = Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	res, err := ix.Search(ctx, cari.Request{Query: "kopdar", NoFacets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ix.StoredSynonyms(); got != list || res.Total != 1 {
+		t.Errorf("after the rebuild: stored %q, kopdar finds %d; want %q and 1", got, res.Total, list)
+	}
+}
