@@ -44,12 +44,25 @@ type Index struct {
 	// minFree is the free space a write must leave (disk.go).
 	minFree atomic.Uint64
 
-	// synonyms is built from the built-in list on first use.
+	// synonyms is what searches use: the built-in list, parsed on
+	// first use, merged with the user's lists (synonyms.go).
 	synonymsOnce sync.Once
 	synonymsErr  error
 	synonyms     atomic.Pointer[synonym.List]
 	// builtinSynonyms is the built-in list, set once with synonymsOnce.
 	builtinSynonyms *synonym.List
+	// synonymsMu serializes the changes of the user's lists, each of
+	// which merges all of them again into synonyms.
+	synonymsMu sync.Mutex
+	// fileSynonyms are the lists of the --synonyms files.
+	fileSynonyms *synonym.List
+	// storedSynonyms is the list stored in the index (storedSynonymsKey),
+	// storedSynonymsText its text as given, storedSynonymsErr why it
+	// could not be read, which searches report until a new list replaces
+	// it.
+	storedSynonyms     *synonym.List
+	storedSynonymsText string
+	storedSynonymsErr  error
 
 	// opened is when the index was opened: its holder record's identity
 	// (holder.go).
@@ -127,6 +140,10 @@ func Open(path string) (*Index, error) {
 	}
 	ix := newIndex(shards, path)
 	if err := ix.loadTokenTotals(context.Background()); err != nil {
+		closeAll(shards)
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	if err := ix.loadStoredSynonyms(); err != nil {
 		closeAll(shards)
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}

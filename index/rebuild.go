@@ -50,6 +50,8 @@ func OldDir(path string) string {
 // old index is then removed, unless a process (a running server) still
 // holds it: it is kept in OldDir(path) for that process to remove once it
 // has switched (see the server's reload). path may also hold nothing yet.
+// The old index's stored synonyms are carried to the new one, when the old
+// one can be opened; a server that holds it carries them on its reload.
 func Rebuild(ctx context.Context, path string, opts Options, fill func(*Index) error) (RebuildResult, error) {
 	var res RebuildResult
 	path = filepath.Clean(path)
@@ -72,7 +74,14 @@ func Rebuild(ctx context.Context, path string, opts Options, fill func(*Index) e
 			_ = os.RemoveAll(tmp)
 		}
 	}()
-	if err := fillNew(ctx, tmp, opts, fill); err != nil {
+	synonyms := storedSynonymsAt(path)
+	err = fillNew(ctx, tmp, opts, func(ix *Index) error {
+		if err := ix.CarryStoredSynonyms(synonyms); err != nil {
+			return err
+		}
+		return fill(ix)
+	})
+	if err != nil {
 		return res, err
 	}
 	// Whether a server holds the old index is known before the swap; a

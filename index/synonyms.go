@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 
@@ -41,9 +42,47 @@ func (s stemsOnly) Analyze(text []byte) analysis.TokenStream {
 	return slices.DeleteFunc(toks, func(t *analysis.Token) bool { return analyzer.IsExact(t.Term) })
 }
 
-// synonymList returns the synonyms searches use: the built-in list,
-// analyzed on first use, plus any added with AddSynonymFile.
-func (ix *Index) synonymList() (*synonym.List, error) {
+// The synonyms of a search are the built-in list and two lists of the
+// user's, merged: every group of each holds (a merge only adds links, so
+// no list can contradict another, and none has to win):
+//
+//   - the --synonyms files (AddSynonymFile, SetSynonymFiles), which belong
+//     to the process: read at start and on SIGHUP, gone when it ends;
+//   - the stored list (SetStoredSynonyms, PUT /api/settings/synonyms),
+//     which belongs to the index: kept in its internal storage, so every
+//     process that opens it, a server after a restart or `cari search`,
+//     searches with it.
+//
+// Each is replaced only by its own way in: a PUT replaces the stored list
+// and leaves the files' groups, SIGHUP reads the files again and leaves
+// the stored list. An operator who manages synonyms through the API alone
+// gives no --synonyms; one who keeps them in files under version control
+// need never PUT. Letting one replace the other would make a list in force
+// depend on which came last, a restart or a PUT.
+
+// storedSynonymsKey is where the stored list's text lives, in the internal
+// storage of the first shard (every shard has the same analyzer).
+var storedSynonymsKey = []byte("cari:synonyms")
+
+// storedSynonymsName names the stored list in the errors of a list read
+// back from the index.
+const storedSynonymsName = "the synonyms stored in the index"
+
+// loadStoredSynonyms reads the stored list's text, to be parsed with the
+// built-in list on first use (it needs the analyzer, and a command that
+// never searches should not pay for it).
+func (ix *Index) loadStoredSynonyms() error {
+	data, err := ix.shards[0].GetInternal(storedSynonymsKey)
+	if err != nil {
+		return fmt.Errorf("read the stored synonyms: %w", err)
+	}
+	ix.storedSynonymsText = string(data)
+	return nil
+}
+
+// builtinList returns the built-in list, parsed on first use, and then
+// puts the synonyms of searches together for the first time.
+func (ix *Index) builtinList() (*synonym.List, error) {
 	ix.synonymsOnce.Do(func() {
 		an := ix.textAnalyzer()
 		if an == nil {
@@ -56,46 +95,175 @@ func (ix *Index) synonymList() (*synonym.List, error) {
 			return
 		}
 		ix.builtinSynonyms = s
-		ix.synonyms.Store(s)
+		ix.synonymsMu.Lock()
+		defer ix.synonymsMu.Unlock()
+		if ix.storedSynonymsText != "" {
+			// Leniently: the list was valid when stored, and only a
+			// later build's analyzer could find fault with it.
+			ix.storedSynonyms, ix.storedSynonymsErr = synonym.ParseLenient(strings.NewReader(ix.storedSynonymsText), storedSynonymsName, an)
+		}
+		ix.mergeSynonyms()
 	})
-	if ix.synonymsErr != nil {
-		return nil, ix.synonymsErr
+	return ix.builtinSynonyms, ix.synonymsErr
+}
+
+// mergeSynonyms makes the synonyms of every later search the built-in list
+// and the user's; with synonymsMu held. While the stored list cannot be
+// read, searches fail with its error rather than search without it, as
+// they would without a --synonyms file that cannot be read.
+func (ix *Index) mergeSynonyms() {
+	if ix.storedSynonymsErr != nil {
+		ix.synonyms.Store(nil)
+		return
+	}
+	ix.synonyms.Store(synonym.Merged(ix.builtinSynonyms, ix.fileSynonyms, ix.storedSynonyms))
+}
+
+// synonymList returns the synonyms searches use.
+func (ix *Index) synonymList() (*synonym.List, error) {
+	if _, err := ix.builtinList(); err != nil {
+		return nil, err
+	}
+	if s := ix.synonyms.Load(); s != nil {
+		return s, nil
+	}
+	ix.synonymsMu.Lock()
+	defer ix.synonymsMu.Unlock()
+	if ix.storedSynonymsErr != nil {
+		return nil, fmt.Errorf("%w; replace them (PUT /api/settings/synonyms)", ix.storedSynonymsErr)
 	}
 	return ix.synonyms.Load(), nil
 }
 
 // AddSynonymFile adds a user's synonym file (see synonym.Parse) to the
-// built-in list for every later search.
+// lists of every later search.
 func (ix *Index) AddSynonymFile(path string) error {
-	base, err := ix.synonymList()
-	if err != nil {
+	if _, err := ix.builtinList(); err != nil {
 		return err
 	}
 	user, err := synonym.Load(path, ix.textAnalyzer())
 	if err != nil {
 		return err
 	}
-	ix.synonyms.Store(synonym.Merged(base, user))
+	ix.synonymsMu.Lock()
+	defer ix.synonymsMu.Unlock()
+	ix.fileSynonyms = synonym.Merged(ix.fileSynonyms, user)
+	ix.mergeSynonyms()
 	return nil
 }
 
-// SetSynonymFiles makes the synonyms of every later search the built-in
-// list and the files at paths, read now, in place of any added before:
-// what a server re-reads on SIGHUP. On an error nothing changes.
+// SetSynonymFiles makes the files at paths, read now, the synonym files of
+// every later search, in place of any added before: what a server re-reads
+// on SIGHUP. The stored list stays. On an error nothing changes.
 func (ix *Index) SetSynonymFiles(paths []string) error {
-	if _, err := ix.synonymList(); err != nil {
+	if _, err := ix.builtinList(); err != nil {
 		return err
 	}
-	list := ix.builtinSynonyms
+	var files *synonym.List
 	for _, p := range paths {
 		user, err := synonym.Load(p, ix.textAnalyzer())
 		if err != nil {
 			return err
 		}
-		list = synonym.Merged(list, user)
+		files = synonym.Merged(files, user)
 	}
-	ix.synonyms.Store(list)
+	ix.synonymsMu.Lock()
+	defer ix.synonymsMu.Unlock()
+	ix.fileSynonyms = files
+	ix.mergeSynonyms()
 	return nil
+}
+
+// SetStoredSynonyms parses text, a synonym list in the format of a
+// --synonyms file, and makes it the index's stored list in place of the
+// one before: saved in the index, then used by every later search. source
+// names the text in errors ("request body:3: ..."). A list that does not
+// parse is an error wrapping cari.ErrBadRequest, and nothing changes; so
+// does a failed write. Empty text (or only comments) leaves no stored list.
+// It returns the number of groups the list holds.
+func (ix *Index) SetStoredSynonyms(ctx context.Context, source, text string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if _, err := ix.builtinList(); err != nil {
+		return 0, err
+	}
+	list, err := synonym.Parse(strings.NewReader(text), source, ix.textAnalyzer())
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", cari.ErrBadRequest, err)
+	}
+	if err := ix.checkSpace(uint64(len(text))); err != nil {
+		return 0, fmt.Errorf("store synonyms: %w", err)
+	}
+	ix.synonymsMu.Lock()
+	defer ix.synonymsMu.Unlock()
+	// One internal write is one scorch batch, on disk once it returns:
+	// the old text or the new, never half of it.
+	if text == "" {
+		err = ix.shards[0].DeleteInternal(storedSynonymsKey)
+	} else {
+		err = ix.shards[0].SetInternal(storedSynonymsKey, []byte(text))
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store synonyms: %w", err)
+	}
+	ix.storedSynonyms, ix.storedSynonymsText, ix.storedSynonymsErr = list, text, nil
+	ix.mergeSynonyms()
+	return list.Groups(), nil
+}
+
+// CarryStoredSynonyms makes text, the stored list of the index this one
+// replaces (a rebuild), this index's stored list, unless it has one: a
+// rebuild makes the articles anew, not the settings. It is parsed
+// leniently, as a stored list read back is, since the index it was checked
+// with may have had another analyzer.
+func (ix *Index) CarryStoredSynonyms(text string) error {
+	if text == "" {
+		return nil
+	}
+	if _, err := ix.builtinList(); err != nil {
+		return err
+	}
+	list, err := synonym.ParseLenient(strings.NewReader(text), storedSynonymsName, ix.textAnalyzer())
+	if err != nil {
+		return fmt.Errorf("carry the stored synonyms: %w", err)
+	}
+	ix.synonymsMu.Lock()
+	defer ix.synonymsMu.Unlock()
+	if ix.storedSynonymsText != "" {
+		return nil
+	}
+	if err := ix.shards[0].SetInternal(storedSynonymsKey, []byte(text)); err != nil {
+		return fmt.Errorf("carry the stored synonyms: %w", err)
+	}
+	ix.storedSynonyms, ix.storedSynonymsText, ix.storedSynonymsErr = list, text, nil
+	ix.mergeSynonyms()
+	return nil
+}
+
+// storedSynonymsAt is the stored list of the index at path, for a rebuild
+// to carry over; empty when there is none, and when the index cannot be
+// opened: a server that holds it carries the list itself when it switches
+// (cari serve's reload), and an index that does not open has no list to
+// read.
+func storedSynonymsAt(path string) string {
+	if !isIndexDir(path) {
+		return ""
+	}
+	ix, err := Open(path)
+	if err != nil {
+		return ""
+	}
+	defer func() { _ = ix.Close() }()
+	return ix.StoredSynonyms()
+}
+
+// StoredSynonyms is the text of the stored list, as it was given to
+// SetStoredSynonyms; empty when there is none.
+func (ix *Index) StoredSynonyms() string {
+	ix.synonymsMu.Lock()
+	defer ix.synonymsMu.Unlock()
+	return ix.storedSynonymsText
 }
 
 // Analyze explains how the index reads text: the tokens of its body

@@ -2,8 +2,11 @@ package index
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -122,9 +125,11 @@ func TestUserSynonymFile(t *testing.T) {
 	}
 }
 
-// FuzzParseSynonyms feeds the synonym file parser arbitrary text: it
-// returns groups or an error naming a line, never panics, and whatever it
-// accepts expands any query without failing.
+// FuzzParseSynonyms feeds the synonym file parser arbitrary text, through
+// the reader that both --synonyms files and PUT /api/settings/synonyms
+// bodies go through: it returns groups or an error naming a line, never
+// panics, whatever it accepts reads back the same when stored, and
+// expands any query without failing.
 func FuzzParseSynonyms(f *testing.F) {
 	for _, s := range []string{
 		"Tiongkok, China, RRT\n",
@@ -146,6 +151,12 @@ func FuzzParseSynonyms(f *testing.F) {
 				t.Fatalf("error %q does not name the file and line", err)
 			}
 			return
+		}
+		// What was accepted is stored, and read back leniently when the
+		// index opens (SetStoredSynonyms): that must never fail.
+		again, err := synonym.ParseLenient(strings.NewReader(text), "fuzz.txt", an)
+		if err != nil || again.Groups() != syn.Groups() {
+			t.Fatalf("accepted, then read back leniently: %v, %d groups, want %d", err, again.Groups(), syn.Groups())
 		}
 		for _, line := range strings.Split(text, "\n") {
 			x := syn.Expand(ix.queryTerms(line), overTextFields)
@@ -171,5 +182,155 @@ func TestBuiltinSynonymsWithStandardAnalyzer(t *testing.T) {
 	res, err := ix.Search(ctx, cari.Request{Query: "Amerika Serikat", NoFacets: true})
 	if err != nil || res.Total != 1 {
 		t.Fatalf("search: %v, %+v", err, res)
+	}
+}
+
+// TestStoredSynonyms: a list set at run time is searched with at once,
+// is kept in the index across Close and Open, replaces the stored list
+// before it whole, and is refused with the line at fault, changing
+// nothing, when it does not parse; the --synonyms files' groups stay
+// beside it.
+func TestStoredSynonyms(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	ix, err := Create(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = ix.Close() }()
+	ctx := context.Background()
+	if _, _, err := ix.Upsert(ctx, []cari.Article{
+		{ID: "darat", Title: "Komunitas sepeda", Body: "Para pesepeda menggelar kopi darat di Bandung setiap bulan."},
+		{ID: "singkat", Title: "Janji bertemu", Body: "Mereka janjian kopdar di kafe."},
+		{ID: "kapal", Title: "Kapal selam baru", Body: "Angkatan laut menerima kapal selam buatan dalam negeri."},
+		{ID: "panen", Title: "Panen raya", Body: "Petani menyambut panen raya di lumbung padi."},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "syn.txt")
+	if err := os.WriteFile(file, []byte("kapal selam, submarin\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	finds := func(q string) string {
+		t.Helper()
+		res, err := ix.Search(ctx, cari.Request{Query: q, NoFacets: true})
+		if err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		slices.Sort(ids)
+		return strings.Join(ids, " ")
+	}
+	reopen := func() {
+		t.Helper()
+		if err := ix.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if ix, err = Open(dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const (
+		kopdar = "# made up for the test\nkopdar => kopi darat\n"
+		ngopi  = "ngopi, kopdar\n"
+	)
+	for _, step := range []struct {
+		name string
+		do   func() error
+		err  string // the error of do, if any
+		// what searches for kopdar, "kopi darat", ngopi and submarin
+		// find after it, and the stored text
+		kopdar, kopiDarat, ngopi, submarin string
+		stored                             string
+	}{
+		{name: "none yet", do: func() error { return nil }, kopdar: "singkat", kopiDarat: "darat"},
+		{name: "a file", do: func() error { return ix.AddSynonymFile(file) }, kopdar: "singkat", kopiDarat: "darat", submarin: "kapal"},
+		// One way: "kopi darat" does not reach kopdar.
+		{name: "set", do: func() error { return set(ctx, ix, kopdar, 1) },
+			kopdar: "darat singkat", kopiDarat: "darat", submarin: "kapal", stored: kopdar},
+		{name: "stop words only", do: func() error { return set(ctx, ix, "kopdar => kopi darat\nyang, dan\n", 0) },
+			err:    `request body:2: "yang" is only stop words`,
+			kopdar: "darat singkat", kopiDarat: "darat", submarin: "kapal", stored: kopdar},
+		{name: "an empty form", do: func() error { return set(ctx, ix, "# x\n\nngopi, , kopdar\n", 0) },
+			err:    "request body:3: an empty form",
+			kopdar: "darat singkat", kopiDarat: "darat", submarin: "kapal", stored: kopdar},
+		// Reopened, the file's group is gone (files belong to the
+		// process, and this one was not given again); the stored list
+		// is there.
+		{name: "reopened", do: func() error { reopen(); return nil }, kopdar: "darat singkat", kopiDarat: "darat", stored: kopdar},
+		{name: "files again", do: func() error { return ix.SetSynonymFiles([]string{file}) },
+			kopdar: "darat singkat", kopiDarat: "darat", submarin: "kapal", stored: kopdar},
+		// A new list replaces the stored one, and not the file's.
+		{name: "replaced", do: func() error { return set(ctx, ix, ngopi, 1) },
+			kopdar: "singkat", kopiDarat: "darat", ngopi: "singkat", submarin: "kapal", stored: ngopi},
+		// Files read again leave the stored list.
+		{name: "no files", do: func() error { return ix.SetSynonymFiles(nil) },
+			kopdar: "singkat", kopiDarat: "darat", ngopi: "singkat", stored: ngopi},
+		{name: "cleared", do: func() error { return set(ctx, ix, "", 0) }, kopdar: "singkat", kopiDarat: "darat"},
+		{name: "cleared, reopened", do: func() error { reopen(); return nil }, kopdar: "singkat", kopiDarat: "darat"},
+	} {
+		err := step.do()
+		switch {
+		case step.err == "" && err != nil:
+			t.Fatalf("%s: %v", step.name, err)
+		case step.err != "" && (err == nil || !strings.Contains(err.Error(), step.err) || !errors.Is(err, cari.ErrBadRequest)):
+			t.Errorf("%s: error %v, want a bad request with %q", step.name, err, step.err)
+		}
+		for _, q := range []struct{ query, want string }{
+			{"kopdar", step.kopdar}, {"kopi darat", step.kopiDarat}, {"ngopi", step.ngopi}, {"submarin", step.submarin},
+		} {
+			if got := finds(q.query); got != q.want {
+				t.Errorf("%s: %s finds %q, want %q", step.name, q.query, got, q.want)
+			}
+		}
+		if got := ix.StoredSynonyms(); got != step.stored {
+			t.Errorf("%s: stored %q, want %q", step.name, got, step.stored)
+		}
+	}
+}
+
+// set stores text as the index's synonyms, checking the groups it counts.
+func set(ctx context.Context, ix *Index, text string, groups int) error {
+	n, err := ix.SetStoredSynonyms(ctx, "request body", text)
+	if err == nil && n != groups {
+		return fmt.Errorf("%d groups, want %d", n, groups)
+	}
+	return err
+}
+
+// TestRebuildKeepsStoredSynonyms: a rebuild makes the articles anew and
+// keeps the synonyms stored in the index it replaces.
+func TestRebuildKeepsStoredSynonyms(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	ix, err := Create(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	const list = "kopdar => kopi darat\n"
+	if _, err := ix.SetStoredSynonyms(ctx, "request body", list); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Rebuild(ctx, dir, Options{}, func(ix *Index) error {
+		_, _, err := ix.Upsert(ctx, []cari.Article{{ID: "darat", Body: "Para pesepeda menggelar kopi darat di Bandung."}})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if ix, err = Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	res, err := ix.Search(ctx, cari.Request{Query: "kopdar", NoFacets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ix.StoredSynonyms(); got != list || res.Total != 1 {
+		t.Errorf("after the rebuild: stored %q, kopdar finds %d; want %q and 1", got, res.Total, list)
 	}
 }

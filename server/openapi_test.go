@@ -351,10 +351,11 @@ func TestOpenAPIConformance(t *testing.T) {
 		upsertFn: func(context.Context, []cari.Article) (cari.IngestStats, []*cari.FieldError, error) {
 			return cari.IngestStats{}, nil, broken
 		},
-		deleteFn:  func(context.Context, string) error { return broken },
-		similarFn: func(context.Context, string, int) (*cari.Result, error) { return nil, broken },
-		suggestFn: func(context.Context, string, int) ([]cari.Completion, error) { return nil, broken },
-		statsErr:  broken,
+		deleteFn:      func(context.Context, string) error { return broken },
+		similarFn:     func(context.Context, string, int) (*cari.Result, error) { return nil, broken },
+		suggestFn:     func(context.Context, string, int) ([]cari.Completion, error) { return nil, broken },
+		statsErr:      broken,
+		setSynonymsFn: func(context.Context, string, string) (int, error) { return 0, broken },
 	}, Options{Token: token})
 	faked := newTest(&fake{}, Options{})
 	snapshots := newTest(ix, Options{Token: token, SnapshotDir: t.TempDir()})
@@ -489,6 +490,28 @@ func TestOpenAPIConformance(t *testing.T) {
 		{name: "stats search key", h: keyed, method: "GET", target: "/api/stats", header: []string{searchAuth}, status: 403, code: "forbidden_scope"},
 		{name: "stats admin key", h: keyed, method: "GET", target: "/api/stats", header: []string{adminAuth}, status: 200},
 		{name: "stats internal", h: failing, method: "GET", target: "/api/stats", header: []string{auth}, status: 500, code: "internal"},
+		// GET and PUT /api/settings/synonyms (the last PUT leaves the
+		// sample index with no stored list, as it was)
+		{name: "put synonyms", h: h, method: "PUT", target: "/api/settings/synonyms", body: "# ours\nkopdar => kopi darat\n",
+			header: []string{auth, "Content-Type: text/plain"}, status: 200},
+		{name: "get synonyms", h: h, method: "GET", target: "/api/settings/synonyms", header: []string{auth}, status: 200},
+		{name: "get synonyms with no admin key", h: faked, method: "GET", target: "/api/settings/synonyms", status: 200},
+		{name: "get synonyms no key", h: keyed, method: "GET", target: "/api/settings/synonyms", request: reqAny, status: 401, code: "unauthorized"},
+		{name: "get synonyms search key", h: keyed, method: "GET", target: "/api/settings/synonyms", header: []string{searchAuth}, status: 403, code: "forbidden_scope"},
+		{name: "put synonyms invalid", h: h, method: "PUT", target: "/api/settings/synonyms", body: "kopdar => kopi darat\nyang, dan\n",
+			header: []string{auth, "Content-Type: text/plain"}, status: 400, code: "bad_request"},
+		{name: "put synonyms no token", h: h, method: "PUT", target: "/api/settings/synonyms", body: "a, b\n",
+			header: []string{"Content-Type: text/plain"}, request: reqInvalid, status: 401, code: "unauthorized"},
+		{name: "put synonyms search key", h: keyed, method: "PUT", target: "/api/settings/synonyms", body: "a, b\n",
+			header: []string{searchAuth, "Content-Type: text/plain"}, status: 403, code: "forbidden_scope"},
+		{name: "put synonyms writes disabled", h: readOnly, method: "PUT", target: "/api/settings/synonyms", body: "a, b\n",
+			header: []string{auth, "Content-Type: text/plain"}, status: 403, code: "writes_disabled"},
+		{name: "put synonyms too large", h: small, method: "PUT", target: "/api/settings/synonyms", body: strings.Repeat("kopdar, kopi darat\n", 20),
+			header: []string{auth, "Content-Type: text/plain"}, request: reqAny, status: 413, code: "too_large"},
+		{name: "put synonyms internal", h: failing, method: "PUT", target: "/api/settings/synonyms", body: "a, b\n",
+			header: []string{auth, "Content-Type: text/plain"}, status: 500, code: "internal"},
+		{name: "put no synonyms", h: h, method: "PUT", target: "/api/settings/synonyms", header: []string{auth}, status: 200},
+
 		{name: "openapi", h: h, method: "GET", target: "/api/openapi.json", status: 200},
 		{name: "healthz", h: h, method: "GET", target: "/healthz", status: 200},
 		{name: "readyz", h: h, method: "GET", target: "/readyz", status: 200},

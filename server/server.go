@@ -118,6 +118,14 @@ type Backend interface {
 	// Snapshot writes a copy of the index, made while it serves, to
 	// dest, a directory that does not exist yet.
 	Snapshot(ctx context.Context, dest string) error
+	// SetStoredSynonyms replaces the synonym list stored in the index
+	// with text, in the format of a --synonyms file, source naming it
+	// in errors; text that does not parse is an error wrapping
+	// cari.ErrBadRequest, and changes nothing. It returns the number of
+	// groups.
+	SetStoredSynonyms(ctx context.Context, source, text string) (int, error)
+	// StoredSynonyms is the text of the stored list, empty for none.
+	StoredSynonyms() string
 }
 
 // Options configure a server. The zero value serves a read-only API with
@@ -158,6 +166,10 @@ const (
 	MaxAnalyzeBytes = 10000
 	// MaxFilterValues bounds the source and tag values of one search.
 	MaxFilterValues = 100
+	// MaxSynonymsBytes bounds the body of PUT /api/settings/synonyms
+	// (unless MaxBodyBytes is smaller): the built-in list, a few
+	// hundred groups, is 20 KB.
+	MaxSynonymsBytes = 4 << 20
 )
 
 // clientClosedRequest is logged when the client went away before the
@@ -289,6 +301,8 @@ func (s *Server) routes() []route {
 		{"POST /api/snapshots", accessWrite, http.HandlerFunc(s.snapshot)},
 		{"GET /api/analyze", accessRead, s.searches.admit(s.analyze)},
 		{"GET /api/stats", accessMonitor, http.HandlerFunc(s.stats)},
+		{"GET /api/settings/synonyms", accessMonitor, http.HandlerFunc(s.getSynonyms)},
+		{"PUT /api/settings/synonyms", accessWrite, s.writes.admit(s.putSynonyms)},
 		{"GET /api/openapi.json", accessPublic, http.HandlerFunc(s.openapi)},
 		{"GET /healthz", accessPublic, http.HandlerFunc(s.healthz)},
 		{"GET /readyz", accessPublic, http.HandlerFunc(s.readyz)},
@@ -375,7 +389,7 @@ func (s *Server) cors(w http.ResponseWriter, r *http.Request) bool {
 	h := w.Header()
 	h.Add("Vary", "Access-Control-Request-Method")
 	h.Add("Vary", "Access-Control-Request-Headers")
-	h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE")
+	h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE")
 	h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
 	h.Set("Access-Control-Max-Age", "600")
 	w.WriteHeader(http.StatusNoContent)
@@ -853,6 +867,57 @@ func (s *Server) analyze(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string][]cari.Token{"tokens": tokens})
+}
+
+// synonymsSource names the body of PUT /api/settings/synonyms in the
+// parser's errors, where a --synonyms file has its name:
+// "request body:3: ...".
+const synonymsSource = "request body"
+
+// synonymsSummary is the answer of PUT /api/settings/synonyms.
+type synonymsSummary struct {
+	// Groups counts the lines that gave groups.
+	Groups int `json:"groups"`
+	Bytes  int `json:"bytes"`
+}
+
+// putSynonyms answers PUT /api/settings/synonyms: the body, a synonym
+// list in the format of a --synonyms file (whatever the Content-Type),
+// replaces the list stored in the index once it parses. It is read whole
+// first, so a body over the limit (413) changes nothing either.
+func (s *Server) putSynonyms(w http.ResponseWriter, r *http.Request) {
+	limit := min(s.opts.MaxBodyBytes, MaxSynonymsBytes)
+	if r.ContentLength > limit {
+		writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body is larger than %d bytes; the synonyms in use stay", limit))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body is larger than %d bytes; the synonyms in use stay", tooLarge.Limit))
+			return
+		}
+		s.bodyError(w, r, err)
+		return
+	}
+	groups, err := s.b.SetStoredSynonyms(r.Context(), synonymsSource, string(body))
+	if err != nil {
+		s.fail(w, r, r.Context(), err, "bad_request")
+		return
+	}
+	s.log.Info("stored synonyms replaced", "groups", groups, "bytes", len(body))
+	writeJSON(w, http.StatusOK, synonymsSummary{Groups: groups, Bytes: len(body)})
+}
+
+// getSynonyms answers GET /api/settings/synonyms: the stored list's text
+// as it was put, so that a PUT of it changes nothing.
+func (s *Server) getSynonyms(w http.ResponseWriter, _ *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	_, _ = io.WriteString(w, s.b.StoredSynonyms())
 }
 
 func (s *Server) stats(w http.ResponseWriter, r *http.Request) {

@@ -39,6 +39,26 @@ type fake struct {
 	suggestFn  func(ctx context.Context, q string, size int) ([]cari.Completion, error)
 	snapshotFn func(ctx context.Context, dest string) error
 	statsErr   error
+	// synonyms is the stored synonym list; setSynonymsFn, when set,
+	// answers SetStoredSynonyms instead of storing.
+	synonyms      string
+	setSynonymsFn func(ctx context.Context, source, text string) (int, error)
+}
+
+func (f *fake) SetStoredSynonyms(ctx context.Context, source, text string) (int, error) {
+	if f.setSynonymsFn != nil {
+		return f.setSynonymsFn(ctx, source, text)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.synonyms = text
+	return strings.Count(text, "\n"), nil
+}
+
+func (f *fake) StoredSynonyms() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.synonyms
 }
 
 func (f *fake) Snapshot(ctx context.Context, dest string) error {

@@ -45,7 +45,8 @@ not valid syntax (a quote left open) is searched as plain words anyway.
 Names find their other names: Tiongkok finds China and RRT, "Amerika
 Serikat" finds AS, KPK finds "Komisi Pemberantasan Korupsi" (a built-in
 list; --synonyms FILE adds yours, one group a line: "a, b, c" for equal
-forms, "a => b" for a that also finds b). A word the index has never seen
+forms, "a => b" for a that also finds b; so does a list stored in the
+index through a server's PUT /api/settings/synonyms). A word the index has never seen
 is matched within one or two typing errors, and the result suggests the
 word meant. A query of stop words only ("siapa dia") finds the articles
 whose titles hold them.

@@ -52,8 +52,8 @@ Every error is JSON: {"error":{"code":"bad_query","message":"..."}}.
 It listens on 127.0.0.1 only, unless --addr says otherwise.
 
 Clients send a key as "Authorization: Bearer KEY". Each key has a
-scope: an admin key may do everything (writes, snapshots, /api/stats,
-/metrics, and reading), a search key may read (searches, articles,
+scope: an admin key may do everything (writes, snapshots, settings,
+/api/stats, /metrics, and reading), a search key may read (searches, articles,
 similar articles, completions, analysis). --keys-file FILE holds keys,
 one a line, its scope first:
 
@@ -77,9 +77,23 @@ and /metrics need the admin key once the server has one, and are public
 while it has none (a development server). A missing or unknown key where
 one is needed gets 401 unauthorized, a search key where the admin key is
 needed 403 forbidden_scope; a key sent where none is needed is not
-looked at. The search page sends no key: with --require-search-key it
+looked at. /api/settings/synonyms is read like /api/stats and written
+like the articles. The search page sends no key: with --require-search-key it
 still loads, but its searches are refused (401), so it is for public
 servers; a private front end calls the API with its own search key.
+
+Searches use the built-in synonyms, the --synonyms files and the list
+stored in the index, all together. PUT /api/settings/synonyms (the
+admin key; the body a list in the --synonyms format) replaces the stored
+list once all of it parses, and a list with an error is refused (400,
+naming the line) with the synonyms in use kept. The stored list is part
+of the index: it is there after a restart, for cari search too, and a
+rebuild carries it over; GET gives it back. The --synonyms files belong
+to this process: SIGHUP reads them again, leaving the stored list, and a
+PUT leaves theirs.
+
+  curl -X PUT -H "Authorization: Bearer $KEY" -H "Content-Type: text/plain" \
+      --data-binary @sinonim.txt http://127.0.0.1:8080/api/settings/synonyms
 
 The server owns its index while it runs: send writes to its API rather
 than running cari index on the same directory.
@@ -113,7 +127,8 @@ in flight finish on the old one, then close the old one and remove it.
 No request fails during the switch; those that arrive while it happens
 wait for it (milliseconds). When no new index was swapped in, SIGHUP reads
 the --synonyms files again instead (about 2 s later, once the index is
-found to be the one served); on an error the synonyms in use stay.
+found to be the one served); on an error the synonyms in use stay,
+and the list stored in the index stays in any case.
 SIGHUP also reads --keys-file again, at once: requests that arrive
 after it are judged by the new keys (a removed key is refused). A file
 with an error is reported in the log, and the keys in use stay.

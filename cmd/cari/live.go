@@ -78,6 +78,20 @@ func (l *liveIndex) Snapshot(ctx context.Context, dest string) error {
 	return l.ix.Snapshot(ctx, dest)
 }
 
+// SetStoredSynonyms stores the synonyms in the index served; a reload
+// waits for it, and the index it opens reads them (see reload).
+func (l *liveIndex) SetStoredSynonyms(ctx context.Context, source, text string) (int, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.ix.SetStoredSynonyms(ctx, source, text)
+}
+
+func (l *liveIndex) StoredSynonyms() string {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.ix.StoredSynonyms()
+}
+
 func (l *liveIndex) Stats() (cari.Stats, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
@@ -115,8 +129,17 @@ func (l *liveIndex) reload(path string) (uint64, error) {
 			return 0, fmt.Errorf("reload: %w", err)
 		}
 	}
+	// The index a rebuild made while this server held the old one could
+	// not read the old one's stored synonyms (index.Rebuild); they are
+	// carried here, under the write lock, so that a PUT cannot land on
+	// the old index between the copy and the swap.
 	l.mu.Lock()
 	old := l.ix
+	if err := next.CarryStoredSynonyms(old.StoredSynonyms()); err != nil {
+		l.mu.Unlock()
+		_ = next.Close()
+		return 0, fmt.Errorf("reload: %w", err)
+	}
 	l.ix = next
 	l.mu.Unlock()
 	if err := old.Close(); err != nil {

@@ -55,6 +55,8 @@ type List struct {
 	named map[string]synonymForm
 	// longest is the most terms in a form.
 	longest int
+	// groups counts the lines that gave groups, for a summary.
+	groups int
 }
 
 // synonymForm is one written form with its analyzed terms.
@@ -78,6 +80,28 @@ func Parse(r io.Reader, name string, an analysis.Analyzer) (*List, error) {
 	return s, nil
 }
 
+// ParseLenient reads a list as Parse does, but skips the forms that
+// analyze to nothing, and the groups left with one form, instead of
+// failing: for a list Parse accepted when it was stored, read again by a
+// build whose analyzer may drop more words (a longer stop list). Failing
+// there would fail every search over a setting the user can no longer
+// see as wrong.
+func ParseLenient(r io.Reader, name string, an analysis.Analyzer) (*List, error) {
+	s := newList()
+	if err := s.add(r, name, an, true); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Groups is the number of lines of the lists that gave groups.
+func (s *List) Groups() int {
+	if s == nil {
+		return 0
+	}
+	return s.groups
+}
+
 func newList() *List {
 	return &List{terms: map[string][]string{}, forms: map[string][]synonymForm{}, named: map[string]synonymForm{}}
 }
@@ -92,7 +116,8 @@ func Load(path string, an analysis.Analyzer) (*List, error) {
 	return Parse(f, path, an)
 }
 
-// Merged is a new list of the forms of every list, in order.
+// Merged is a new list of the forms of every list, in order; a nil list
+// adds nothing.
 func Merged(lists ...*List) *List {
 	m := newList()
 	for _, l := range lists {
@@ -101,8 +126,11 @@ func Merged(lists ...*List) *List {
 	return m
 }
 
-// Merge adds the groups of other to s.
+// Merge adds the groups of other (nil for none) to s.
 func (s *List) Merge(other *List) {
+	if other == nil {
+		return
+	}
 	for k, v := range other.terms {
 		s.terms[k] = appendNew(s.terms[k], v...)
 	}
@@ -115,6 +143,7 @@ func (s *List) Merge(other *List) {
 		s.named[k] = v
 	}
 	s.longest = max(s.longest, other.longest)
+	s.groups += other.groups
 }
 
 // add reads a list into s. lenient skips the forms that analyze to
@@ -156,11 +185,15 @@ func (s *List) add(r io.Reader, name string, an analysis.Analyzer, lenient bool)
 					}
 				}
 			}
+			s.groups++
 			continue
 		}
 		right, err := parseForms(to, an, lenient)
 		if err != nil {
 			return fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		if len(left) > 0 && len(right) > 0 {
+			s.groups++
 		}
 		for _, f := range left {
 			for _, g := range right {

@@ -37,8 +37,8 @@ func TestBuiltinSynonyms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if syn.groups() < 300 {
-		t.Errorf("%d forms reach others, want the built-in list's 300 and more", syn.groups())
+	if syn.reaching() < 300 {
+		t.Errorf("%d forms reach others, want the built-in list's 300 and more", syn.reaching())
 	}
 	for _, tc := range []struct{ term, reaches string }{
 		{"tiongkok", "rrt"},
@@ -61,8 +61,8 @@ func TestBuiltinSynonyms(t *testing.T) {
 	}
 }
 
-// groups is the number of forms that reach other forms.
-func (s *List) groups() int { return len(s.terms) + len(s.forms) }
+// reaching is the number of forms that reach other forms.
+func (s *List) reaching() int { return len(s.terms) + len(s.forms) }
 
 // describe lists what a word reaches, as written.
 func (s *List) describe(term string) []string {
