@@ -2,10 +2,13 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/carisearch/cari"
@@ -78,4 +81,128 @@ func TestSnapshot(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSnapshotHoldsTheAcknowledgedWrites takes snapshots while articles
+// are written, updated and deleted one at a time, and holds each snapshot
+// to the log of writes: it must be the index after a prefix of the log,
+// at least every write acknowledged before the snapshot began and none
+// begun after it ended, on every shard alike.
+func TestSnapshotHoldsTheAcknowledgedWrites(t *testing.T) {
+	for _, shards := range []int{1, 3} {
+		t.Run(fmt.Sprintf("shards=%d", shards), func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			ix, err := Create(filepath.Join(dir, "index"), Options{Shards: shards})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ix.Close()
+
+			// The log: write i upserts w<i>, except that every fourth
+			// rewrites an earlier article and every seventh deletes one.
+			type write struct {
+				id, body string
+				delete   bool
+			}
+			const n = 240
+			var log []write
+			for i := range n {
+				switch {
+				case i%7 == 6:
+					log = append(log, write{id: log[i-6].id, delete: true})
+				case i%4 == 3:
+					log = append(log, write{id: log[i-3].id, body: fmt.Sprintf("Banjir susulan, versi %d.", i)})
+				default:
+					log = append(log, write{id: fmt.Sprintf("w%03d", i), body: fmt.Sprintf("Banjir merendam rumah, versi %d.", i)})
+				}
+			}
+			stateAfter := func(l int) map[string]string {
+				state := map[string]string{}
+				for _, w := range log[:l] {
+					if w.delete {
+						delete(state, w.id)
+					} else {
+						state[w.id] = w.body
+					}
+				}
+				return state
+			}
+
+			var started, acked atomic.Int64
+			done := make(chan error, 1)
+			go func() {
+				for _, w := range log {
+					started.Add(1)
+					var err error
+					if w.delete {
+						err = ix.Delete(ctx, w.id)
+					} else {
+						_, _, err = ix.Upsert(ctx, []cari.Article{{ID: w.id, Title: "Banjir", Body: w.body}})
+					}
+					if err != nil && !errors.Is(err, cari.ErrNotFound) {
+						done <- fmt.Errorf("write %+v: %w", w, err)
+						return
+					}
+					acked.Add(1)
+				}
+				done <- nil
+			}()
+
+			for k := 0; ; k++ {
+				lo := int(acked.Load())
+				dest := filepath.Join(dir, fmt.Sprintf("salinan-%d", k))
+				if err := ix.Snapshot(ctx, dest); err != nil {
+					t.Fatal(err)
+				}
+				hi := int(started.Load())
+				checkSnapshot(t, dest, lo, hi, stateAfter)
+				if hi == n {
+					break
+				}
+			}
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// checkSnapshot holds the snapshot in dest to being the index after l
+// writes of the log, for some l from lo to hi.
+func checkSnapshot(t *testing.T, dest string, lo, hi int, stateAfter func(int) map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	copied, err := Open(dest)
+	if err != nil {
+		t.Fatalf("open the snapshot: %v", err)
+	}
+	defer copied.Close()
+	everID := map[string]bool{}
+	for l := 0; l <= hi; l++ {
+		for id := range stateAfter(l) {
+			everID[id] = true
+		}
+	}
+	got := map[string]string{}
+	for id := range everID {
+		a, err := copied.Article(ctx, id)
+		switch {
+		case errors.Is(err, cari.ErrNotFound):
+		case err != nil:
+			t.Fatalf("article %s in the snapshot: %v", id, err)
+		default:
+			got[id] = a.Body
+		}
+	}
+	n, err := copied.Count()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for l := lo; l <= hi; l++ {
+		if want := stateAfter(l); maps.Equal(got, want) && n == uint64(len(want)) {
+			return
+		}
+	}
+	t.Errorf("snapshot taken after write %d and before write %d is no state between them: %d articles, %v", lo, hi+1, n, got)
 }
