@@ -112,6 +112,16 @@ func (c *Client) Stats(ctx context.Context) (cari.Stats, error) {
 	return st, err
 }
 
+// Snapshot asks the server for a copy of its index (POST /api/snapshots),
+// which it makes under its --snapshot-dir; it returns the copy's path.
+func (c *Client) Snapshot(ctx context.Context) (string, error) {
+	var res snapshotResponse
+	if err := c.do(ctx, http.MethodPost, "/api/snapshots", "", nil, &res); err != nil {
+		return "", err
+	}
+	return res.Path, nil
+}
+
 // Search runs r on the server (GET /api/search). The API has no
 // parameters for Plain, NoFacets and NoHighlight: a request that needs
 // Plain, or a half-life that is not a whole number of days, is refused

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
@@ -233,6 +234,13 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
 			}
 			if o.getenv("GOGC") == "" {
 				defer debug.SetGCPercent(debug.SetGCPercent(index.SearchGCPercent))
+			}
+			if snapshots != "" {
+				// The API answers with the copy's path: whole, so that
+				// a client elsewhere (cari snapshot) can find it.
+				if snapshots, err = filepath.Abs(snapshots); err != nil {
+					return fmt.Errorf("--snapshot-dir: %w", err)
+				}
 			}
 			handler := server.New(live, server.Options{Token: token, RequireSearchKey: requireKey, CORSOrigins: origins, Logger: log, Searches: server.Admission{InFlight: searches}, SnapshotDir: snapshots})
 			if err := handler.SetKeys(keys); err != nil {

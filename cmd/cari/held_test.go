@@ -53,3 +53,39 @@ func TestReadThroughServer(t *testing.T) {
 		t.Errorf("index into a served index: %+v", r)
 	}
 }
+
+// TestSnapshotThroughServer: while `cari serve` holds an index, cari
+// snapshot has the server make the copy and moves it where it was asked
+// to; without --snapshot-dir it says what to do, without the admin key
+// which key to give.
+func TestSnapshotThroughServer(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "index")
+	if r := runCari(t, "", nil, "index", "--index", dir, "../../testdata/articles"); r.code != 0 {
+		t.Fatalf("index: %+v", r)
+	}
+	const token = "kunci-admin-0123456789"
+	env := map[string]string{"CARI_TOKEN": token}
+	startServeOf(t, env, "--index", dir, "--snapshot-dir", filepath.Join(root, "snaps"))
+
+	dest := filepath.Join(root, "salinan")
+	if r := runCari(t, "", nil, "snapshot", "--index", dir, dest); r.code == 0 || !strings.Contains(r.stderr, "$CARI_TOKEN") {
+		t.Errorf("snapshot through the server without its key: %+v", r)
+	}
+	r := runCari(t, "", env, "snapshot", "--index", dir, dest)
+	if r.code != 0 || !strings.Contains(r.stdout, "the server copied "+dir+" to "+dest) {
+		t.Fatalf("snapshot through the server: %+v", r)
+	}
+	if r := runCari(t, "", nil, "search", "--index", dest, "--json", "kerja sama"); r.code != 0 || !strings.Contains(r.stdout, `"total":`) {
+		t.Errorf("search of the copy: %+v", r)
+	}
+
+	other := filepath.Join(root, "lain")
+	if r := runCari(t, "", nil, "index", "--index", other, "../../testdata/articles"); r.code != 0 {
+		t.Fatalf("index: %+v", r)
+	}
+	startServeOf(t, env, "--index", other)
+	if r := runCari(t, "", env, "snapshot", "--index", other, filepath.Join(root, "salinan-lain")); r.code == 0 || !strings.Contains(r.stderr, "--snapshot-dir") {
+		t.Errorf("snapshot through a server without --snapshot-dir: %+v", r)
+	}
+}

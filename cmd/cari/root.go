@@ -16,6 +16,7 @@ import (
 
 	"github.com/carisearch/cari/analyzer"
 	"github.com/carisearch/cari/index"
+	"github.com/carisearch/cari/server"
 )
 
 // env is the world a command runs in; tests give it buffers.
@@ -48,6 +49,11 @@ func run(ctx context.Context, args []string, e env) int {
 		return exit.code
 	}
 	fmt.Fprintf(e.stderr, "cari: %v\n", err)
+	var refused *server.APIError
+	if errors.As(err, &refused) && (refused.Code == "unauthorized" || refused.Code == "forbidden_scope") {
+		// The CLI asks a server with the key in $CARI_TOKEN (held.go).
+		fmt.Fprintln(e.stderr, "cari: set $CARI_TOKEN to a key of that server's: an admin key for stats and writes, a search key for reads")
+	}
 	return 1
 }
 
