@@ -23,11 +23,7 @@ func TestSnapshot(t *testing.T) {
 		t.Run(fmt.Sprintf("shards=%d", shards), func(t *testing.T) {
 			ctx := context.Background()
 			dir := t.TempDir()
-			ix, err := Create(filepath.Join(dir, "index"), Options{Shards: shards})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ix.Close()
+			ix := shardedIndex(t, filepath.Join(dir, "index"), shards)
 			var articles []cari.Article
 			for i := range 40 {
 				articles = append(articles, cari.Article{ID: fmt.Sprintf("a%02d", i), Title: "Banjir di Demak", Body: fmt.Sprintf("Banjir merendam %d rumah warga.", i)})
@@ -93,11 +89,7 @@ func TestSnapshotHoldsTheAcknowledgedWrites(t *testing.T) {
 		t.Run(fmt.Sprintf("shards=%d", shards), func(t *testing.T) {
 			ctx := context.Background()
 			dir := t.TempDir()
-			ix, err := Create(filepath.Join(dir, "index"), Options{Shards: shards})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ix.Close()
+			ix := shardedIndex(t, filepath.Join(dir, "index"), shards)
 
 			// The log: write i upserts w<i>, except that every fourth
 			// rewrites an earlier article and every seventh deletes one.
@@ -205,4 +197,16 @@ func checkSnapshot(t *testing.T, dest string, lo, hi int, stateAfter func(int) m
 		}
 	}
 	t.Errorf("snapshot taken after write %d and before write %d is no state between them: %d articles, %v", lo, hi+1, n, got)
+}
+
+// shardedIndex creates an index of shards shards at path, closed when
+// the test ends.
+func shardedIndex(t *testing.T, path string, shards int) *Index {
+	t.Helper()
+	ix, err := Create(path, Options{Shards: shards})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
 }

@@ -136,6 +136,38 @@ func runAxe(t *testing.T, ctx context.Context, axe, name string) {
 	}
 }
 
+// browserTab runs a test's actions in the browser, failing the test on
+// the first that fails.
+type browserTab struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func (b browserTab) steps(actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+}
+
+func (b browserTab) read(a chromedp.Action[string]) string {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, a)
+	if err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+	return v
+}
+
+func (b browserTab) eval(js string) int {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](js))
+	if err != nil {
+		b.t.Fatalf("browser: %s: %v", js, err)
+	}
+	return v
+}
+
 // TestSearchPageInBrowser loads the search page in headless Chromium over
 // the sample articles and does what a reader does, checked on what the
 // page shows: search by typing, follow a source facet, page forward and
@@ -147,28 +179,8 @@ func TestSearchPageInBrowser(t *testing.T) {
 	srv := httptest.NewServer(New(sampleIndex(t), Options{Logger: quietLogger()}))
 	defer srv.Close()
 
-	steps := func(actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("browser: %v", err)
-		}
-	}
-	read := func(a chromedp.Action[string]) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, a)
-		if err != nil {
-			t.Fatalf("browser: %v", err)
-		}
-		return v
-	}
-	eval := func(js string) int {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[int](js))
-		if err != nil {
-			t.Fatalf("browser: %s: %v", js, err)
-		}
-		return v
-	}
+	tab := browserTab{t, ctx}
+	steps, read, eval := tab.steps, tab.read, tab.eval
 	// settled waits until the page has drawn the answer to a search whose
 	// URL satisfies the JavaScript condition cond (on location.search).
 	settled := func(cond string) {
@@ -468,28 +480,8 @@ func TestSearchPageWithoutJavaScript(t *testing.T) {
 	srv := httptest.NewServer(New(sampleIndex(t), Options{Logger: quietLogger()}))
 	defer srv.Close()
 
-	steps := func(actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("browser: %v", err)
-		}
-	}
-	read := func(a chromedp.Action[string]) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, a)
-		if err != nil {
-			t.Fatalf("browser: %v", err)
-		}
-		return v
-	}
-	eval := func(js string) int {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[int](js))
-		if err != nil {
-			t.Fatalf("browser: %s: %v", js, err)
-		}
-		return v
-	}
+	tab := browserTab{t, ctx}
+	steps, read, eval := tab.steps, tab.read, tab.eval
 	// arrived waits until the browser shows a page whose location.search
 	// (s) satisfies cond: a form sent or a link followed loads a page,
 	// and while it does the old page's context goes, so each try is
