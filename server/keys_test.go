@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -447,13 +446,7 @@ func TestSetKeys(t *testing.T) {
 // TestKeysAreNotLogged: the request log and the errors' bodies show no
 // key, whether it was right, of the wrong scope or wrong.
 func TestKeysAreNotLogged(t *testing.T) {
-	var buf strings.Builder
-	var mu sync.Mutex
-	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		return buf.WriteString(string(p))
-	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log, readLog := lockedLog(&slog.HandlerOptions{Level: slog.LevelDebug})
 	h := New(&fake{statsErr: os.ErrPermission}, Options{Logger: log, RequireSearchKey: true})
 	if err := h.SetKeys(mustKeys(t, "admin "+adminKey+"\nsearch "+searchKey)); err != nil {
 		t.Fatal(err)
@@ -469,7 +462,7 @@ func TestKeysAreNotLogged(t *testing.T) {
 		w := call(t, h, r.method, r.target, "[]", "Authorization: Bearer "+r.key)
 		bodies.WriteString(w.Body.String())
 	}
-	logged := buf.String()
+	logged := readLog()
 	if !strings.Contains(logged, "status=500") || !strings.Contains(logged, "status=403") {
 		t.Fatalf("the log lacks the requests: %s", logged)
 	}

@@ -611,17 +611,11 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestLogsRequests(t *testing.T) {
-	var buf strings.Builder
-	var mu sync.Mutex
-	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		return buf.WriteString(string(p))
-	}), nil))
+	log, logged := lockedLog(nil)
 	call(t, New(&fake{}, Options{Logger: log}), "GET", "/api/articles/tidak-ada", "")
 	for _, want := range []string{"method=GET", "path=/api/articles/tidak-ada", "status=404", "duration="} {
-		if !strings.Contains(buf.String(), want) {
-			t.Errorf("log lacks %s: %s", want, buf.String())
+		if !strings.Contains(logged(), want) {
+			t.Errorf("log lacks %s: %s", want, logged())
 		}
 	}
 }
@@ -782,5 +776,22 @@ func TestDiskFull(t *testing.T) {
 	}
 	if w := call(t, h, "GET", "/api/search?q=banjir", ""); w.Code != http.StatusOK {
 		t.Errorf("search beside a full disk: %d", w.Code)
+	}
+}
+
+// lockedLog is a text logger whose lines the server's goroutines may
+// write at once, and what it has logged so far.
+func lockedLog(opts *slog.HandlerOptions) (*slog.Logger, func() string) {
+	var buf strings.Builder
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.WriteString(string(p))
+	}), opts))
+	return log, func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.String()
 	}
 }
