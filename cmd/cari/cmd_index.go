@@ -22,7 +22,7 @@ func newIndexCmd(o *options) *cobra.Command {
 	var batch, shards int
 	var rebuild bool
 	var minFree string
-	var analyzerName, serverURL, tokenFile string
+	var analyzerName, serverURL, tokenFile, cpuProfile, memProfile string
 	cmd := &cobra.Command{
 		Use:   "index [--index DIR [--shards N] [--rebuild] | --server URL [--token-file FILE]] PATH...",
 		Short: "add articles to the index",
@@ -148,6 +148,18 @@ belong to the server's index and are refused with --server.`,
 				// memory (scripts/bench-ingest.sh). $GOGC overrides it.
 				defer debug.SetGCPercent(debug.SetGCPercent(indexGCPercent))
 			}
+			stopProfile, err := startCPUProfile(cpuProfile)
+			if err != nil {
+				return err
+			}
+			defer func() {
+				if err := stopProfile(); err != nil {
+					fmt.Fprintf(o.stderr, "cari: %v\n", err)
+				}
+				if err := writeHeapProfile(memProfile); err != nil {
+					fmt.Fprintf(o.stderr, "cari: %v\n", err)
+				}
+			}()
 			start := time.Now()
 			if rebuild {
 				return rebuildIndex(o, cmd, opts, ingest, start)
@@ -205,6 +217,8 @@ belong to the server's index and are refused with --server.`,
 	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "build the index anew from the PATHs beside --index and swap it in atomically")
 	cmd.Flags().StringVar(&analyzerName, "analyzer", "", `analyzer of a new index: "id_exact" (default: stems, and words as written), "id" (stems alone) or a bleve analyzer such as "standard"`)
 	cmd.Flags().StringVar(&serverURL, "server", "", "send the articles to the cari server at `URL` instead of opening an index")
+	cmd.Flags().StringVar(&cpuProfile, "cpu-profile", "", "write a CPU profile of the indexing to `FILE` (go tool pprof reads it)")
+	cmd.Flags().StringVar(&memProfile, "mem-profile", "", "write a heap profile to `FILE` when the indexing ends")
 	cmd.Flags().StringVar(&tokenFile, "token-file", "", "with --server, read the write token from `FILE` (default $CARI_TOKEN)")
 	return cmd
 }

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -301,24 +300,17 @@ search page works with no setup; the index is removed on exit.`, "{{routes}}", r
 				return fmt.Errorf("listen on %s: %w", addr, err)
 			}
 			srv := newHTTPServer(handler, bodyTimeout)
-			if cpuProfile != "" {
-				// For the load test: where a search's CPU goes in the
-				// HTTP path, from listen to shutdown.
-				f, err := os.Create(cpuProfile)
-				if err != nil {
-					return fmt.Errorf("--cpu-profile: %w", err)
-				}
-				if err := pprof.StartCPUProfile(f); err != nil {
-					f.Close()
-					return fmt.Errorf("--cpu-profile %s: %w", cpuProfile, err)
-				}
-				defer func() {
-					pprof.StopCPUProfile()
-					if err := f.Close(); err != nil {
-						log.Error("cpu profile", "file", cpuProfile, "err", err)
-					}
-				}()
+			// For the load test: where a search's CPU goes in the HTTP
+			// path, from listen to shutdown.
+			stopProfile, err := startCPUProfile(cpuProfile)
+			if err != nil {
+				return err
 			}
+			defer func() {
+				if err := stopProfile(); err != nil {
+					log.Error("cpu profile", "err", err)
+				}
+			}()
 			url := "http://" + ln.Addr().String()
 			servedAt.Store(url)
 			live.current().ServedAt(url)
