@@ -159,3 +159,44 @@ func TestTotalsDroppedUntilRecount(t *testing.T) {
 		t.Errorf("token totals after reopening %v, want %v", ix.totals[0], want)
 	}
 }
+
+// The size an analyzed field reports, counted once at analysis, is the
+// size bleve's own field would report by walking its terms again, and its
+// length leaves out the written forms kept beside stems.
+func TestAnalyzedFieldSizeIsBleves(t *testing.T) {
+	ix, err := Create(filepath.Join(t.TempDir(), "idx"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	a := cari.Article{ID: "a", Title: "Menyelaraskan kemitraan", Body: "Negara-negara menyerang. Kemitraan pertahanan diselaraskan, kerja sama diperluas."}
+	doc := document.NewDocument(a.ID)
+	if err := ix.mapping().MapDocument(doc, articleFields(&a, "sum")); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, f := range doc.Fields {
+		if f.Name() != FieldTitle && f.Name() != FieldBody {
+			continue
+		}
+		f.Analyze()
+		af := analyzedOf(f)
+		want := f.Size()
+		if diff := af.Size() - want; diff < -64 || diff > 64 {
+			t.Errorf("%s: size %d, bleve counts %d", f.Name(), af.Size(), want)
+		}
+		exact := 0
+		for term, freq := range f.AnalyzedTokenFrequencies() {
+			if strings.HasPrefix(term, "=") {
+				exact += freq.Frequency()
+			}
+		}
+		if exact == 0 || af.AnalyzedLength() != f.AnalyzedLength()-exact {
+			t.Errorf("%s: length %d of %d tokens, %d of them written forms", f.Name(), af.AnalyzedLength(), f.AnalyzedLength(), exact)
+		}
+		checked++
+	}
+	if checked != 2 {
+		t.Fatalf("checked %d text fields, want 2", checked)
+	}
+}
