@@ -108,6 +108,12 @@ type Request struct {
 	// of its matches (Result.TotalExact), several times faster on a
 	// large archive.
 	Exact bool
+	// Collapse shows one hit per story: an article the index found to
+	// tell the same story as a hit ranked above it (Hit.Story) is left
+	// out of the page and listed in that hit's Others. Pages are cut
+	// from the top of the ranking (CollapseFactor), collapsed; a cursor
+	// (After) pages without collapsing.
+	Collapse bool
 }
 
 // Sort orders.
@@ -122,6 +128,10 @@ const (
 	DefaultSize    = 10
 	MaxSize        = 100
 	MaxResultDepth = 10000 // page*size may not go past this
+	// CollapseFactor is how many articles of the ranking a collapsed
+	// page is cut from for each hit it and the pages before it show:
+	// page 2 of 10 hits, from the top 60 (at most MaxResultDepth).
+	CollapseFactor = 3
 	MaxQueryBytes  = 4096
 	// DefaultHalfLife is the half-life of Request.Recent when HalfLife
 	// is 0.
@@ -161,6 +171,22 @@ type Hit struct {
 	Published string   `json:"published,omitempty"`
 	Tags      []string `json:"tags,omitempty"`
 	Snippet   string   `json:"snippet"`
+	// Story is the id of the first article of the story the index found
+	// this one to tell (itself, for most articles).
+	Story string `json:"story,omitempty"`
+	// Others are the articles of the same story ranked below it on a
+	// collapsed page (Request.Collapse), best first.
+	Others []Related `json:"others,omitempty"`
+}
+
+// Related is an article of the same story as a hit. Its title is HTML,
+// escaped, as a hit's is.
+type Related struct {
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	Source    string `json:"source,omitempty"`
+	URL       string `json:"url,omitempty"`
+	Published string `json:"published,omitempty"`
 }
 
 // FacetMonth names the facet of publication months ("2023-08"), the 24

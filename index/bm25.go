@@ -77,11 +77,12 @@ func (c *tokenCounts) add(other tokenCounts, sign int64) {
 // fields once, here, to learn their lengths: bleve analyzes every field of
 // a batch again, so each analyzed field is wrapped to make that a no-op
 // and the text is not analyzed twice. sum is the article's checksum.
-func (ix *Index) analyzeArticle(a *cari.Article, sum string) (*document.Document, tokenCounts, error) {
+func (ix *Index) analyzeArticle(a *cari.Article, sum string) (*document.Document, tokenCounts, []uint64, error) {
 	var lens tokenCounts
+	var bands []uint64
 	doc := document.NewDocument(a.ID)
 	if err := ix.mapping().MapDocument(doc, articleFields(a, sum)); err != nil {
-		return nil, lens, err
+		return nil, lens, nil, err
 	}
 	for i, f := range doc.Fields {
 		switch f.Name() {
@@ -94,6 +95,9 @@ func (ix *Index) analyzeArticle(a *cari.Article, sum string) (*document.Document
 				lens[1] += int64(af.length)
 			}
 			doc.Fields[i] = af
+			if f.Name() == FieldBody {
+				bands = storyBandsOf(f)
+			}
 		case FieldSource:
 			lens[2]++
 		case FieldTags:
@@ -103,15 +107,16 @@ func (ix *Index) analyzeArticle(a *cari.Article, sum string) (*document.Document
 		}
 	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLens, nil, []byte(lens.String()), bleveindex.StoreField))
-	return doc, lens, nil
+	return doc, lens, bands, nil
 }
 
 // analyzeArticles runs analyzeArticle over articles on every core, each
 // worker taking the next article as it finishes one (articles differ
 // tenfold in length, so fixed shares would leave cores idle).
-func (ix *Index) analyzeArticles(ctx context.Context, articles []*cari.Article, sums []string) ([]*document.Document, []tokenCounts, error) {
+func (ix *Index) analyzeArticles(ctx context.Context, articles []*cari.Article, sums []string) ([]*document.Document, []tokenCounts, [][]uint64, error) {
 	docs := make([]*document.Document, len(articles))
 	lens := make([]tokenCounts, len(articles))
+	bands := make([][]uint64, len(articles))
 	errs := make([]error, len(articles))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -125,20 +130,20 @@ func (ix *Index) analyzeArticles(ctx context.Context, articles []*cari.Article, 
 				if i >= len(articles) {
 					return
 				}
-				docs[i], lens[i], errs[i] = ix.analyzeArticle(articles[i], sums[i])
+				docs[i], lens[i], bands[i], errs[i] = ix.analyzeArticle(articles[i], sums[i])
 			}
 		}()
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for i, err := range errs {
 		if err != nil {
-			return nil, nil, fmt.Errorf("index %q: %w", articles[i].ID, err)
+			return nil, nil, nil, fmt.Errorf("index %q: %w", articles[i].ID, err)
 		}
 	}
-	return docs, lens, nil
+	return docs, lens, bands, nil
 }
 
 // analyzedField is a field whose analysis is done.

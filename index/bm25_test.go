@@ -108,7 +108,7 @@ func TestTotalsDroppedUntilRecount(t *testing.T) {
 	}
 	// An article as stored before lengths were kept: no lens field.
 	old := cari.Article{ID: "a", Title: "Banjir", Body: "banjir merendam rumah warga di desa"}
-	oldDocs, _, err := ix.analyzeArticles(ctx, []*cari.Article{&old}, []string{checksum(&old)})
+	oldDocs, _, _, err := ix.analyzeArticles(ctx, []*cari.Article{&old}, []string{checksum(&old)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestTotalsDroppedUntilRecount(t *testing.T) {
 		t.Fatalf("the old article has lengths stored: %+v, %v", existing, err)
 	}
 	updated := cari.Article{ID: "a", Title: "Banjir Besar", Body: "banjir besar merendam ratusan rumah warga di tiga desa"}
-	docs, lens, err := ix.analyzeArticles(ctx, []*cari.Article{&updated}, []string{checksum(&updated)})
+	docs, lens, _, err := ix.analyzeArticles(ctx, []*cari.Article{&updated}, []string{checksum(&updated)})
 	if err != nil {
 		t.Fatal(err)
 	}

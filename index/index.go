@@ -36,8 +36,11 @@ type Index struct {
 	// writeGen counts the batches written, so that a batch looked up
 	// before taking writeMu knows whether its lookup may be stale.
 	writeGen atomic.Uint64
-	statsMu  sync.RWMutex
-	totals   []tokenCounts // each shard's true token totals of scoredFields (bm25.go)
+	// stories is the filter of the story keys the index holds, read
+	// and written with writeMu held (story.go).
+	stories *storyFilter
+	statsMu sync.RWMutex
+	totals  []tokenCounts // each shard's true token totals of scoredFields (bm25.go)
 
 	tempDir string // removed on Close (CreateTemp)
 

@@ -43,6 +43,13 @@ const (
 	// and body as written ("kerja sama"), indexed only: its dictionary
 	// ranks the words that follow the previous one in autocomplete.
 	fieldPairs = "word_pairs"
+	// fieldStory holds an article's story: the id of the first article
+	// of the story it was found to tell (story.go), kept in doc values
+	// for searches to show one hit per story. fieldStoryKeys holds the
+	// band keys of its wording, indexed only, for writes to find the
+	// articles that share them.
+	fieldStory     = "story"
+	fieldStoryKeys = "story_keys"
 )
 
 // Options choose how a new index analyzes text. They are written into the
@@ -204,6 +211,12 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 	pairs := text(analyzer.PairsName) // its dictionary alone is read
 	pairs.Store, pairs.IncludeTermVectors = false, false
 	doc.AddFieldMappingsAt(fieldPairs, pairs)
+	story := keywordField() // written by commit, not mapped from the article
+	story.Store = true
+	doc.AddFieldMappingsAt(fieldStory, story)
+	storyKeys := keywordField() // written by analyzeArticle
+	storyKeys.Store, storyKeys.DocValues = false, false
+	doc.AddFieldMappingsAt(fieldStoryKeys, storyKeys)
 	doc.AddFieldMappingsAt(FieldURL, stored())
 	doc.AddFieldMappingsAt(fieldHash, stored())
 	doc.AddFieldMappingsAt(fieldLens, stored())

@@ -140,6 +140,10 @@ type searchRun struct {
 	reranked bool
 	// sample is what the last ranking read of its matches (sample.go).
 	sample *matchSample
+	// collapsed: the page shows one hit per story (story.go), the
+	// others of each story below it in others, by the hit's id.
+	collapsed bool
+	others    map[string][]cari.Related
 }
 
 // newSearchRun plans r (with no typo corrections yet) and works out how
@@ -167,6 +171,7 @@ func (ix *Index) newSearchRun(ctx context.Context, r cari.Request) (*searchRun, 
 		}
 	}
 	s.reranked = s.plan.proximity != nil && r.Sort == cari.SortRelevance && !s.cursor && (r.Page-1)*r.Size < RerankDepth
+	s.collapsed = r.Collapse && !s.cursor
 	return s, nil
 }
 
@@ -237,10 +242,13 @@ func (s *searchRun) rank(ctx context.Context, q query.Query) (*bleve.SearchResul
 	if s.reranked {
 		size, from = max(RerankDepth, r.Page*r.Size), 0
 	}
+	if s.collapsed {
+		size, from = max(size+from, min(cari.CollapseFactor*r.Page*r.Size, cari.MaxResultDepth)), 0
+	}
 	req := bleve.NewSearchRequestOptions(q, size, from, false)
 	req.SortBy(s.sortOrder)
 	req.SearchAfter = s.after
-	if r.NoHighlight && !s.reranked {
+	if r.NoHighlight && !s.reranked && !s.collapsed {
 		req.Fields = storedFields()
 	}
 	if !r.NoFacets {
@@ -263,7 +271,7 @@ func (s *searchRun) rank(ctx context.Context, q query.Query) (*bleve.SearchResul
 func (s *searchRun) present(ctx context.Context, res *bleve.SearchResult, marks query.Query) (search.DocumentMatchCollection, error) {
 	r := s.r
 	var top *topReader
-	if s.reranked || !r.NoHighlight && len(res.Hits) > 0 {
+	if s.reranked || s.collapsed || !r.NoHighlight && len(res.Hits) > 0 {
 		synonyms, _ := s.pre[search.SynonymPreSearchDataKey].(search.FieldTermSynonymMap)
 		var err error
 		if top, err = s.ix.readTop(ctx, synonyms); err != nil {
@@ -287,13 +295,26 @@ func (s *searchRun) present(ctx context.Context, res *bleve.SearchResult, marks 
 		orderTies(res.Hits)
 	}
 	hits := res.Hits
-	if s.reranked {
+	var members map[string]search.DocumentMatchCollection
+	if s.collapsed {
+		var err error
+		if hits, members, err = top.collapse(hits); err != nil {
+			return nil, err
+		}
+	}
+	if s.reranked || s.collapsed {
 		from := min((r.Page-1)*r.Size, len(hits))
 		hits = hits[from:min(from+r.Size, len(hits))]
 		res.Hits = hits
 	}
 	if top == nil || len(hits) == 0 {
 		return hits, nil
+	}
+	if s.collapsed {
+		var err error
+		if s.others, err = top.related(hits, members); err != nil {
+			return nil, err
+		}
 	}
 	if !r.NoHighlight && located == nil {
 		var err error
@@ -321,7 +342,9 @@ func (s *searchRun) result(res *bleve.SearchResult, hits search.DocumentMatchCol
 		Facets:     scaleFacets(s.ix.facets(res.Facets), factor),
 	}
 	for _, h := range hits {
-		out.Hits = append(out.Hits, hitFrom(h, !r.NoHighlight))
+		hit := hitFrom(h, !r.NoHighlight)
+		hit.Others = s.others[h.ID]
+		out.Hits = append(out.Hits, hit)
 	}
 	if s.cursor && len(res.Hits) == r.Size && uint64(r.Page*r.Size) < res.Total {
 		out.Next = encodeCursor(r.Sort, s.sortOrder, res.Hits[len(res.Hits)-1])
@@ -349,7 +372,7 @@ func (ix *Index) facets(results search.FacetResults) map[string][]cari.Facet {
 
 // storedFields are the fields a hit shows.
 func storedFields() []string {
-	return []string{FieldTitle, FieldSource, FieldURL, FieldPublished, FieldTags}
+	return []string{FieldTitle, FieldSource, FieldURL, FieldPublished, FieldTags, fieldStory}
 }
 
 // RerankDepth is how many of the top hits of keywords their phrase
@@ -486,7 +509,7 @@ func hitFrom(h *search.DocumentMatch, highlighted bool) cari.Hit {
 	if math.IsNaN(score) || math.IsInf(score, 0) {
 		score = 0 // JSON has no NaN; a degenerate score ranks nothing
 	}
-	hit := cari.Hit{ID: h.ID, Score: score, Title: html.EscapeString(a.Title), Source: a.Source, URL: a.URL, Tags: a.Tags}
+	hit := cari.Hit{ID: h.ID, Score: score, Title: html.EscapeString(a.Title), Source: a.Source, URL: a.URL, Tags: a.Tags, Story: stringField(h.Fields, fieldStory)}
 	if !a.Published.IsZero() {
 		hit.Published = a.Published.Format("2006-01-02")
 	}

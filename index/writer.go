@@ -46,6 +46,7 @@ type batch struct {
 	existing map[string]storedArticle
 	docs     []*document.Document // nil where the article looked unchanged
 	lens     []tokenCounts
+	bands    [][]uint64 // the story bands of each body (storyBandsOf)
 }
 
 func newBatch(size int) *batch {
@@ -100,14 +101,15 @@ func (ix *Index) prepare(ctx context.Context, b *batch) error {
 		sums = append(sums, b.sums[i])
 		at = append(at, i)
 	}
-	docs, lens, err := ix.analyzeArticles(ctx, todo, sums)
+	docs, lens, bands, err := ix.analyzeArticles(ctx, todo, sums)
 	if err != nil {
 		return err
 	}
 	b.docs = make([]*document.Document, len(b.articles))
 	b.lens = make([]tokenCounts, len(b.articles))
+	b.bands = make([][]uint64, len(b.articles))
 	for k, i := range at {
-		b.docs[i], b.lens[i] = docs[k], lens[k]
+		b.docs[i], b.lens[i], b.bands[i] = docs[k], lens[k], bands[k]
 	}
 	return nil
 }
@@ -134,7 +136,13 @@ func (ix *Index) commit(ctx context.Context, b *batch) (cari.IngestStats, error)
 		}
 	}
 	w := ix.newShardWrites()
-	if err := w.add(b, existing, &stats); err != nil {
+	stories, err := ix.newStoryAssigner(ctx)
+	if err != nil {
+		return cari.IngestStats{}, err
+	}
+	err = w.add(b, existing, stories, &stats)
+	stories.Close()
+	if err != nil {
 		return cari.IngestStats{}, err
 	}
 	if w.text > 0 {
@@ -181,9 +189,9 @@ func (ix *Index) newShardWrites() *shardWrites {
 }
 
 // add puts into the shards' batches the articles of b that are new or
-// changed against existing, what the index holds, and counts each article
-// in stats.
-func (w *shardWrites) add(b *batch, existing map[string]storedArticle, stats *cari.IngestStats) error {
+// changed against existing, what the index holds, each with its story,
+// and counts each article in stats.
+func (w *shardWrites) add(b *batch, existing map[string]storedArticle, stories *storyAssigner, stats *cari.IngestStats) error {
 	for i := range b.articles {
 		a := &b.articles[i]
 		s := w.ix.shard(a.ID)
@@ -202,13 +210,23 @@ func (w *shardWrites) add(b *batch, existing map[string]storedArticle, stats *ca
 		if b.docs[i] == nil {
 			// Looked unchanged when prepared, and was changed since by
 			// an earlier write of the same id: analyze it now.
-			doc, lens, err := w.ix.analyzeArticle(a, b.sums[i])
+			doc, lens, bands, err := w.ix.analyzeArticle(a, b.sums[i])
 			if err != nil {
 				return fmt.Errorf("index %q: %w", a.ID, err)
 			}
-			b.docs[i], b.lens[i] = doc, lens
+			b.docs[i], b.lens[i], b.bands[i] = doc, lens, bands
 		}
 		w.totals[s].add(b.lens[i], 1)
+		day := storyDay(a.Published)
+		story, err := stories.assign(a.ID, b.bands[i], day)
+		if err != nil {
+			return fmt.Errorf("story of %q: %w", a.ID, err)
+		}
+		var keys []string
+		if story == a.ID {
+			keys = storyKeysOf(b.bands[i], day)
+		}
+		setStory(b.docs[i], story, keys)
 		if err := w.batches[s].IndexAdvanced(b.docs[i]); err != nil {
 			return fmt.Errorf("index %q: %w", a.ID, err)
 		}
