@@ -86,19 +86,20 @@ func (s *Spelling) fold(word []byte) (string, bool) {
 	if f, ok := s.old[string(word)]; ok {
 		return f, true
 	}
+	marked := hasOldMarker(word)
 	for _, c := range clitics {
 		if len(word) <= len(c.old)+2 || string(word[len(word)-len(c.old):]) != c.old {
 			continue
 		}
 		base := word[:len(word)-len(c.old)]
-		if s.keep[string(base)] {
+		if marked && s.keep[string(base)] {
 			return "", false
 		}
 		if f, ok := s.old[string(base)]; ok {
 			return f + c.new, true
 		}
 	}
-	if s.keep[string(word)] || !hasOldMarker(word) {
+	if !marked || s.keep[string(word)] {
 		return "", false
 	}
 	return respell(word), true

@@ -111,6 +111,9 @@ func TestSpellingSearchGoldens(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer ix.Close()
+			if got, want := ix.writtenWord("Djakarta"), map[bool]string{true: "jakarta", false: "djakarta"}[tc.fold]; got != want {
+				t.Errorf("writtenWord(Djakarta) = %q, want %q", got, want)
+			}
 			for i, g := range goldens {
 				for side, form := range []string{g.a, g.b} {
 					res, err := ix.Search(ctx, cari.Request{Query: form, Size: cari.MaxSize, NoFacets: true})
@@ -167,6 +170,9 @@ func TestSpellingHighlightsAsWritten(t *testing.T) {
 		if len(stored[term]) != 0 {
 			t.Errorf("the body holds %q, unfolded", term)
 		}
+	}
+	if got := ix.writtenWord("Pendjabat"); got != "penjabat" {
+		t.Errorf("writtenWord(Pendjabat) = %q, want the folded penjabat the dictionary holds", got)
 	}
 	if st, err := ix.Stats(); err != nil || st.Analyzer != analyzer.FoldExactName {
 		t.Errorf("stats: analyzer %q, %v; want %q", st.Analyzer, err, analyzer.FoldExactName)
