@@ -171,6 +171,26 @@ func TestSpellingHighlightsAsWritten(t *testing.T) {
 			t.Errorf("the body holds %q, unfolded", term)
 		}
 	}
+	// cari analyze shows the word as written, its folded token and stem.
+	tokens, err := ix.Analyze(ctx, "Soekarno yg pendjabat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []cari.Token{
+		{Position: 1, Start: 0, End: 8, Text: "Soekarno", Token: "sukarno", Stem: "sukarno"},
+		{Position: 2, Start: 9, End: 11, Text: "yg", Token: "yang", Stop: true},
+		{Position: 3, Start: 12, End: 21, Text: "pendjabat", Token: "penjabat", Stem: "jabat"},
+	}
+	if len(tokens) != len(want) {
+		t.Fatalf("analyze: %+v, want %+v", tokens, want)
+	}
+	for i, w := range want {
+		g := tokens[i]
+		g.Root, g.Protected = false, false
+		if g != w {
+			t.Errorf("analyze token %d: %+v, want %+v", i, g, w)
+		}
+	}
 	if got := ix.writtenWord("Pendjabat"); got != "penjabat" {
 		t.Errorf("writtenWord(Pendjabat) = %q, want the folded penjabat the dictionary holds", got)
 	}
