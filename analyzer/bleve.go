@@ -20,22 +20,30 @@ import (
 // Names registered in bleve's registry. They are stable: indexes store them
 // in their mapping.
 const (
-	Name                = "id"               // the full analyzer
-	TokenizerName       = "id_tokenizer"     // normalizing tokenizer
-	ReduplicationName   = "id_reduplication" // token filter
-	StopName            = "id_stop"          // token map and token filter
-	ProtectedName       = "id_protected"     // token map of words never stemmed
-	KeywordName         = "id_keyword"       // marks protected words
-	StemmerName         = "id_stemmer"       // token filter
-	NoStemName          = "id_nostem"        // the chain without the stemmer
-	TitleName           = "id_title"         // the chain without stop words, for titles
-	ExactName           = "id_exact"         // the full analyzer, keeping written forms too
-	TitleExactName      = "id_title_exact"   // the title analyzer, keeping written forms too
-	PairsName           = "id_pairs"         // adjacent words as written, "kerja sama", for autocomplete
-	StemmerExactName    = "id_stemmer_exact" // token filter: stems, and keeps written forms
-	StemmerExactKey     = "exact"            // id_stemmer config: keep written forms (ExactPrefix)
-	StemmerLexiconsKey  = "lexicons"         // id_stemmer config: extra root list files (indexes made before lists were stored)
-	StemmerProtectedKey = "protected"        // id_stemmer config: extra protected list files (likewise)
+	Name              = "id"               // the full analyzer
+	TokenizerName     = "id_tokenizer"     // normalizing tokenizer
+	ReduplicationName = "id_reduplication" // token filter
+	StopName          = "id_stop"          // token map and token filter
+	ProtectedName     = "id_protected"     // token map of words never stemmed
+	KeywordName       = "id_keyword"       // marks protected words
+	StemmerName       = "id_stemmer"       // token filter
+	NoStemName        = "id_nostem"        // the chain without the stemmer
+	TitleName         = "id_title"         // the chain without stop words, for titles
+	ExactName         = "id_exact"         // the full analyzer, keeping written forms too
+	TitleExactName    = "id_title_exact"   // the title analyzer, keeping written forms too
+	PairsName         = "id_pairs"         // adjacent words as written, "kerja sama", for autocomplete
+	StemmerExactName  = "id_stemmer_exact" // token filter: stems, and keeps written forms
+	SpellingName      = "id_spelling"      // token filter: old and informal spellings folded (Spelling)
+	// The analyzers above with the spelling filter, the analyzers of
+	// indexes made since it came: an index made before keeps the name,
+	// and so the chain, it was made with (docs/spelling.md).
+	FoldName            = "id_fold"             // id with the spelling filter
+	FoldExactName       = "id_fold_exact"       // id_exact with it: the default of a new index
+	FoldTitleName       = "id_fold_title"       // id_title with it
+	FoldTitleExactName  = "id_fold_title_exact" // id_title_exact with it
+	StemmerExactKey     = "exact"               // id_stemmer config: keep written forms (ExactPrefix)
+	StemmerLexiconsKey  = "lexicons"            // id_stemmer config: extra root list files (indexes made before lists were stored)
+	StemmerProtectedKey = "protected"           // id_stemmer config: extra protected list files (likewise)
 	// The words of a user's lists, stored in the mapping so that an index
 	// is self-contained: copying its directory copies how it stems, and
 	// editing or removing the files it was made from changes nothing.
@@ -264,6 +272,9 @@ func init() {
 		exact, _ := config[StemmerExactKey].(bool)
 		return StemFilter{Stemmer: s, Exact: exact}, nil
 	}))
+	must(registry.RegisterTokenFilter(SpellingName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return SpellingFilter{Spelling: NewSpelling()}, nil
+	}))
 	must(registry.RegisterTokenFilter(StemmerExactName, func(_ map[string]interface{}, cache *registry.Cache) (analysis.TokenFilter, error) {
 		plain, err := cache.TokenFilterNamed(StemmerName)
 		if err != nil {
@@ -277,6 +288,16 @@ func init() {
 	must(registry.RegisterAnalyzer(TitleExactName, func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
 		return buildFilters(cache, TitleFilters(StemmerExactName))
 	}))
+	for name, filters := range map[string][]string{
+		FoldName:           FoldFilters(Filters(StemmerName)),
+		FoldExactName:      FoldFilters(Filters(StemmerExactName)),
+		FoldTitleName:      FoldFilters(TitleFilters(StemmerName)),
+		FoldTitleExactName: FoldFilters(TitleFilters(StemmerExactName)),
+	} {
+		must(registry.RegisterAnalyzer(name, func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
+			return buildFilters(cache, filters)
+		}))
+	}
 	must(registry.RegisterAnalyzer(PairsName, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
 		return &analysis.DefaultAnalyzer{Tokenizer: Tokenizer{}, TokenFilters: []analysis.TokenFilter{shingle.NewShingleFilter(2, 2, false, " ", "")}}, nil
 	}))

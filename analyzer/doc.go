@@ -12,6 +12,8 @@
 //	id_tokenizer      words, numbers and hyphenated words, normalized
 //	id_reduplication  negara-negara → negara, bersama-sama → sama; other
 //	                  hyphenated words (China-Rusia) split into their parts
+//	id_spelling       (the id_fold analyzers only) old and informal
+//	                  spellings folded: Soekarno → sukarno, gak → tidak
 //	id_stop           bleve's stop_id list, less words that carry meaning in
 //	                  news (sama, kerja sama), plus ours
 //	id_keyword        protected words are marked and never stemmed

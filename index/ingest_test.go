@@ -117,7 +117,7 @@ func TestStats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Documents != 1 || st.SizeBytes == 0 || st.Analyzer != analyzer.ExactName {
+	if st.Documents != 1 || st.SizeBytes == 0 || st.Analyzer != analyzer.FoldExactName {
 		t.Errorf("stats %+v", st)
 	}
 }

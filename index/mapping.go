@@ -56,10 +56,13 @@ const (
 // index's mapping, so searches always analyze queries the way the index
 // analyzed documents.
 type Options struct {
-	// Analyzer is "id_exact" (the default: stems and written forms, see
-	// analyzer.StemFilter), "id" (stems only, the analyzer of indexes
-	// made before written forms were kept) or any analyzer registered
-	// with bleve, such as "standard", for comparisons.
+	// Analyzer is "id_fold_exact" (the default: stems and written forms,
+	// see analyzer.StemFilter, of words whose old and informal spellings
+	// are folded, see analyzer.Spelling), "id_fold" (stems only, folded),
+	// "id_exact" and "id" (the same without folding: the analyzers of
+	// indexes made before it came, and before written forms were kept)
+	// or any analyzer registered with bleve, such as "standard", for
+	// comparisons.
 	Analyzer string
 	// Lexicons and Protected are word list files added to the stemmer of
 	// the id analyzer (see lexicon.ReadWordList). Their words are read
@@ -81,11 +84,12 @@ const customAnalyzer = "id_custom"
 const customStemmer = "id_stemmer_custom"
 
 // keepsWrittenForms reports whether the body analyzer of m keeps the
-// written forms of words beside their stems (analyzer.ExactName, or the
-// custom analyzer of extra word lists made with it).
+// written forms of words beside their stems (analyzer.ExactName or
+// FoldExactName, or the custom analyzer of extra word lists made with
+// one).
 func keepsWrittenForms(m mapping.IndexMapping) bool {
 	switch m.AnalyzerNameForPath(FieldBody) {
-	case analyzer.ExactName:
+	case analyzer.ExactName, analyzer.FoldExactName:
 		return true
 	case customAnalyzer:
 		impl, ok := m.(*mapping.IndexMappingImpl)
@@ -110,11 +114,13 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 	m.ScoringModel = bleveindex.BM25Scoring
 	textAnalyzer := opts.Analyzer
 	if textAnalyzer == "" {
-		textAnalyzer = analyzer.ExactName
+		textAnalyzer = analyzer.FoldExactName
 	}
+	exact := textAnalyzer == analyzer.ExactName || textAnalyzer == analyzer.FoldExactName
+	fold := textAnalyzer == analyzer.FoldName || textAnalyzer == analyzer.FoldExactName
 	if len(opts.Lexicons)+len(opts.Protected) > 0 {
-		if textAnalyzer != analyzer.Name && textAnalyzer != analyzer.ExactName {
-			return nil, fmt.Errorf("lexicons apply to the %q and %q analyzers, not %q", analyzer.ExactName, analyzer.Name, textAnalyzer)
+		if !exact && !fold && textAnalyzer != analyzer.Name {
+			return nil, fmt.Errorf("lexicons apply to the %q, %q, %q and %q analyzers, not %q", analyzer.FoldExactName, analyzer.FoldName, analyzer.ExactName, analyzer.Name, textAnalyzer)
 		}
 		roots, err := readWordLists("lexicon", opts.Lexicons)
 		if err != nil {
@@ -129,15 +135,21 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 			analyzer.StemmerLexiconWordsKey:   roots,
 			analyzer.StemmerProtectedWordsKey: protected,
 			analyzer.StemmerWordsHashKey:      analyzer.WordListsHash(roots, protected),
-			analyzer.StemmerExactKey:          textAnalyzer == analyzer.ExactName,
+			analyzer.StemmerExactKey:          exact,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("mapping: %w", err)
 		}
+		// The chains are stored in the mapping, so an index made before
+		// the spelling filter keeps its chain without it.
+		body, title := analyzer.Filters(customStemmer), analyzer.TitleFilters(customStemmer)
+		if fold {
+			body, title = analyzer.FoldFilters(body), analyzer.FoldFilters(title)
+		}
 		err = m.AddCustomAnalyzer(customAnalyzer, map[string]interface{}{
 			"type":          "custom",
 			"tokenizer":     analyzer.TokenizerName,
-			"token_filters": analyzer.Filters(customStemmer),
+			"token_filters": body,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("mapping: %w", err)
@@ -145,7 +157,7 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 		err = m.AddCustomAnalyzer(customAnalyzer+"_title", map[string]interface{}{
 			"type":          "custom",
 			"tokenizer":     analyzer.TokenizerName,
-			"token_filters": analyzer.TitleFilters(customStemmer),
+			"token_filters": title,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("mapping: %w", err)
@@ -160,6 +172,10 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 		titleAnalyzer = analyzer.TitleName
 	case analyzer.ExactName:
 		titleAnalyzer = analyzer.TitleExactName
+	case analyzer.FoldName:
+		titleAnalyzer = analyzer.FoldTitleName
+	case analyzer.FoldExactName:
+		titleAnalyzer = analyzer.FoldTitleExactName
 	case customAnalyzer:
 		titleAnalyzer = customAnalyzer + "_title"
 	}

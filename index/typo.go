@@ -97,6 +97,26 @@ func (ix *Index) unknownWords(ctx context.Context, text string, suspectRare bool
 	return out, nil
 }
 
+// writtenWord is a typed word as the body dictionary holds it as
+// written: normalized by the tokenizer and, where the body analyzer folds
+// spellings (analyzer.SpellingFilter), folded, so that Djarot is near
+// what jarot is near. Completions (Suggest) take the prefix as typed: a
+// part of a word is no word to fold.
+func (ix *Index) writtenWord(w string) string {
+	written := normalizeWord(ix.tokenizer(), w)
+	m := ix.mapping()
+	a, ok := m.AnalyzerNamed(m.AnalyzerNameForPath(FieldBody)).(*analysis.DefaultAnalyzer)
+	if !ok {
+		return written
+	}
+	for _, f := range a.TokenFilters {
+		if sf, ok := f.(analyzer.SpellingFilter); ok {
+			return sf.Spelling.Fold(written)
+		}
+	}
+	return written
+}
+
 // correct finds the closest word of u, which the index holds (known) or
 // not, and reports whether u is a typo to search by it: false when a
 // known word has nothing to be corrected to.
@@ -109,7 +129,7 @@ func (ix *Index) unknownWords(ctx context.Context, text string, suspectRare bool
 func (ix *Index) correct(ctx context.Context, r bleveindex.IndexReader, an analysis.Analyzer, u *unknownWord, known bool) (bool, error) {
 	if keepsWrittenForms(ix.mapping()) {
 		var err error
-		if u.closest, err = writtenNeighbour(ctx, r, normalizeWord(ix.tokenizer(), u.word), u.term, known); err != nil {
+		if u.closest, err = writtenNeighbour(ctx, r, ix.writtenWord(u.word), u.term, known); err != nil {
 			return false, err
 		}
 		return u.analyzeClosest(an, known), nil
@@ -504,7 +524,7 @@ func (t *typoSearch) suspect(u synonym.Unit, word string) (string, bool) {
 		slices.ContainsFunc(t.plan.unknown, func(w unknownWord) bool { return w.term == u.Terms[0] }) {
 		return "", false
 	}
-	written := normalizeWord(t.ix.tokenizer(), word)
+	written := t.ix.writtenWord(word)
 	if len([]rune(written)) < 4 || analyzer.IsAcronym([]byte(t.plan.forms.written[u.Terms[0]])) {
 		return "", false
 	}

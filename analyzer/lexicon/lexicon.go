@@ -2,7 +2,9 @@
 // project, in one place: the roots the stemmer reduces words to
 // (roots*.txt), the words never stemmed (protected.txt) or kept whole
 // although they can be (keepwhole.txt), the changes to bleve's stop list
-// (stopwords.txt), the built-in synonyms (synonyms.txt), the words that
+// (stopwords.txt), the spelling folding's informal forms (informal.txt),
+// old words (oldwords.txt) and exceptions (spellingkeep.txt), the
+// built-in synonyms (synonyms.txt), the words that
 // make a query a question (questions.txt) and the month names of
 // datelines (months.txt). Each list is a text file beside this one, read
 // once when first asked for.
@@ -36,6 +38,8 @@ const SynonymsFile = "analyzer/lexicon/synonyms.txt"
 // lists reads the embedded lists once; they never change after that.
 type wordLists struct {
 	roots, protected, keepWhole, stopChanges []string
+	spellingKeep                             []string
+	informal, oldWords                       [][2]string
 	questions                                map[string]bool
 	months                                   map[string]time.Month
 }
@@ -53,6 +57,9 @@ var lists = sync.OnceValue(func() *wordLists {
 	l.protected = mustWords("protected.txt")
 	l.keepWhole = mustWords("keepwhole.txt")
 	l.stopChanges = mustWords("stopwords.txt")
+	l.spellingKeep = mustWords("spellingkeep.txt")
+	l.informal = mustPairs("informal.txt")
+	l.oldWords = mustPairs("oldwords.txt")
 	l.questions = map[string]bool{}
 	for _, w := range mustWords("questions.txt") {
 		l.questions[w] = true
@@ -97,6 +104,35 @@ func mustMonths(name string) map[string]time.Month {
 	return months
 }
 
+// mustPairs reads a list of pairs: a form, then the standard spelling it
+// folds to, one pair a line.
+func mustPairs(name string) [][2]string {
+	data, err := files.ReadFile(name)
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	pairs, err := readPairs(string(data), name)
+	if err != nil {
+		panic(err)
+	}
+	return pairs
+}
+
+func readPairs(data, name string) ([][2]string, error) {
+	var pairs [][2]string
+	for i, line := range strings.Split(data, "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 0 || strings.HasPrefix(fields[0], "#") {
+			continue
+		}
+		if len(fields) != 2 {
+			return nil, fmt.Errorf("%s:%d: want a form and its standard spelling", name, i+1)
+		}
+		pairs = append(pairs, [2]string{fields[0], fields[1]})
+	}
+	return pairs, nil
+}
+
 // Roots returns the root lexicon.
 func Roots() []string { return lists().roots }
 
@@ -111,6 +147,19 @@ func KeepWhole() []string { return lists().keepWhole }
 // StopWordChanges returns the changes to bleve's Indonesian stop list: a
 // word to add, or "-word" to take off it.
 func StopWordChanges() []string { return lists().stopChanges }
+
+// Informal returns the informal forms of chat and quotes with the
+// standard word each stands for: gak tidak, yg yang.
+func Informal() [][2]string { return lists().informal }
+
+// OldWords returns words of the spelling before 1972 that hold no letter
+// pair the new spelling lacks, with their new spelling: achir akhir.
+func OldWords() [][2]string { return lists().oldWords }
+
+// SpellingKeep returns the words that look like the spelling before 1972
+// but are not (Boeing, masjid, Ditjen): the spelling folding leaves them
+// as they are.
+func SpellingKeep() []string { return lists().spellingKeep }
 
 // IsQuestionWord reports whether w, in lower case, makes a query a
 // question.

@@ -21,8 +21,9 @@ func embeddedEntries(t *testing.T) map[string][]string {
 	}
 	entries := map[string][]string{}
 	for _, name := range names {
-		if name == "synonyms.txt" || name == "months.txt" {
-			continue // not lists of words (TestSynonymList, TestMonths)
+		switch name {
+		case "synonyms.txt", "months.txt", "informal.txt", "oldwords.txt":
+			continue // not lists of words (TestSynonymList, TestMonths, TestPairLists)
 		}
 		data, err := files.ReadFile(name)
 		if err != nil {
@@ -149,6 +150,41 @@ func TestQuestionWords(t *testing.T) {
 	}
 	if n < 20 || IsQuestionWord("ada") || !IsQuestionWord("adakah") || IsQuestionWord("berita") {
 		t.Errorf("%d question words; ada %v, adakah %v", n, IsQuestionWord("ada"), IsQuestionWord("adakah"))
+	}
+}
+
+// TestPairLists: the spelling folding's lists of pairs load every pair as
+// written, in the form the tokenizer gives, each form once.
+func TestPairLists(t *testing.T) {
+	for name, pairs := range map[string][][2]string{"informal.txt": Informal(), "oldwords.txt": OldWords()} {
+		data, err := files.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, line := range strings.Split(string(data), "\n") {
+			if line != "" && line[0] != '#' {
+				n++
+			}
+		}
+		if n == 0 || n != len(pairs) {
+			t.Errorf("%s: %d lines of pairs, %d pairs loaded", name, n, len(pairs))
+		}
+		seen := map[string]bool{}
+		for _, p := range pairs {
+			if seen[p[0]] {
+				t.Errorf("%s: %q is listed twice", name, p[0])
+			}
+			seen[p[0]] = true
+			for _, w := range p {
+				if w != norm.NFKC.String(strings.ToLower(w)) {
+					t.Errorf("%s: %q is not in NFKC lower case", name, w)
+				}
+			}
+		}
+	}
+	if _, err := readPairs("a b c\n", "x"); err == nil {
+		t.Error("a line of three words read as a pair")
 	}
 }
 

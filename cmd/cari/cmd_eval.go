@@ -133,7 +133,7 @@ weighing them (the question sets have none).`,
 	f.StringVar(&queries, "queries", "", "questions: qid<TAB>split<TAB>question")
 	f.StringVar(&qrels, "qrels", "", "relevance judgements, TREC qrels")
 	f.StringVar(&run, "run", "", "write the ranking to this TREC run file")
-	f.StringVar(&analyzerName, "analyzer", "", `analyzer: "id_exact" (default: stems, and words as written), "id" (stems alone) or "standard"`)
+	f.StringVar(&analyzerName, "analyzer", "", `analyzer: "id_fold_exact" (default: stems, and words as written, old and informal spellings folded), "id_fold" (stems alone, folded), "id_exact" and "id" (without folding) or "standard"`)
 	f.StringSliceVar(&splits, "split", nil, "only questions of these splits (e.g. train,valid)")
 	f.BoolVar(&asJSON, "json", false, "print the figures as JSON")
 	f.BoolVar(&leadAsTitle, "lead-as-title", false, "split each document's first sentence off as its title (the question sets have no titles; this stands in for them when weighing titles)")

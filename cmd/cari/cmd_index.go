@@ -215,7 +215,7 @@ belong to the server's index and are refused with --server.`,
 	cmd.Flags().StringVar(&minFree, "min-free", index.FormatBytes(index.DefaultMinFree), "stop before a write would leave less than `SIZE` free on the index's disk; 0 checks nothing")
 	cmd.Flags().IntVar(&shards, "shards", 1, "split a new index into `N` shards (fixed at creation)")
 	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "build the index anew from the PATHs beside --index and swap it in atomically")
-	cmd.Flags().StringVar(&analyzerName, "analyzer", "", `analyzer of a new index: "id_exact" (default: stems, and words as written), "id" (stems alone) or a bleve analyzer such as "standard"`)
+	cmd.Flags().StringVar(&analyzerName, "analyzer", "", `analyzer of a new index: "id_fold_exact" (default: stems, and words as written, old and informal spellings folded: Soekarno as Sukarno, gak as tidak), "id_fold" (stems alone, folded), "id_exact" and "id" (the same without folding, as indexes made before) or a bleve analyzer such as "standard"`)
 	cmd.Flags().StringVar(&serverURL, "server", "", "send the articles to the cari server at `URL` instead of opening an index")
 	cmd.Flags().StringVar(&cpuProfile, "cpu-profile", "", "write a CPU profile of the indexing to `FILE` (go tool pprof reads it)")
 	cmd.Flags().StringVar(&memProfile, "mem-profile", "", "write a heap profile to `FILE` when the indexing ends")
