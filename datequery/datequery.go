@@ -158,6 +158,14 @@ func Parse(q string, now time.Time) (Reading, bool) {
 	return Reading{}, false
 }
 
+// Mentions reports whether q holds a date phrase for some now: Parse(q,
+// now) reads nothing, whatever now is, where it does not. It costs what a
+// Parse costs, and lets a caller skip finding out its now.
+func Mentions(q string) bool {
+	_, ok := Parse(q, time.Date(MaxYear, time.December, 31, 0, 0, 0, 0, time.UTC))
+	return ok
+}
+
 type parser struct {
 	words   []string // as typed
 	norm    []string // lower case, without trailing punctuation

@@ -187,6 +187,9 @@ func FuzzParse(f *testing.F) {
 		if !ok {
 			return
 		}
+		if !Mentions(q) {
+			t.Fatalf("%q: read as %q, yet Mentions says it holds no date", q, got.Text)
+		}
 		if got.To.Before(got.From) {
 			t.Fatalf("%q: from %s after to %s", q, got.From, got.To)
 		}
