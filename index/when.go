@@ -44,12 +44,20 @@ import (
 const DatesMaxWords = 8
 
 // dateSpan is the days of an index's articles, oldest and newest, as of
-// the write generation gen.
+// the write generation gen, found at the time at.
 type dateSpan struct {
 	gen            uint64
+	at             time.Time
 	oldest, newest time.Time
 	ok             bool
 }
+
+// dateSpanAge is how long a span found before the last write is kept: a
+// live index written to every second finds it again once a minute, not
+// before each search (each finding is two sorted searches of the whole
+// index). What a minute's writes can change of it, the newest article,
+// matters little there: a live index counts relative dates from today.
+const dateSpanAge = time.Minute
 
 // dateSpanCache keeps an index's dateSpan until its next write.
 type dateSpanCache struct {
@@ -114,13 +122,13 @@ func day(t time.Time) time.Time {
 
 // publishedSpan is the publication times of the oldest and newest
 // articles: two searches of one hit sorted by date, once a write
-// generation.
+// generation, or once dateSpanAge while writes go on.
 func (ix *Index) publishedSpan(ctx context.Context) (dateSpan, error) {
 	gen := ix.writeGen.Load()
 	c := &ix.dateSpans
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.span.ok && c.span.gen == gen {
+	if c.span.ok && (c.span.gen == gen || time.Since(c.span.at) < dateSpanAge) {
 		return c.span, nil
 	}
 	newest, err := ix.newestPublished(ctx)
@@ -131,7 +139,7 @@ func (ix *Index) publishedSpan(ctx context.Context) (dateSpan, error) {
 	if err != nil {
 		return dateSpan{}, err
 	}
-	span := dateSpan{gen: gen, oldest: oldest, newest: newest, ok: !newest.IsZero() && !oldest.IsZero()}
+	span := dateSpan{gen: gen, at: time.Now(), oldest: oldest, newest: newest, ok: !newest.IsZero() && !oldest.IsZero()}
 	if span.ok {
 		c.span = span
 	}

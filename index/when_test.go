@@ -162,7 +162,7 @@ func TestRelativeDatesOfAnArchive(t *testing.T) {
 	}
 }
 
-func TestPublishedSpanIsCachedUntilAWrite(t *testing.T) {
+func TestPublishedSpanIsCached(t *testing.T) {
 	ix := datesIndex(t)
 	ctx := context.Background()
 	span, err := ix.publishedSpan(ctx)
@@ -172,7 +172,16 @@ func TestPublishedSpanIsCachedUntilAWrite(t *testing.T) {
 	if _, _, err := ix.Upsert(ctx, []cari.Article{dated("new", "Berita baru", "Isi.", "2020-04-01")}); err != nil {
 		t.Fatal(err)
 	}
+	if span, _ = ix.publishedSpan(ctx); span.newest.Format(time.DateOnly) != "2020-03-12" {
+		t.Errorf("within a minute of the last finding, the newest is %s, want the span kept", span.newest)
+	}
+	ix.dateSpans.mu.Lock()
+	ix.dateSpans.span.at = time.Now().Add(-dateSpanAge)
+	ix.dateSpans.mu.Unlock()
 	if span, _ = ix.publishedSpan(ctx); span.newest.Format(time.DateOnly) != "2020-04-01" {
-		t.Errorf("after a write the newest is %s", span.newest)
+		t.Errorf("after a write and a minute the newest is %s", span.newest)
+	}
+	if span, _ = ix.publishedSpan(ctx); span.gen != ix.writeGen.Load() {
+		t.Errorf("the span is of generation %d, the index is at %d", span.gen, ix.writeGen.Load())
 	}
 }
