@@ -459,6 +459,11 @@ func TestSearchPageInBrowser(t *testing.T) {
 	if n := summaryTotal(); n <= dated {
 		t.Errorf("ekonomi 2023 as words finds %d, as a date %d: want more as words", n, dated)
 	}
+	steps(chromedp.Navigate(srv.URL + "/?q=banjir+2023"))
+	settled(`s.includes('q=banjir+2023')`)
+	if got, want := read(chromedp.Text(`#summary`)), "Tidak ada berita yang cocok dengan “banjir” pada 2023."; got != want {
+		t.Errorf("banjir 2023: summary %q, want %q", got, want)
+	}
 
 	// A bad request is told in Indonesian; the API's English message is
 	// only the box's tooltip.

@@ -71,6 +71,11 @@ func TestPageDateChip(t *testing.T) {
 	if form, _, _ := strings.Cut(body, "</form>"); strings.Contains(form, `name="dates"`) {
 		t.Error("the search form carries dates=false to the next query")
 	}
+	// Nothing found: the summary says for which words and when.
+	w = call(t, h, "GET", "/?q=banjir+2023", "")
+	if want := "Tidak ada berita yang cocok dengan “banjir” pada 2023."; !strings.Contains(w.Body.String(), want) {
+		t.Errorf("banjir 2023 on the page: no %q", want)
+	}
 	// The pager and other links keep it.
 	w = call(t, h, "GET", "/?q=kerja+sama+2023&dates=false&source=kabarnusa.id", "")
 	if !strings.Contains(w.Body.String(), "dates=false") {

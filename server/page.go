@@ -380,6 +380,13 @@ func (v *pageView) draw(st pageState, res *cari.Result) {
 		}
 		v.Summary = prefix + formatCount(first) + "–" + formatCount(last) + " dari " + about + formatCount(res.Total) +
 			" hasil (" + formatMS(res.TookMS) + " md)"
+	case res.Understood != nil && res.Understood.Dates != nil:
+		// The date read out of the query: what was not found, and when.
+		d := res.Understood.Dates
+		v.Summary = "Tidak ada berita pada " + d.Label + "."
+		if d.Query != "" {
+			v.Summary = "Tidak ada berita yang cocok dengan “" + d.Query + "” pada " + d.Label + "."
+		}
 	case st.Query != "" && st.filtered():
 		v.Summary = "Tidak ada berita yang cocok dengan “" + st.Query + "” pada saringan yang aktif."
 	case st.Query != "":

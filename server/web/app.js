@@ -169,7 +169,12 @@
 
   function draw(res) {
     const ms = number.format(Math.round(res.took_ms * 10) / 10);
-    if (res.total === 0) {
+    const dates = res.understood && res.understood.dates;
+    if (res.total === 0 && dates) {
+      // The date read out of the query: what was not found, and when.
+      summary.textContent = dates.query ? 'Tidak ada berita yang cocok dengan “' + dates.query + '” pada ' + dates.label + '.'
+        : 'Tidak ada berita pada ' + dates.label + '.';
+    } else if (res.total === 0) {
       summary.textContent = state.q ? 'Tidak ada berita yang cocok dengan “' + state.q + '”' + (filtered() ? ' pada saringan yang aktif.' : '.')
         : filtered() ? 'Tidak ada berita yang cocok dengan saringan yang aktif.' : 'Belum ada berita.';
     } else {
