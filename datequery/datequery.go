@@ -24,6 +24,8 @@
 //	                bulan/tahun terakhir (the last N of them, up to now);
 //	                bulan januari (the latest January up to now), januari
 //	                lalu (the latest January before this month)
+//	since           sejak, semenjak, setelah, sesudah or pasca before any
+//	                of the above: from its first day up to now
 //
 // What is left alone, as words: a day and month without a year ("kerusuhan
 // 22 mei", "aksi 212" names an event more often than it dates an article),
@@ -31,8 +33,9 @@
 // (outside 1900-2100, or after now's year: "visi indonesia 2045"), a number
 // after a word that numbers a law or a thing ("uu 19 2019", "uu no 11
 // tahun 2020", "pasal 27", "perpres 2020", "rp 2000", "nomor 1998"), a
-// number before a unit ("2000 orang", "1000 rumah"), and numbers inside
-// words ("u-23", "covid-19", "g20", "2.000").
+// number before a unit ("2000 orang", "1000 rumah"), numbers inside
+// words ("u-23", "covid-19", "g20", "2.000"), and a date that ends a span
+// ("sebelum 2020", "hingga maret 2021", "jelang 2024").
 //
 // Parse holds no state: the same query and now give the same reading.
 package datequery
@@ -55,6 +58,7 @@ const (
 	KindDay      Kind = "day"      // 17 agustus 1945, 17/8/2020
 	KindPart     Kind = "part"     // awal 2020, akhir januari 2020
 	KindRelative Kind = "relative" // kemarin, minggu lalu, bulan januari: counted from now
+	KindSince    Kind = "since"    // sejak 2019: from the date up to now
 )
 
 // Year bounds: a four-digit number outside them is no year.
@@ -148,6 +152,22 @@ func Parse(q string, now time.Time) (Reading, bool) {
 		if start > 0 && p.norm[start-1] == "pada" && !p.blocked[start-1] {
 			start-- // "banjir pada januari 2020": pada goes with the date
 		}
+		if start > 0 {
+			switch w := p.norm[start-1]; {
+			case untilWords[w]:
+				// "sebelum 2020", "hingga 2020": no range of its own
+				// days; the words stay words.
+				i += m.n - 1
+				continue
+			case sinceWords[w]:
+				if p.now.IsZero() {
+					i += m.n - 1
+					continue
+				}
+				start--
+				m.to, m.kind = p.now, KindSince // "sejak 2019": up to now
+			}
+		}
 		rest := append(append([]string(nil), words[:start]...), words[i+m.n:]...)
 		return Reading{
 			Text: strings.Join(words[start:i+m.n], " "),
@@ -157,6 +177,13 @@ func Parse(q string, now time.Time) (Reading, bool) {
 	}
 	return Reading{}, false
 }
+
+// sinceWords before a date make it the start of a range up to now;
+// untilWords make it an end, which is left as words.
+var (
+	sinceWords = map[string]bool{"sejak": true, "semenjak": true, "setelah": true, "sesudah": true, "pasca": true}
+	untilWords = map[string]bool{"sebelum": true, "hingga": true, "sampai": true, "jelang": true, "menjelang": true, "s.d": true, "s/d": true}
+)
 
 // Mentions reports whether q holds a date phrase for some now: Parse(q,
 // now) reads nothing, whatever now is, where it does not. It costs what a

@@ -111,6 +111,11 @@ func TestParse(t *testing.T) {
 		{"uu ite 2008 dan demo 2019", "2019", "uu ite 2008 dan demo", "2019-01-01", "2019-12-31"},
 		{"banjir 2020 dan 2021", "2020", "banjir dan 2021", "2020-01-01", "2020-12-31"},
 		{"2024", "2024", "", "2024-01-01", "2024-12-31"},
+		{"sidang kabinet pekan lalu", "pekan lalu", "sidang kabinet", "2024-06-03", "2024-06-09"},
+		{"evakuasi 2000 warga 2019", "2019", "evakuasi 2000 warga", "2019-01-01", "2019-12-31"},
+		{"banjir semenjak bulan lalu", "semenjak bulan lalu", "banjir", "2024-05-01", "2024-06-12"},
+		{"gempa setelah 17 agustus 2023", "setelah 17 agustus 2023", "gempa", "2023-08-17", "2024-06-12"},
+		{"harga sebelum 2020 dan sejak 2021", "sejak 2021", "harga sebelum 2020 dan", "2021-01-01", "2024-06-12"},
 	} {
 		got, ok := Parse(c.q, now)
 		if !ok {
@@ -126,7 +131,7 @@ func TestParse(t *testing.T) {
 		"timnas u-23", "covid-19", "g20", "nomor 1998", "no 2019", "1000 rumah", "2.000 orang", "1899", "2101",
 		"2025", "bulan depan", "bulan purnama", "minggu pagi", "hari minggu", "31 februari", "30/2/2020",
 		"17 agustus", "akhir pekan", "tahun baru", "lalu lintas", "bulan lalu lintas", "rp 2000", "pukul 2000",
-		"2020 orang", "kemar", "31 februari 2020", "13/13/2020", "awal desember 2024", "akhir tahun ini",
+		"2020 orang", "kemar", "31 februari 2020", "hingga maret 2021", "jelang 2024", "sampai kemarin", "s.d. 2020", "13/13/2020", "awal desember 2024", "akhir tahun ini",
 	} {
 		if got, ok := Parse(q, now); ok {
 			t.Errorf("%q read as %q %s–%s, want no date", q, got.Text, got.From.Format(time.DateOnly), got.To.Format(time.DateOnly))
@@ -139,7 +144,7 @@ func TestParseWithoutNow(t *testing.T) {
 	if got, ok := Parse("banjir 2099", time.Time{}); !ok || got.From.Year() != 2099 {
 		t.Errorf("2099 without a now: %+v %v", got, ok)
 	}
-	for _, q := range []string{"kemarin", "minggu lalu", "bulan januari", "tahun ini"} {
+	for _, q := range []string{"kemarin", "minggu lalu", "bulan januari", "tahun ini", "sejak 2019"} {
 		if got, ok := Parse(q, time.Time{}); ok {
 			t.Errorf("%q without a now read as %+v", q, got)
 		}
