@@ -154,12 +154,12 @@ func Parse(q string, now time.Time) (Reading, bool) {
 		}
 		if start > 0 {
 			switch w := p.norm[start-1]; {
-			case untilWords[w]:
+			case endsSpan(w):
 				// "sebelum 2020", "hingga 2020": no range of its own
 				// days; the words stay words.
 				i += m.n - 1
 				continue
-			case sinceWords[w]:
+			case startsSpan(w):
 				if p.now.IsZero() {
 					i += m.n - 1
 					continue
@@ -178,12 +178,25 @@ func Parse(q string, now time.Time) (Reading, bool) {
 	return Reading{}, false
 }
 
-// sinceWords before a date make it the start of a range up to now;
-// untilWords make it an end, which is left as words.
-var (
-	sinceWords = map[string]bool{"sejak": true, "semenjak": true, "setelah": true, "sesudah": true, "pasca": true}
-	untilWords = map[string]bool{"sebelum": true, "hingga": true, "sampai": true, "jelang": true, "menjelang": true, "s.d": true, "s/d": true}
-)
+// startsSpan reports whether w, before a date, makes it the start of a
+// range up to now.
+func startsSpan(w string) bool {
+	switch w {
+	case "sejak", "semenjak", "setelah", "sesudah", "pasca":
+		return true
+	}
+	return false
+}
+
+// endsSpan reports whether w, before a date, makes it the end of a range,
+// which is left as words.
+func endsSpan(w string) bool {
+	switch w {
+	case "sebelum", "hingga", "sampai", "jelang", "menjelang", "s.d", "s/d":
+		return true
+	}
+	return false
+}
 
 // Mentions reports whether q holds a date phrase for some now: Parse(q,
 // now) reads nothing, whatever now is, where it does not. It costs what a
@@ -209,42 +222,48 @@ type match struct {
 	none     bool
 }
 
-// numberingWords number a law or a thing: the numbers that follow them
-// (with tahun, nomor or / between) are its number, not a date. Up to
+// numbering reports whether w numbers a law or a thing: the numbers that
+// follow it (with tahun, nomor or / between) are its number, not a date. Up to
 // lawNameWords words may stand between ("uu ite nomor 19 tahun 2016",
 // "uu cipta kerja 2020").
-var numberingWords = map[string]bool{
-	"uu": true, "undang-undang": true, "ruu": true, "perpu": true, "perppu": true, "pp": true,
-	"perpres": true, "keppres": true, "kepres": true, "inpres": true, "perda": true, "pergub": true,
-	"perwali": true, "perbup": true, "permen": true, "kepmen": true, "permendagri": true,
-	"permenkes": true, "permendikbud": true, "perma": true, "perkap": true, "perpol": true,
-	"pojk": true, "tap": true, "sk": true, "se": true, "kuhp": true, "kuhap": true,
-	"nomor": true, "no": true, "nomer": true, "pasal": true, "ayat": true,
+func numbering(w string) bool {
+	switch w {
+	case "uu", "undang-undang", "ruu", "perpu", "perppu", "pp", "perpres", "keppres",
+		"kepres", "inpres", "perda", "pergub", "perwali", "perbup", "permen",
+		"kepmen", "permendagri", "permenkes", "permendikbud", "perma", "perkap",
+		"perpol", "pojk", "tap", "sk", "se", "kuhp", "kuhap", "nomor", "no", "nomer",
+		"pasal", "ayat":
+		return true
+	}
+	return false
 }
 
 const lawNameWords = 2
 
-// beforeNumber are words after which the one number that follows counts
-// or names something: "rp 2000", "halaman 1999", "pukul 2000".
-var beforeNumber = map[string]bool{
-	"rp": true, "usd": true, "us$": true, "idr": true, "sebanyak": true, "sejumlah": true,
-	"halaman": true, "hal": true, "km": true, "kilometer": true, "pukul": true, "jam": true,
-	"kode": true, "skor": true, "juz": true, "surah": true, "rt": true, "rw": true, "blok": true,
-	"lantai": true, "kamar": true, "ruang": true, "gang": true, "tipe": true, "seri": true,
-	"versi": true, "kelas": true, "angkatan": true, "jl": true, "jalan": true, "dolar": true,
+// countsNext reports whether the one number after w counts or names
+// something: "rp 2000", "halaman 1999", "pukul 2000".
+func countsNext(w string) bool {
+	switch w {
+	case "rp", "usd", "us$", "idr", "sebanyak", "sejumlah", "halaman", "hal", "km",
+		"kilometer", "pukul", "jam", "kode", "skor", "juz", "surah", "rt", "rw",
+		"blok", "lantai", "kamar", "ruang", "gang", "tipe", "seri", "versi", "kelas",
+		"angkatan", "jl", "jalan", "dolar":
+		return true
+	}
+	return false
 }
 
-// units are words after a number that count: "2000 orang".
-var units = map[string]bool{
-	"orang": true, "jiwa": true, "warga": true, "rumah": true, "unit": true, "ton": true,
-	"kg": true, "km": true, "meter": true, "m": true, "liter": true, "hektare": true, "hektar": true,
-	"ha": true, "ekor": true, "kasus": true, "personel": true, "pasukan": true, "buah": true,
-	"kali": true, "kursi": true, "suara": true, "pasien": true, "korban": true, "siswa": true,
-	"mahasiswa": true, "guru": true, "sekolah": true, "desa": true, "keluarga": true, "kk": true,
-	"rupiah": true, "dolar": true, "triliun": true, "miliar": true, "juta": true, "ribu": true,
-	"mw": true, "kwh": true, "mdpl": true, "m3": true, "barel": true, "porsi": true, "paket": true,
-	"lembar": true, "batang": true, "pohon": true, "titik": true, "lokasi": true, "poin": true,
-	"persen": true, "%": true, "tps": true, "pulau": true,
+// isCountUnit reports whether w, after a number, counts it: "2000 orang".
+func isCountUnit(w string) bool {
+	switch w {
+	case "orang", "jiwa", "warga", "rumah", "unit", "ton", "kg", "km", "meter", "m",
+		"liter", "hektare", "hektar", "ha", "ekor", "personel", "pasukan", "buah",
+		"kk", "rupiah", "dolar", "triliun", "miliar", "juta", "ribu", "mw", "kwh",
+		"mdpl", "m3", "barel", "porsi", "paket", "lembar", "batang", "pohon",
+		"persen", "%", "tps":
+		return true
+	}
+	return false
 }
 
 // block marks the numbers that are not dates.
@@ -252,22 +271,22 @@ func (p *parser) block() {
 	n := len(p.norm)
 	for i, w := range p.norm {
 		switch {
-		case numberingWords[w]:
+		case numbering(w):
 			// the number within lawNameWords words, and what chains on
 			j := i + 1
-			for k := 0; k < lawNameWords && j < n && !isNumberish(p.norm[j]) && !numberingWords[p.norm[j]] && !p.dateWord(p.norm[j]); k++ {
+			for k := 0; k < lawNameWords && j < n && !isNumberish(p.norm[j]) && !numbering(p.norm[j]) && !p.dateWord(p.norm[j]); k++ {
 				j++
 			}
 			if j < n && isNumberish(p.norm[j]) {
-				for ; j < n && (isNumberish(p.norm[j]) || lawJoiners[p.norm[j]]); j++ {
+				for ; j < n && (isNumberish(p.norm[j]) || joinsLaw(p.norm[j])); j++ {
 					p.blocked[j] = true
 				}
 			}
-		case beforeNumber[w]:
+		case countsNext(w):
 			if i+1 < n && isNumberish(p.norm[i+1]) {
 				p.blocked[i+1] = true
 			}
-		case units[w]:
+		case isCountUnit(w):
 			if i > 0 && isNumberish(p.norm[i-1]) {
 				p.blocked[i-1] = true
 			}
@@ -275,9 +294,15 @@ func (p *parser) block() {
 	}
 }
 
-// lawJoiners stand between the numbers of a law: "nomor 11 tahun 2020",
-// "19/2016".
-var lawJoiners = map[string]bool{"tahun": true, "thn": true, "th": true, "no": true, "nomor": true, "nomer": true, "/": true}
+// joinsLaw reports whether w stands between the numbers of a law: "nomor
+// 11 tahun 2020", "19/2016".
+func joinsLaw(w string) bool {
+	switch w {
+	case "tahun", "thn", "th", "no", "nomor", "nomer", "/":
+		return true
+	}
+	return false
+}
 
 // dateWord reports whether w starts a date phrase on its own (a month,
 // a relative word), which a law's name never holds.
@@ -501,15 +526,52 @@ func cut(m match, which int, year bool) (match, bool) {
 	return out, true
 }
 
-// numberWords are counts written out.
-var numberWords = map[string]int{
-	"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
-	"delapan": 8, "sembilan": 9, "sepuluh": 10, "sebelas": 11, "selusin": 12,
+// numberWord reads a count written out.
+func numberWord(w string) (int, bool) {
+	switch w {
+	case "satu":
+		return 1, true
+	case "dua":
+		return 2, true
+	case "tiga":
+		return 3, true
+	case "empat":
+		return 4, true
+	case "lima":
+		return 5, true
+	case "enam":
+		return 6, true
+	case "tujuh":
+		return 7, true
+	case "delapan":
+		return 8, true
+	case "sembilan":
+		return 9, true
+	case "sepuluh":
+		return 10, true
+	case "sebelas":
+		return 11, true
+	case "selusin":
+		return 12, true
+	}
+	return 0, false
 }
 
-// seUnits are "sehari", "sepekan" …: one of a unit, in one word.
-var seUnits = map[string]string{
-	"sehari": "hari", "seminggu": "minggu", "sepekan": "pekan", "sebulan": "bulan", "setahun": "tahun",
+// seUnit reads "sehari", "sepekan" …: one of a unit, in one word.
+func seUnit(w string) (string, bool) {
+	switch w {
+	case "sehari":
+		return "hari", true
+	case "seminggu":
+		return "minggu", true
+	case "sepekan":
+		return "pekan", true
+	case "sebulan":
+		return "bulan", true
+	case "setahun":
+		return "tahun", true
+	}
+	return "", false
 }
 
 // relative reads dates counted from now.
@@ -580,7 +642,7 @@ func (p *parser) relative(i int) (match, bool) {
 	}
 	// N unit (yang) lalu, N unit terakhir, sepekan lalu
 	n, unit, k := 0, "", 0
-	if u, ok := seUnits[w]; ok {
+	if u, ok := seUnit(w); ok {
 		n, unit, k = 1, u, 1
 	} else if c, ok := count(w); ok && isUnit(next) {
 		n, unit, k = c, next, 2
@@ -604,7 +666,7 @@ func isMonth(w string) bool {
 
 // count reads a count of units: 2, dua.
 func count(w string) (int, bool) {
-	if n, ok := numberWords[w]; ok {
+	if n, ok := numberWord(w); ok {
 		return n, true
 	}
 	if len(w) > 3 || !allDigits(w) {
