@@ -172,8 +172,9 @@ type Understood struct {
 type UnderstoodDates struct {
 	Text  string `json:"text"`  // the phrase as typed: "januari 2020"
 	Label string `json:"label"` // the days in Indonesian: "Januari 2020"
-	// Kind is year, month, day, part (awal 2020), relative (kemarin,
-	// minggu lalu: counted from Now) or since (sejak 2019: up to Now).
+	// Kind is year, range (2019-2023), month, day, part (awal 2020),
+	// relative (kemarin, minggu lalu: counted from Now) or since (sejak
+	// 2019: up to Now).
 	Kind string `json:"kind"`
 	// From and To are the first and last day searched (YYYY-MM-DD): the
 	// phrase's, within the request's own from and to.

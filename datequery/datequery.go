@@ -8,6 +8,8 @@
 // What is read, with "now" the day relative dates count from:
 //
 //	year            2018, tahun 2018, thn 2018
+//	range           2019-2023, 2019 - 2023, (dari) 2014 hingga/sampai
+//	                2019, 2014 2019: the years from one to the other
 //	month           januari 2020, jan 2020, bulan januari tahun 2020
 //	day             17 agustus 1945, tanggal 17 agustus 2020, 17/8/2020,
 //	                17-08-2020, 2020-08-17
@@ -59,6 +61,7 @@ const (
 	KindPart     Kind = "part"     // awal 2020, akhir januari 2020
 	KindRelative Kind = "relative" // kemarin, minggu lalu, bulan januari: counted from now
 	KindSince    Kind = "since"    // sejak 2019: from the date up to now
+	KindRange    Kind = "range"    // 2019-2023, 2014 hingga 2019: years
 )
 
 // Year bounds: a four-digit number outside them is no year.
@@ -80,21 +83,28 @@ type Reading struct {
 	Kind     Kind
 }
 
-// Label says the range in Indonesian, for a chip: "2018", "Januari 2020",
-// "17 Agustus 1945", "1–7 Desember 2026", "28 Desember 2025 – 3 Januari
-// 2026".
+// Label says the range in Indonesian, for a chip: "2018", "2019–2023",
+// "Januari 2020", "Januari–Maret 2020", "17 Agustus 1945", "1–7 Desember
+// 2026", "28 Desember 2025 – 3 Januari 2026".
 func (r Reading) Label() string { return Label(r.From, r.To) }
 
 // Label says the days from to to in Indonesian (see Reading.Label).
 func Label(from, to time.Time) string {
 	fy, fm, fd := from.Date()
-	ty, tm, td := to.Date()
-	lastOfMonth := to.AddDate(0, 0, 1).Day() == 1
+	ty, tm, _ := to.Date()
+	wholeMonths := fd == 1 && to.AddDate(0, 0, 1).Day() == 1
 	switch {
-	case fy == ty && fm == time.January && fd == 1 && tm == time.December && td == 31:
-		return strconv.Itoa(fy)
-	case fy == ty && fm == tm && fd == 1 && lastOfMonth:
+	case wholeMonths && fm == time.January && tm == time.December:
+		if fy == ty {
+			return strconv.Itoa(fy)
+		}
+		return strconv.Itoa(fy) + "–" + strconv.Itoa(ty)
+	case wholeMonths && fy == ty && fm == tm:
 		return monthName(fm) + " " + strconv.Itoa(fy)
+	case wholeMonths && fy == ty:
+		return monthName(fm) + "–" + monthName(tm) + " " + strconv.Itoa(fy)
+	case wholeMonths:
+		return monthName(fm) + " " + strconv.Itoa(fy) + " – " + monthName(tm) + " " + strconv.Itoa(ty)
 	case from.Equal(to):
 		return day(from)
 	case fy == ty && fm == tm:
@@ -149,7 +159,7 @@ func Parse(q string, now time.Time) (Reading, bool) {
 			continue
 		}
 		start := i
-		if start > 0 && p.norm[start-1] == "pada" && !p.blocked[start-1] {
+		if start > 0 && (p.norm[start-1] == "pada" || m.kind == KindRange && p.norm[start-1] == "dari") {
 			start-- // "banjir pada januari 2020": pada goes with the date
 		}
 		if start > 0 {
@@ -385,11 +395,37 @@ func (p *parser) absolute(i int) (match, bool) {
 	if j != i {
 		return match{}, false
 	}
-	// [tahun] 2018
+	// 2019-2023
+	if y1, y2, ok := yearSpan(p.word(i)); ok {
+		return match{n: 1, from: time.Date(y1, 1, 1, 0, 0, 0, 0, time.UTC), to: time.Date(y2, 12, 31, 0, 0, 0, 0, time.UTC), kind: KindRange}, true
+	}
+	// [tahun] 2018, and [tahun] 2018 [hingga] [tahun] 2020
 	if y, n, ok := p.year(i); ok {
-		return match{n: n, from: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), to: time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC), kind: KindYear}, true
+		m := match{n: n, from: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), to: time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC), kind: KindYear}
+		j := i + n
+		if w := p.word(j); w == "-" || w == "–" || w == "hingga" || w == "sampai" || w == "s.d" || w == "s/d" {
+			j++
+		}
+		if y2, n2, ok := p.year(j); ok && y2 > y {
+			m.n, m.to, m.kind = j+n2-i, time.Date(y2, 12, 31, 0, 0, 0, 0, time.UTC), KindRange
+		}
+		return m, true
 	}
 	return match{}, false
+}
+
+// yearSpan reads "2019-2023": two years, the first the earlier.
+func yearSpan(w string) (from, to int, ok bool) {
+	a, b, found := strings.Cut(w, "-")
+	if !found {
+		a, b, found = strings.Cut(w, "–")
+	}
+	if !found {
+		return 0, 0, false
+	}
+	from, ok1 := yearNumber(a)
+	to, ok2 := yearNumber(b)
+	return from, to, ok1 && ok2 && from < to
 }
 
 // year reads "[tahun] 2018" at i: the year and the words it took.

@@ -111,6 +111,12 @@ func TestParse(t *testing.T) {
 		{"uu ite 2008 dan demo 2019", "2019", "uu ite 2008 dan demo", "2019-01-01", "2019-12-31"},
 		{"banjir 2020 dan 2021", "2020", "banjir dan 2021", "2020-01-01", "2020-12-31"},
 		{"2024", "2024", "", "2024-01-01", "2024-12-31"},
+		{"pilpres 2014 2019", "2014 2019", "pilpres", "2014-01-01", "2019-12-31"},
+		{"dari 2014 hingga 2019", "dari 2014 hingga 2019", "", "2014-01-01", "2019-12-31"},
+		{"tahun 2014 sampai tahun 2019 korupsi", "tahun 2014 sampai tahun 2019", "korupsi", "2014-01-01", "2019-12-31"},
+		{"periode 2019–2024", "2019–2024", "periode", "2019-01-01", "2024-12-31"},
+		{"banjir 2020 2019", "2020", "banjir 2019", "2020-01-01", "2020-12-31"},
+		{"gempa palu 2018 korban", "2018", "gempa palu korban", "2018-01-01", "2018-12-31"},
 		{"sidang kabinet pekan lalu", "pekan lalu", "sidang kabinet", "2024-06-03", "2024-06-09"},
 		{"evakuasi 2000 warga 2019", "2019", "evakuasi 2000 warga", "2019-01-01", "2019-12-31"},
 		{"banjir semenjak bulan lalu", "semenjak bulan lalu", "banjir", "2024-05-01", "2024-06-12"},
@@ -131,7 +137,7 @@ func TestParse(t *testing.T) {
 		"timnas u-23", "covid-19", "g20", "nomor 1998", "no 2019", "1000 rumah", "2.000 orang", "1899", "2101",
 		"2025", "bulan depan", "bulan purnama", "minggu pagi", "hari minggu", "31 februari", "30/2/2020",
 		"17 agustus", "akhir pekan", "tahun baru", "lalu lintas", "bulan lalu lintas", "rp 2000", "pukul 2000",
-		"2020 orang", "kemar", "31 februari 2020", "hingga maret 2021", "jelang 2024", "sampai kemarin", "s.d. 2020", "13/13/2020", "awal desember 2024", "akhir tahun ini",
+		"2020 orang", "kemar", "31 februari 2020", "tahun ajaran 2023/2024", "2020-2019", "2025-2026", "hingga maret 2021", "jelang 2024", "sampai kemarin", "s.d. 2020", "13/13/2020", "awal desember 2024", "akhir tahun ini",
 	} {
 		if got, ok := Parse(q, now); ok {
 			t.Errorf("%q read as %q %s–%s, want no date", q, got.Text, got.From.Format(time.DateOnly), got.To.Format(time.DateOnly))
@@ -166,6 +172,9 @@ func TestLabel(t *testing.T) {
 		{"2020-02-01", "2020-02-28", "1–28 Februari 2020"},
 		{"2020-02-03", "2020-02-03", "3 Februari 2020"},
 		{"2025-12-29", "2026-01-04", "29 Desember 2025 – 4 Januari 2026"},
+		{"2019-01-01", "2023-12-31", "2019–2023"},
+		{"2020-01-01", "2020-03-31", "Januari–Maret 2020"},
+		{"2019-10-01", "2020-03-31", "Oktober 2019 – Maret 2020"},
 	} {
 		if got := Label(date(t, c.from), date(t, c.to)); got != c.want {
 			t.Errorf("%s %s: %q, want %q", c.from, c.to, got, c.want)
