@@ -114,6 +114,14 @@ type Request struct {
 	// from the top of the ranking (CollapseFactor), collapsed; a cursor
 	// (After) pages without collapsing.
 	Collapse bool
+	// NoDates matches the words of Query that say when ("januari 2020",
+	// "kemarin") as words. Otherwise a search reads the first such
+	// phrase of a short query as a date filter (Result.Understood).
+	NoDates bool
+	// Now is the day relative dates in Query count from ("kemarin",
+	// "minggu lalu"). Zero means the newest article's day, or today on
+	// an index that took writes since it was opened (a live server).
+	Now time.Time
 }
 
 // Sort orders.
@@ -158,6 +166,32 @@ type Result struct {
 	// Next is the cursor of the following page (Request.After), empty
 	// on the last page.
 	Next string `json:"next,omitempty"`
+	// Understood is what the search read out of Query rather than
+	// matched as words; nil when nothing was.
+	Understood *Understood `json:"understood,omitempty"`
+}
+
+// Understood is what a search read out of its query.
+type Understood struct {
+	Dates *UnderstoodDates `json:"dates,omitempty"`
+}
+
+// UnderstoodDates is a date phrase of a query that a search applied as a
+// filter of publication days instead of matching its words
+// ("banjir januari 2020" is "banjir" from 2020-01-01 to 2020-01-31).
+type UnderstoodDates struct {
+	Text  string `json:"text"`  // the phrase as typed: "januari 2020"
+	Label string `json:"label"` // the days in Indonesian: "Januari 2020"
+	// Kind is year, range (2019-2023), month, day, part (awal 2020),
+	// relative (kemarin, minggu lalu: counted from Now) or since (sejak
+	// 2019: up to Now).
+	Kind string `json:"kind"`
+	// From and To are the first and last day searched (YYYY-MM-DD): the
+	// phrase's, within the request's own from and to.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Query is what was matched as words: the query without Text.
+	Query string `json:"query"`
 }
 
 // Hit is one article in a result. Title and Snippet are HTML: text is

@@ -82,6 +82,10 @@ type Index struct {
 	// sampleAbove is the number of matches above which a ranking reads
 	// a sample (sample.go): 0 for SampleAbove, negative for never.
 	sampleAbove atomic.Int64
+
+	// dateSpans caches the days of the oldest and newest articles, for
+	// the dates of queries (when.go).
+	dateSpans dateSpanCache
 }
 
 // ErrLocked is returned when another process holds the index open.

@@ -59,9 +59,27 @@ const SearchGCPercent = 400
 // words, which bleve would otherwise gather for every match, not only for
 // the ten shown.
 func (ix *Index) Search(ctx context.Context, r cari.Request) (*cari.Result, error) {
+	sortUnset, typed := r.Sort == "", r.Query
 	if err := r.Normalize(); err != nil {
 		return nil, err
 	}
+	dates, err := ix.understandDates(ctx, &r, sortUnset)
+	if err != nil {
+		return nil, err
+	}
+	out, err := ix.searchWords(ctx, r)
+	if err == nil && dates != nil {
+		out.Query = strings.TrimSpace(typed)
+		out.Understood = &cari.Understood{Dates: dates}
+		if out.Suggestion != "" {
+			out.Suggestion += " " + dates.Text // the words corrected, the date kept
+		}
+	}
+	return out, err
+}
+
+// searchWords runs a normalized request whose dates are understood.
+func (ix *Index) searchWords(ctx context.Context, r cari.Request) (*cari.Result, error) {
 	out, err := ix.search(ctx, r)
 	if err != nil && !r.Plain && ctx.Err() == nil && !errors.Is(err, cari.ErrBadRequest) && !errors.Is(err, cari.ErrTooExpensive) {
 		// Syntax that parsed but cannot run (a regular expression

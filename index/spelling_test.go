@@ -64,7 +64,7 @@ func spellingArticles(goldens []spellingGolden) []cari.Article {
 	return out
 }
 
-func hitIDs(res *cari.Result) map[string]bool {
+func hitIDSet(res *cari.Result) map[string]bool {
 	ids := map[string]bool{}
 	for _, h := range res.Hits {
 		ids[h.ID] = true
@@ -120,7 +120,7 @@ func TestSpellingSearchGoldens(t *testing.T) {
 					if err != nil {
 						t.Fatalf("%q: %v", form, err)
 					}
-					ids := hitIDs(res)
+					ids := hitIDSet(res)
 					own, other := fmt.Sprintf("g%02d-%d", i, side), fmt.Sprintf("g%02d-%d", i, 1-side)
 					if !ids[own] {
 						t.Errorf("goldens.tsv:%d: %q does not find the article writing it (%v)", g.line, form, ids)

@@ -439,6 +439,32 @@ func TestSearchPageInBrowser(t *testing.T) {
 	if visible := eval(`document.getElementById('suggest').hidden ? 0 : 1`); visible != 0 {
 		t.Error("a suggestion is shown for a correctly spelt query")
 	}
+	// A year in the query is a date filter, shown as a chip; the chip
+	// takes it off, and the year is searched as a word.
+	steps(
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(`#q`),
+		chromedp.SendKeys(`#q`, "ekonomi 2023"+kb.Enter),
+	)
+	settled(`s.includes('q=ekonomi+2023')`)
+	if chip := read(chromedp.Text(`#filters .chip`)); chip != "2023 ×" {
+		t.Errorf("date chip %q, want 2023 ×", chip)
+	}
+	dated := summaryTotal()
+	steps(chromedp.Click(`#filters .chip`))
+	settled(`s.includes('dates=false')`)
+	if n := eval(`document.querySelectorAll('#filters .chip').length`); n != 0 {
+		t.Errorf("%d chips after the date chip was taken off", n)
+	}
+	if n := summaryTotal(); n <= dated {
+		t.Errorf("ekonomi 2023 as words finds %d, as a date %d: want more as words", n, dated)
+	}
+	steps(chromedp.Navigate(srv.URL + "/?q=banjir+2023"))
+	settled(`s.includes('q=banjir+2023')`)
+	if got, want := read(chromedp.Text(`#summary`)), "Tidak ada berita yang cocok dengan “banjir” pada 2023."; got != want {
+		t.Errorf("banjir 2023: summary %q, want %q", got, want)
+	}
+
 	// A bad request is told in Indonesian; the API's English message is
 	// only the box's tooltip.
 	steps(chromedp.Navigate(srv.URL + "/?q=banjir&from=2019-02-30"))

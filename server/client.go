@@ -176,6 +176,9 @@ func searchParams(r cari.Request) (url.Values, error) {
 	if r.Plain {
 		return nil, fmt.Errorf("the API searches the query's syntax; it cannot search %q as plain words", r.Query)
 	}
+	if !r.Now.IsZero() {
+		return nil, fmt.Errorf("the API counts relative dates from the server's own day; it takes no now (%s)", r.Now.Format(time.DateOnly))
+	}
 	if r.HalfLife%day != 0 {
 		return nil, fmt.Errorf("the API takes a half-life in whole days, not %s", r.HalfLife)
 	}
@@ -191,6 +194,7 @@ func searchParams(r cari.Request) (url.Values, error) {
 	set("sort", r.Sort, r.Sort != "")
 	set("recent", "true", r.Recent)
 	set("exact", "true", r.Exact)
+	set("dates", "false", r.NoDates)
 	set("half_life", strconv.Itoa(int(r.HalfLife/day)), r.HalfLife != 0)
 	set("cursor", "true", r.Cursor)
 	set("after", r.After, r.After != "")

@@ -264,6 +264,7 @@ func TestClientSearchParams(t *testing.T) {
 	from := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, r := range []cari.Request{
 		{Query: "banjir jakarta", Exact: true},
+		{Query: "banjir januari 2020", NoDates: true},
 		{Query: `"kerja sama" pertahanan`, Page: 3, Size: 20, Sort: cari.SortDate},
 		{Query: "gempa", Recent: true, HalfLife: 7 * day, Sources: []string{"a.id", "b.co"}, Tags: []string{"bencana"}},
 		{Query: "kpk", From: from, To: from.AddDate(0, 11, 30), Cursor: true, After: "abc=="},
@@ -280,7 +281,7 @@ func TestClientSearchParams(t *testing.T) {
 			t.Errorf("sent %+v as %s, read back %+v", r, v.Encode(), back)
 		}
 	}
-	for _, r := range []cari.Request{{Query: "a", Plain: true}, {Query: "a", Recent: true, HalfLife: 36 * time.Hour}} {
+	for _, r := range []cari.Request{{Query: "a", Plain: true}, {Query: "a", Recent: true, HalfLife: 36 * time.Hour}, {Query: "kemarin", Now: from}} {
 		if _, err := searchParams(r); err == nil {
 			t.Errorf("%+v: sent, though the API cannot say it", r)
 		}

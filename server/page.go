@@ -65,6 +65,9 @@ type pageState struct {
 	Tags     []string
 	From, To string
 	Size     string
+	// NoDates is dates=false: the query's date words are matched as
+	// words (the understood date's chip was removed).
+	NoDates bool
 }
 
 func readPageState(v url.Values, req cari.Request) pageState {
@@ -77,6 +80,7 @@ func readPageState(v url.Values, req cari.Request) pageState {
 		From:    strings.TrimSpace(v.Get("from")),
 		To:      strings.TrimSpace(v.Get("to")),
 		Size:    strings.TrimSpace(v.Get("size")),
+		NoDates: req.NoDates,
 	}
 	if req.Recent {
 		st.Sort = sortRecent
@@ -118,6 +122,9 @@ func (st pageState) fields() []field {
 	add("from", st.From)
 	add("to", st.To)
 	add("size", st.Size)
+	if st.NoDates {
+		add("dates", "false")
+	}
 	return out
 }
 
@@ -264,7 +271,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	}
 	req, err := parseSearch(r.URL.RawQuery)
 	st := readPageState(v, req)
-	view := pageView{Title: "cari · mesin pencari berita", Query: st.Query, SearchFields: st.without("q", "sort", "recent", "page")}
+	view := pageView{Title: "cari · mesin pencari berita", Query: st.Query, SearchFields: st.without("q", "sort", "recent", "page", "dates")}
 	if st.Query != "" {
 		view.Title = st.Query + " · cari"
 	}
@@ -373,6 +380,13 @@ func (v *pageView) draw(st pageState, res *cari.Result) {
 		}
 		v.Summary = prefix + formatCount(first) + "–" + formatCount(last) + " dari " + about + formatCount(res.Total) +
 			" hasil (" + formatMS(res.TookMS) + " md)"
+	case res.Understood != nil && res.Understood.Dates != nil:
+		// The date read out of the query: what was not found, and when.
+		d := res.Understood.Dates
+		v.Summary = "Tidak ada berita pada " + d.Label + "."
+		if d.Query != "" {
+			v.Summary = "Tidak ada berita yang cocok dengan “" + d.Query + "” pada " + d.Label + "."
+		}
 	case st.Query != "" && st.filtered():
 		v.Summary = "Tidak ada berita yang cocok dengan “" + st.Query + "” pada saringan yang aktif."
 	case st.Query != "":
@@ -384,6 +398,14 @@ func (v *pageView) draw(st pageState, res *cari.Result) {
 	}
 	for _, h := range res.Hits {
 		v.Hits = append(v.Hits, hitFor(st, h))
+	}
+	if u := res.Understood; u != nil && u.Dates != nil {
+		// The date read out of the query, as a filter: removing it
+		// searches the same query with its date words as words.
+		v.Chips = append(v.Chips, link{Label: u.Dates.Label, URL: st.change(func(c *pageState) { c.NoDates = true })})
+		if u.Dates.Query == "" && st.Sort == "" {
+			v.Sort = "date" // a date alone lists its days, newest first
+		}
 	}
 	if res.Suggestion != "" {
 		v.Suggestion = &link{Label: res.Suggestion, URL: st.change(func(c *pageState) { c.Query = res.Suggestion })}

@@ -440,6 +440,13 @@ func parseSearch(raw string) (cari.Request, error) {
 			return req, fmt.Errorf("%s must be true or false, not %q", p.name, truncate(b, 40))
 		}
 	}
+	switch b := strings.TrimSpace(v.Get("dates")); b {
+	case "", "true", "1":
+	case "false", "0":
+		req.NoDates = true
+	default:
+		return req, fmt.Errorf("dates must be true or false, not %q", truncate(b, 40))
+	}
 	if s := strings.TrimSpace(v.Get("half_life")); s != "" {
 		days, err := strconv.Atoi(s)
 		if err != nil || days < 1 || days > 36500 {

@@ -17,6 +17,7 @@ func newSearchCmd(o *options) *cobra.Command {
 		from, to string
 		asJSON   bool
 		plain    bool
+		noDates  bool
 	)
 	cmd := &cobra.Command{
 		Annotations: takesSynonyms(),
@@ -51,6 +52,20 @@ is matched within one or two typing errors, and the result suggests the
 word meant. A query of stop words only ("siapa dia") finds the articles
 whose titles hold them.
 
+A date in a short query is a filter of publication days, not words to
+match: "banjir jakarta januari 2020" finds banjir jakarta in January 2020,
+"gempa palu 2018" in 2018, and "pilkada dki kemarin", "demo mahasiswa minggu
+lalu", "harga bbm tahun lalu" count from the newest article's day. Years,
+months ("jan 2020"), days ("17 agustus 2020", "17/8/2020"), parts ("awal
+2020", "akhir januari 2020") and relative dates ("hari ini", "bulan ini",
+"2 tahun lalu", "sepekan terakhir", "bulan januari") are read; numbers that
+are no date stay words ("pasal 27", "uu 19 2019", "timnas u-23", "1000
+rumah", "kerusuhan 22 mei"), and so does a date on whose days the index has
+no article. A query of only a date lists its days' articles, newest first.
+With --from or --to the days of both are searched, and where they do not
+meet --from and --to win. The search prints the date it read; --no-dates
+searches its words as words.
+
 --recent weighs newer articles more: a score halves towards half of
 itself every --half-life days (default 14), counted from the newest
 article.
@@ -72,11 +87,14 @@ facets; title and snippet are HTML with <mark> around matched words.`,
   cari search '"kerja sama pertahanan"'
   cari search --source kabarnusantara.id --from 2023-01-01 --sort date Tiongkok
   cari search --json "kerja sama"
-  cari search --recent --half-life 7 banjir`,
+  cari search --recent --half-life 7 banjir
+  cari search banjir jakarta januari 2020
+  cari search --no-dates uu 2020`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r.Query = strings.Join(args, " ")
 			r.Plain = plain
+			r.NoDates = noDates
 			var err error
 			if r.From, err = optionalDate("--from", from); err != nil {
 				return err
@@ -116,6 +134,7 @@ facets; title and snippet are HTML with <mark> around matched words.`,
 	f.StringVar(&r.Sort, "sort", "", `"relevance" (default), "date" (newest first) or "oldest"`)
 	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	f.BoolVar(&plain, "plain", false, "search the words as plain text, with no query syntax")
+	f.BoolVar(&noDates, "no-dates", false, `search the words of a date ("januari 2020", "kemarin") as words, not as a date filter`)
 	return cmd
 }
 
@@ -141,6 +160,7 @@ func printResult(o *options, res *cari.Result) {
 	}
 	if len(res.Hits) == 0 {
 		fmt.Fprintf(o.stdout, "no articles match %q (%d in all)\n", res.Query, res.Total)
+		printUnderstood(o, res)
 		suggest()
 		return
 	}
@@ -153,9 +173,24 @@ func printResult(o *options, res *cari.Result) {
 		about = "about "
 	}
 	fmt.Fprintf(o.stdout, "%s%s %s %q; %d–%d (%.1f ms)\n", about, plural(int(res.Total), "article"), verb, res.Query, (res.Page-1)*res.Size+1, last, res.TookMS)
+	printUnderstood(o, res)
 	suggest()
 	fmt.Fprintln(o.stdout)
 	printHits(o, res)
+}
+
+// printUnderstood prints, on one line, the date the search read out of
+// the query.
+func printUnderstood(o *options, res *cari.Result) {
+	if res.Understood == nil || res.Understood.Dates == nil {
+		return
+	}
+	d := res.Understood.Dates
+	words := "no words"
+	if d.Query != "" {
+		words = fmt.Sprintf("the words %q", d.Query)
+	}
+	fmt.Fprintf(o.stdout, "dates: %q read as %s to %s (%s), searching %s; --no-dates searches it as words\n", d.Text, d.From, d.To, d.Label, words)
 }
 
 // printHits prints each hit of a page: rank, title, source, date, score,

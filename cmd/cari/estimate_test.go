@@ -28,3 +28,34 @@ func TestPrintResultSaysEstimates(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPrintsUnderstoodDates: cari search says in one line what date
+// it read, and --no-dates reads none.
+func TestSearchPrintsUnderstoodDates(t *testing.T) {
+	dir := t.TempDir() + "/idx"
+	env := map[string]string{"CARI_INDEX": dir}
+	if r := runCari(t, "", env, "index", samples); r.code != 0 {
+		t.Fatalf("index: %+v", r)
+	}
+	r := runCari(t, "", env, "search", "ekonomi", "2023")
+	want := `dates: "2023" read as 2023-01-01 to 2023-12-31 (2023), searching the words "ekonomi"; --no-dates searches it as words`
+	if r.code != 0 || strings.Count(r.stdout, "dates: ") != 1 || !strings.Contains(r.stdout, want+"\n") {
+		t.Fatalf("search ekonomi 2023: %+v", r)
+	}
+	hits := 0
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if strings.Contains(line, " · score ") {
+			hits++
+			if !strings.Contains(line, " · 2023-") {
+				t.Errorf("a hit outside 2023: %s", line)
+			}
+		}
+	}
+	if hits == 0 {
+		t.Errorf("no hits for ekonomi 2023:\n%s", r.stdout)
+	}
+	r = runCari(t, "", env, "search", "--no-dates", "ekonomi", "2023")
+	if r.code != 0 || strings.Contains(r.stdout, "dates: ") {
+		t.Errorf("search --no-dates: %+v", r)
+	}
+}

@@ -74,6 +74,9 @@
       to: p.get('to') || '',
       // A size in the URL is kept, as the server keeps it.
       size: p.get('size') || '',
+      // dates=false: the query's date words are words (the chip of the
+      // date the API understood was removed).
+      nodates: p.get('dates') === 'false' || p.get('dates') === '0',
     };
   }
 
@@ -88,6 +91,7 @@
     if (s.from) p.set('from', s.from);
     if (s.to) p.set('to', s.to);
     if (s.size) p.set('size', s.size);
+    if (s.nodates) p.set('dates', 'false');
     return p;
   }
 
@@ -165,7 +169,12 @@
 
   function draw(res) {
     const ms = number.format(Math.round(res.took_ms * 10) / 10);
-    if (res.total === 0) {
+    const dates = res.understood && res.understood.dates;
+    if (res.total === 0 && dates) {
+      // The date read out of the query: what was not found, and when.
+      summary.textContent = dates.query ? 'Tidak ada berita yang cocok dengan “' + dates.query + '” pada ' + dates.label + '.'
+        : 'Tidak ada berita pada ' + dates.label + '.';
+    } else if (res.total === 0) {
       summary.textContent = state.q ? 'Tidak ada berita yang cocok dengan “' + state.q + '”' + (filtered() ? ' pada saringan yang aktif.' : '.')
         : filtered() ? 'Tidak ada berita yang cocok dengan saringan yang aktif.' : 'Belum ada berita.';
     } else {
@@ -175,6 +184,9 @@
         ' dari ' + (res.total_exact === false ? 'sekitar ' : '') + number.format(res.total) + ' hasil (' + ms + ' md)';
     }
     results.replaceChildren(...res.hits.map(hitItem));
+    drawFilters(res.understood);
+    // A date alone lists its days newest first, as no query does.
+    if (!state.sort && res.understood && res.understood.dates && !res.understood.dates.query) sortSel.value = 'date';
     drawSuggestion(res.suggestion);
     drawEmpty(res);
     drawFacets(res.facets || {});
@@ -386,7 +398,10 @@
     return box;
   }
 
-  function drawFilters() {
+  // drawFilters draws a chip for each filter of the state, and one for the
+  // date the API read out of the query (understood), whose removal
+  // searches the query's date words as words.
+  function drawFilters(understood) {
     const chips = [];
     state.sources.forEach((v) => chips.push(chip('Sumber: ' + v, { sources: state.sources.filter((x) => x !== v) })));
     state.tags.forEach((v) => chips.push(chip('Topik: ' + v, { tags: state.tags.filter((x) => x !== v) })));
@@ -398,6 +413,7 @@
         : 'Tanggal: ' + (state.from || '…') + ' s.d. ' + (state.to || '…');
       chips.push(chip(label, { from: '', to: '' }));
     }
+    if (understood && understood.dates) chips.push(chip(understood.dates.label, { nodates: true }));
     filters.replaceChildren(...chips);
   }
 
@@ -450,7 +466,7 @@
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    go({ q: input.value.trim() });
+    go({ q: input.value.trim(), nodates: false });
   });
   sortSel.addEventListener('change', () => go({ sort: sortSel.value }));
   prev.addEventListener('click', () => { go({ page: Math.max(1, state.page - 1) }); scrollTo(0, 0); });
