@@ -31,6 +31,7 @@ package index
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"html"
 	"math/bits"
@@ -89,7 +90,7 @@ func storyBandsOf(body document.Field) []uint64 {
 			s = mix64(s*0x9e3779b97f4a7c15 ^ w)
 		}
 		for j := range sig {
-			if h := mix64(s ^ seeds[j]); h < sig[j] {
+			if h := mix64(s*(seeds[j]|1) + mix64(seeds[j])); h < sig[j] {
 				sig[j] = h
 			}
 		}
@@ -114,20 +115,22 @@ func storyDay(published time.Time) int64 {
 	return published.Unix() / 86400
 }
 
-// storyKey is the term of band hash band on day: the stories of one day
+// storyKey is the key of band hash band on day: the stories of one day
 // and the days either side are the candidates (storyDays), which keeps
 // apart the reports a desk writes every day from one template (gold
-// prices, weather).
-func storyKey(band uint64, day int64) string {
-	return strconv.FormatUint(mix64(band^uint64(day)*0x9e3779b97f4a7c15), 36)
+// prices, weather). Its term in the index is storyTerm.
+func storyKey(band uint64, day int64) uint64 {
+	return mix64(band ^ uint64(day)*0x9e3779b97f4a7c15)
 }
+
+func storyTerm(key uint64) string { return strconv.FormatUint(key, 36) }
 
 // storyKeysOf are the terms an article with bands, published on day,
 // is indexed under.
 func storyKeysOf(bands []uint64, day int64) []string {
 	keys := make([]string, len(bands))
 	for i, b := range bands {
-		keys[i] = storyKey(b, day)
+		keys[i] = storyTerm(storyKey(b, day))
 	}
 	return keys
 }
@@ -174,21 +177,28 @@ func mix64(x uint64) uint64 {
 // storyFilter is a Bloom filter of the story keys an index holds, built
 // from the shards' dictionaries on the first write that needs it and
 // added to by every write after; deletes leave their keys in it, which
-// costs only lookups that find nothing. It is rebuilt when it holds more
-// keys than it was sized for.
+// costs only lookups that find nothing. When one filter holds as many
+// keys as it was sized for, another twice its size takes the new ones,
+// and a key is taken for written when any of them holds it: a filter
+// grows without reading the dictionaries again, and its false positives
+// stay under twice storyFalsePositives.
 type storyFilter struct {
-	keys     *bloom.BloomFilter
-	capacity uint
-	added    uint
+	filters []*bloom.BloomFilter
+	size    uint // the keys the newest filter was sized for
+	room    uint // of which it takes this many more
 }
+
+// storyFilterMin is the keys the first filter of an index is sized for:
+// 1.2 MB, a write of a few thousand articles of a new index.
+const storyFilterMin = 1 << 20
 
 // storyFilter returns the index's filter, built if need be. Called with
 // writeMu held: writes are what read and add to it.
 func (ix *Index) storyFilter(readers []bleveindex.IndexReader) (*storyFilter, error) {
-	if f := ix.stories; f != nil && f.added <= f.capacity {
-		return f, nil
+	if ix.stories != nil {
+		return ix.stories, nil
 	}
-	var terms [][]byte
+	var keys []uint64
 	for s, r := range readers {
 		dict, err := r.FieldDict(fieldStoryKeys)
 		if err != nil {
@@ -203,28 +213,43 @@ func (ix *Index) storyFilter(readers []bleveindex.IndexReader) (*storyFilter, er
 			if e == nil {
 				break
 			}
-			terms = append(terms, []byte(e.Term))
+			if k, err := strconv.ParseUint(e.Term, 36, 64); err == nil {
+				keys = append(keys, k)
+			}
 		}
 		if err := dict.Close(); err != nil {
 			return nil, fmt.Errorf("story keys of shard %d: %w", s, err)
 		}
 	}
-	capacity := max(uint(1<<16), 2*uint(len(terms)))
-	if ix.stories != nil {
-		capacity = max(capacity, 2*ix.stories.capacity)
+	capacity := max(uint(storyFilterMin), 2*uint(len(keys)))
+	f := &storyFilter{filters: []*bloom.BloomFilter{bloom.NewWithEstimates(capacity, storyFalsePositives)}, size: capacity, room: capacity}
+	for _, k := range keys {
+		f.add(k)
 	}
-	f := &storyFilter{keys: bloom.NewWithEstimates(capacity, storyFalsePositives), capacity: capacity}
-	for _, t := range terms {
-		f.keys.Add(t)
-	}
-	f.added = uint(len(terms))
 	ix.stories = f
 	return f, nil
 }
 
-func (f *storyFilter) add(key string) {
-	f.keys.AddString(key)
-	f.added++
+func (f *storyFilter) add(key uint64) {
+	b := binary.LittleEndian.AppendUint64(make([]byte, 0, 8), key)
+	if f.room == 0 {
+		f.size *= 2
+		f.filters = append(f.filters, bloom.NewWithEstimates(f.size, storyFalsePositives))
+		f.room = f.size
+	}
+	f.filters[len(f.filters)-1].Add(b)
+	f.room--
+}
+
+func (f *storyFilter) has(key uint64) bool {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], key)
+	for _, bf := range f.filters {
+		if bf.Test(b[:]) {
+			return true
+		}
+	}
+	return false
 }
 
 // storyAssigner gives the articles of one write their stories, reading
@@ -236,14 +261,14 @@ type storyAssigner struct {
 	filter  *storyFilter
 	// inWrite maps each key of the write's articles so far to their
 	// stories: a batch of copies of one story makes one story.
-	inWrite map[string][]string
+	inWrite map[uint64][]string
 	lookups int
 }
 
 // newStoryAssigner opens a reader of every shard. Called with writeMu
 // held.
 func (ix *Index) newStoryAssigner(ctx context.Context) (*storyAssigner, error) {
-	a := &storyAssigner{ctx: ctx, inWrite: map[string][]string{}}
+	a := &storyAssigner{ctx: ctx, inWrite: map[uint64][]string{}}
 	for s, shard := range ix.shards {
 		adv, err := shard.Advanced()
 		if err != nil {
@@ -283,9 +308,10 @@ func (a *storyAssigner) Close() {
 // either side, the smallest id among equals, else id itself.
 func (a *storyAssigner) assign(id string, bands []uint64, day int64) (string, error) {
 	shared := map[string]int{}
+	seen := map[string]bool{}
 	for _, b := range bands {
 		// A story counts once a band, on whichever day.
-		seen := map[string]bool{}
+		clear(seen)
 		for d := day - storyDays; d <= day+storyDays; d++ {
 			if day == 0 && d != 0 {
 				continue
@@ -294,11 +320,11 @@ func (a *storyAssigner) assign(id string, bands []uint64, day int64) (string, er
 			for _, s := range a.inWrite[k] {
 				seen[s] = true
 			}
-			if !a.filter.keys.TestString(k) {
+			if !a.filter.has(k) {
 				continue
 			}
 			a.lookups++
-			if err := a.storiesHolding(k, id, seen); err != nil {
+			if err := a.storiesHolding(storyTerm(k), id, seen); err != nil {
 				return "", err
 			}
 		}
@@ -314,7 +340,8 @@ func (a *storyAssigner) assign(id string, bands []uint64, day int64) (string, er
 		}
 	}
 	if story == id {
-		for _, k := range storyKeysOf(bands, day) {
+		for _, b := range bands {
+			k := storyKey(b, day)
 			a.inWrite[k] = append(a.inWrite[k], id)
 			a.filter.add(k)
 		}

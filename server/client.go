@@ -195,6 +195,7 @@ func searchParams(r cari.Request) (url.Values, error) {
 	set("recent", "true", r.Recent)
 	set("exact", "true", r.Exact)
 	set("dates", "false", r.NoDates)
+	set("collapse", "false", !r.Collapse)
 	set("half_life", strconv.Itoa(int(r.HalfLife/day)), r.HalfLife != 0)
 	set("cursor", "true", r.Cursor)
 	set("after", r.After, r.After != "")

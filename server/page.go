@@ -24,6 +24,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"html"
@@ -214,6 +215,15 @@ type hitView struct {
 	Published string
 	Tags      []string
 	Snippet   template.HTML
+	// Others are the other articles of its story (Hit.Others).
+	Others []otherView
+}
+
+type otherView struct {
+	Title  template.HTML
+	URL    string // empty unless http(s)
+	Source string
+	Date   string
 }
 
 type emptyView struct {
@@ -441,6 +451,13 @@ func hitFor(st pageState, h cari.Hit) hitView {
 		Date: formatDate(h.Published), Tags: h.Tags, Snippet: markedHTML(h.Snippet)}
 	if isWebURL(h.URL) {
 		hv.URL = h.URL
+	}
+	for _, o := range h.Others {
+		ov := otherView{Title: markedHTML(cmp.Or(o.Title, html.EscapeString(o.ID))), Source: o.Source, Date: formatDate(o.Published)}
+		if isWebURL(o.URL) {
+			ov.URL = o.URL
+		}
+		hv.Others = append(hv.Others, ov)
 	}
 	if h.Source != "" {
 		hv.SourceURL = st.change(func(c *pageState) { c.Sources = []string{h.Source} })

@@ -447,6 +447,14 @@ func parseSearch(raw string) (cari.Request, error) {
 	default:
 		return req, fmt.Errorf("dates must be true or false, not %q", truncate(b, 40))
 	}
+	// One hit per story unless asked otherwise (Request.Collapse).
+	switch b := strings.TrimSpace(v.Get("collapse")); b {
+	case "", "true", "1":
+		req.Collapse = true
+	case "false", "0":
+	default:
+		return req, fmt.Errorf("collapse must be true or false, not %q", truncate(b, 40))
+	}
 	if s := strings.TrimSpace(v.Get("half_life")); s != "" {
 		days, err := strconv.Atoi(s)
 		if err != nil || days < 1 || days > 36500 {

@@ -195,13 +195,16 @@ func TestSearchParams(t *testing.T) {
 		status int
 		want   cari.Request // checked when status is 200
 	}{
-		{"empty", "", 200, cari.Request{}},
+		{"empty", "", 200, cari.Request{Collapse: true}},
 		{"all", "q=kerja+sama&page=2&size=20&sort=date&from=2023-01-01&to=2023-12-31",
-			200, cari.Request{Query: "kerja sama", Page: 2, Size: 20, Sort: "date", From: day("2023-01-01"), To: day("2023-12-31")}},
+			200, cari.Request{Query: "kerja sama", Page: 2, Size: 20, Sort: "date", From: day("2023-01-01"), To: day("2023-12-31"), Collapse: true}},
 		{"repeated and comma-separated filters", "source=tempo.co&source=kompas.com,+antara&tag=politik&tag=",
-			200, cari.Request{Sources: []string{"tempo.co", "kompas.com", "antara"}, Tags: []string{"politik"}}},
-		{"dates off", "q=banjir+2020&dates=false", 200, cari.Request{Query: "banjir 2020", NoDates: true}},
-		{"dates on", "q=banjir+2020&dates=1", 200, cari.Request{Query: "banjir 2020"}},
+			200, cari.Request{Sources: []string{"tempo.co", "kompas.com", "antara"}, Tags: []string{"politik"}, Collapse: true}},
+		{"dates off", "q=banjir+2020&dates=false", 200, cari.Request{Query: "banjir 2020", NoDates: true, Collapse: true}},
+		{"dates on", "q=banjir+2020&dates=1", 200, cari.Request{Query: "banjir 2020", Collapse: true}},
+		{"every article", "q=banjir&collapse=false", 200, cari.Request{Query: "banjir"}},
+		{"one hit per story", "q=banjir&collapse=1", 200, cari.Request{Query: "banjir", Collapse: true}},
+		{"collapse not a boolean", "collapse=ya", 400, cari.Request{}},
 		{"dates not a boolean", "dates=tidak", 400, cari.Request{}},
 		{"page not a number", "page=abc", 400, cari.Request{}},
 		{"size not a number", "size=abc", 400, cari.Request{}},

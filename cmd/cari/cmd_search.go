@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -135,6 +136,7 @@ facets; title and snippet are HTML with <mark> around matched words.`,
 	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	f.BoolVar(&plain, "plain", false, "search the words as plain text, with no query syntax")
 	f.BoolVar(&noDates, "no-dates", false, `search the words of a date ("januari 2020", "kemarin") as words, not as a date filter`)
+	f.BoolVar(&r.Collapse, "collapse", true, "show one hit per story, the other sources of it below (--collapse=false shows every article)")
 	return cmd
 }
 
@@ -209,6 +211,13 @@ func printHits(o *options, res *cari.Result) {
 		fmt.Fprintf(o.stdout, "   %s\n", strings.Join(meta, " · "))
 		if h.Snippet != "" {
 			fmt.Fprintf(o.stdout, "   %s\n", strings.Join(strings.Fields(highlight(h.Snippet, tty)), " "))
+		}
+		if len(h.Others) > 0 {
+			var sources []string
+			for _, r := range h.Others {
+				sources = append(sources, cmp.Or(r.Source, r.ID))
+			}
+			fmt.Fprintf(o.stdout, "   +%d sumber lain: %s\n", len(h.Others), strings.Join(sources, ", "))
 		}
 		fmt.Fprintln(o.stdout)
 	}

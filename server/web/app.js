@@ -222,8 +222,37 @@
     (hit.tags || []).forEach((t) => meta.append(el('span', 'tag', t)));
     const snip = el('p', 'snippet');
     snip.append(marked(hit.snippet || ''));
-    li.append(h, meta, snip, relatedToggle(hit));
+    li.append(h, meta, snip);
+    if (hit.others && hit.others.length) li.append(othersOf(hit.others));
+    li.append(relatedToggle(hit));
     return li;
+  }
+
+  // othersOf lists, folded, the other articles of a hit's story: the
+  // same story from other outlets, which the page shows once.
+  function othersOf(others) {
+    const box = el('details', 'others');
+    box.append(el('summary', '', '+' + number.format(others.length) + ' sumber lain'));
+    const list = el('ul');
+    others.forEach((o) => {
+      const item = el('li');
+      const title = marked(o.title || o.id);
+      if (isWebURL(o.url)) {
+        const a = el('a');
+        a.href = o.url;
+        a.rel = 'noopener noreferrer';
+        a.append(title);
+        item.append(a);
+      } else {
+        item.append(title);
+      }
+      [o.source, o.published && formatDate(o.published)].forEach((m) => {
+        if (m) item.append(' · ' + m);
+      });
+      list.append(item);
+    });
+    box.append(list);
+    return box;
   }
 
   // relatedToggle is a button that shows, under a hit, the articles most
