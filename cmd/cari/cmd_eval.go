@@ -17,7 +17,7 @@ import (
 
 func newEvalCmd(o *options) *cobra.Command {
 	var (
-		leadAsTitle                             bool
+		leadAsTitle, collapse                   bool
 		docs, queries, qrels, run, analyzerName string
 		splits                                  []string
 		asJSON                                  bool
@@ -101,11 +101,15 @@ weighing them (the question sets have none).`,
 			if analyzerName == "" {
 				name = "cari-id"
 			}
+			var searcher eval.Searcher = ix
+			if collapse {
+				searcher = collapsing{ix}
+			}
 			var rep eval.Report
 			if runFile != nil {
-				rep, err = eval.Run(ctx, ix, qs, rels, name, runFile)
+				rep, err = eval.Run(ctx, searcher, qs, rels, name, runFile)
 			} else {
-				rep, err = eval.Run(ctx, ix, qs, rels, name, nil)
+				rep, err = eval.Run(ctx, searcher, qs, rels, name, nil)
 			}
 			if err != nil {
 				return err
@@ -136,6 +140,7 @@ weighing them (the question sets have none).`,
 	f.StringVar(&analyzerName, "analyzer", "", `analyzer: "id_fold_exact" (default: stems, and words as written, old and informal spellings folded), "id_fold" (stems alone, folded), "id_exact" and "id" (without folding) or "standard"`)
 	f.StringSliceVar(&splits, "split", nil, "only questions of these splits (e.g. train,valid)")
 	f.BoolVar(&asJSON, "json", false, "print the figures as JSON")
+	f.BoolVar(&collapse, "collapse", false, "rank one hit per story, as the search page and API do (the others of a story are left out of the ranking)")
 	f.BoolVar(&leadAsTitle, "lead-as-title", false, "split each document's first sentence off as its title (the question sets have no titles; this stands in for them when weighing titles)")
 	return cmd
 }
@@ -156,4 +161,12 @@ func (s leadTitles) Read(ctx context.Context, h input.Handlers) error {
 		return emit(rec)
 	}
 	return s.Source.Read(ctx, h)
+}
+
+// collapsing searches with one hit per story (cari eval --collapse).
+type collapsing struct{ eval.Searcher }
+
+func (c collapsing) Search(ctx context.Context, r cari.Request) (*cari.Result, error) {
+	r.Collapse = true
+	return c.Searcher.Search(ctx, r)
 }
