@@ -291,14 +291,17 @@ func BenchmarkSearchLatency(b *testing.B) {
 		li.ix.SetSampleAbove(n)
 		defer li.ix.SetSampleAbove(0)
 	}
+	// "default" is the API's default request: snippets, facets and one
+	// hit per story.
 	for _, v := range []struct {
-		name                  string
-		noHighlight, noFacets bool
+		name                            string
+		noHighlight, noFacets, collapse bool
 	}{
-		{"default", false, false},
-		{"NoHighlight", true, false},
-		{"NoFacets", false, true},
-		{"NoHighlight+NoFacets", true, true},
+		{"default", false, false, true},
+		{"Uncollapsed", false, false, false},
+		{"NoHighlight", true, false, false},
+		{"NoFacets", false, true, false},
+		{"NoHighlight+NoFacets", true, true, false},
 	} {
 		b.Run(v.name, func(b *testing.B) {
 			if v.name == "default" {
@@ -307,16 +310,19 @@ func BenchmarkSearchLatency(b *testing.B) {
 				b.Logf("corpus index: %d articles (%d records skipped), ingested in %s, compacted in %s to %v file segments; built once per process",
 					li.docs, li.skipped, li.ingest.Round(time.Millisecond), li.compact.Round(time.Millisecond), li.segments)
 			}
-			benchQueryMix(b, li.ix, v.noHighlight, v.noFacets)
+			benchQueryMix(b, li.ix, cari.Request{NoHighlight: v.noHighlight, NoFacets: v.noFacets, Collapse: v.collapse})
 		})
 	}
 }
 
-func benchQueryMix(b *testing.B, ix *Index, noHighlight, noFacets bool) {
+// benchQueryMix runs the query mix with the options of req.
+func benchQueryMix(b *testing.B, ix *Index, req cari.Request) {
 	ctx := context.Background()
 	search := func(q string) (*cari.Result, time.Duration, error) {
 		start := time.Now()
-		res, err := ix.Search(ctx, cari.Request{Query: q, NoHighlight: noHighlight, NoFacets: noFacets})
+		r := req
+		r.Query = q
+		res, err := ix.Search(ctx, r)
 		return res, time.Since(start), err
 	}
 	// One untimed pass warms the page cache and bleve's dictionaries,
@@ -334,7 +340,7 @@ func benchQueryMix(b *testing.B, ix *Index, noHighlight, noFacets bool) {
 			empty = append(empty, q)
 		}
 	}
-	if len(empty) > 0 && !noHighlight && !noFacets {
+	if len(empty) > 0 && !req.NoHighlight && !req.NoFacets {
 		b.Logf("%d of %d queries find nothing: %q", len(empty), len(latencyQueries), empty)
 	}
 
@@ -353,7 +359,7 @@ func benchQueryMix(b *testing.B, ix *Index, noHighlight, noFacets bool) {
 	}
 	b.StopTimer()
 
-	if !noHighlight && !noFacets {
+	if !req.NoHighlight && !req.NoFacets {
 		order := make([]int, len(latencyQueries))
 		for i := range order {
 			order[i] = i

@@ -444,3 +444,38 @@ func pageErrorCode(t *testing.T, w *httptest.ResponseRecorder) string {
 	}
 	return initial.Body.Error.Code
 }
+
+// A hit's other articles of its story are listed under it, folded,
+// with their links, escaped; a hit without others lists none.
+func TestPageListsOtherSourcesOfAStory(t *testing.T) {
+	f := &fake{searchFn: func(ctx context.Context, r cari.Request) (*cari.Result, error) {
+		return &cari.Result{Query: r.Query, Total: 4, TotalExact: true, Page: 1, Size: 10, Facets: map[string][]cari.Facet{},
+			Hits: []cari.Hit{
+				{ID: "a", Title: "Bulog Salurkan Beras", Snippet: "beras", Story: "a", Others: []cari.Related{
+					{ID: "b", Title: "Harga Beras Naik &amp; Bulog Turun Tangan", Source: "detik.com", URL: "https://detik.com/b", Published: "2024-02-05"},
+					{ID: "c", Title: "Bulog Gelontorkan Beras", Source: "kompas.com", URL: "javascript:alert(1)", Published: "2024-02-06"},
+				}},
+				{ID: "d", Title: "Petani Karawang Mengeluh", Snippet: "gabah", Story: "d"},
+			}}, nil
+	}}
+	w := call(t, newTest(f, Options{}), "GET", "/?q=beras", "")
+	body := w.Body.String()
+	if w.Code != 200 {
+		t.Fatalf("status %d", w.Code)
+	}
+	if !f.lastReq.Collapse {
+		t.Error("the page searched without collapsing stories")
+	}
+	for _, want := range []string{
+		"<summary>+2 sumber lain</summary>",
+		`<a href="https://detik.com/b" rel="noopener noreferrer">Harga Beras Naik &amp; Bulog Turun Tangan</a> · detik.com · 5 Februari 2024`,
+		"<li>Bulog Gelontorkan Beras · kompas.com · 6 Februari 2024</li>", // no link for a script URL
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Count(body, `<details class="others">`) != 1 {
+		t.Errorf("want one list of other sources, for the hit that has them:\n%s", body)
+	}
+}
