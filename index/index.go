@@ -36,9 +36,9 @@ type Index struct {
 	// writeGen counts the batches written, so that a batch looked up
 	// before taking writeMu knows whether its lookup may be stale.
 	writeGen atomic.Uint64
-	// stories is the filter of the story keys the index holds, read
-	// and written with writeMu held (story.go).
-	stories *storyFilter
+	// stories holds the first articles of stories of the days writes
+	// read last, read and written with writeMu held (story.go).
+	stories *storyCache
 	statsMu sync.RWMutex
 	totals  []tokenCounts // each shard's true token totals of scoredFields (bm25.go)
 

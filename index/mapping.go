@@ -45,11 +45,13 @@ const (
 	fieldPairs = "word_pairs"
 	// fieldStory holds an article's story: the id of the first article
 	// of the story it was found to tell (story.go), kept in doc values
-	// for searches to show one hit per story. fieldStoryKeys holds the
-	// band keys of its wording, indexed only, for writes to find the
-	// articles that share them.
-	fieldStory     = "story"
-	fieldStoryKeys = "story_keys"
+	// for searches to show one hit per story. A story's first article
+	// also holds its day (fieldStoryDay), indexed, and the bands of its
+	// wording (fieldStoryBands), stored, for writes to find the stories
+	// of a day.
+	fieldStory      = "story"
+	fieldStoryDay   = "story_day"
+	fieldStoryBands = "story_bands"
 )
 
 // Options choose how a new index analyzes text. They are written into the
@@ -227,12 +229,13 @@ func NewMapping(opts Options) (*mapping.IndexMappingImpl, error) {
 	pairs := text(analyzer.PairsName) // its dictionary alone is read
 	pairs.Store, pairs.IncludeTermVectors = false, false
 	doc.AddFieldMappingsAt(fieldPairs, pairs)
-	story := keywordField() // written by commit, not mapped from the article
+	story := keywordField() // written by commit (setStory), not mapped from the article
 	story.Store = true
 	doc.AddFieldMappingsAt(fieldStory, story)
-	storyKeys := keywordField() // written by analyzeArticle
-	storyKeys.Store, storyKeys.DocValues = false, false
-	doc.AddFieldMappingsAt(fieldStoryKeys, storyKeys)
+	storyDay := keywordField() // written by commit, likewise
+	storyDay.Store, storyDay.DocValues = false, false
+	doc.AddFieldMappingsAt(fieldStoryDay, storyDay)
+	doc.AddFieldMappingsAt(fieldStoryBands, stored())
 	doc.AddFieldMappingsAt(FieldURL, stored())
 	doc.AddFieldMappingsAt(fieldHash, stored())
 	doc.AddFieldMappingsAt(fieldLens, stored())

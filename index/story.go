@@ -11,26 +11,29 @@ package index
 //
 // Sharing wording is MinHash over shingles of storyShingle stems, with
 // locality-sensitive hashing: the signature of storyBands×storyRows
-// minimums is cut into storyBands bands, each hashed into a key, and two
-// articles are candidates when a key is the same. An article holding a
-// share J of the other's shingles shares a given band with probability
-// J^storyRows, so one at least with probability 1-(1-J^rows)^bands:
-// about 0.99 at J = 0.5, 0.63 at 0.2 and 0.21 at 0.1 with 24 bands of 2.
-// Only a story's first article is a candidate, so that a story does not
-// grow by chains of articles each like the one before into all the news
-// of a day; and only articles published at most storyDays apart.
-// The keys are terms of an indexed field (fieldStoryKeys), so a write
-// finds the articles that share them with a term lookup, and the story
-// each holds in its doc values (fieldStory).
+// minimums is cut into storyBands bands, each hashed with the day of
+// publication into a key, and two articles are candidates when a key is
+// the same. An article holding a share J of the other's shingles shares
+// a given band with probability J^storyRows, so one at least with
+// probability 1-(1-J^rows)^bands: about 0.99 at J = 0.5, 0.63 at 0.2
+// and 0.21 at 0.1 with 24 bands of 2. Only a story's first article is a
+// candidate, so that a story does not grow by chains of articles each
+// like the one before into all the news of a day; and only articles
+// published at most storyDays apart.
 //
-// Most keys of a new article are new to the index, and looking each up in
-// every segment would cost as much as writing it; a Bloom filter of the
-// keys the index holds (storyFilter) answers "never seen" for most of
-// them from memory, and only the rest are looked up.
+// The keys are not terms of the index: as terms, a million articles
+// would add 17 million terms of one posting each, and writing and
+// merging them cost a quarter of an ingest. A story's first article
+// keeps its bands as a stored field (fieldStoryBands) and its day as a
+// term (fieldStoryDay); a write reads the first articles of the days
+// its articles need into memory (storyCache), once for as long as the
+// days stay among the storyCacheDays last used: news arrives, and is
+// archived, a few days at a time.
 
 import (
 	"cmp"
 	"context"
+	"encoding/base64"
 	"encoding/binary"
 	"fmt"
 	"html"
@@ -39,7 +42,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/bits-and-blooms/bloom/v3"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/search"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -65,9 +67,6 @@ const (
 	// be published: of the pairs of the labelled set judged the same
 	// story, 90 of 93 were at most a day apart.
 	storyDays = 1
-	// storyFalsePositives is the share of keys never written that the
-	// filter takes for written ones, each then costing a lookup.
-	storyFalsePositives = 0.01
 )
 
 // storyBandsOf are the band hashes of an analyzed body: nil when the body
@@ -77,12 +76,16 @@ func storyBandsOf(body document.Field) []uint64 {
 	if len(words) < storyShingle+storyMinShingles-1 {
 		return nil
 	}
-	// The signature's hash functions: a shingle's hash mixed with a
-	// constant of each.
-	sig, seeds := make([]uint64, storyBands*storyRows), make([]uint64, storyBands*storyRows)
+	// The signature's hash functions: a shingle's hash times a constant
+	// of each plus another, mixed. (XOR with a constant, then mixed, made
+	// neighbouring functions anti-correlated: a cut copy shared 20 of 48
+	// minimums with its original but never two of one band.)
+	n := storyBands * storyRows
+	sig, mul, add := make([]uint64, n), make([]uint64, n), make([]uint64, n)
 	for i := range sig {
 		sig[i] = ^uint64(0)
-		seeds[i] = bits.RotateLeft64(mix64(uint64(i+1)*0x9e3779b97f4a7c15), i)
+		seed := bits.RotateLeft64(mix64(uint64(i+1)*0x9e3779b97f4a7c15), i)
+		mul[i], add[i] = seed|1, mix64(seed)
 	}
 	for i := 0; i+storyShingle <= len(words); i++ {
 		s := words[i]
@@ -90,7 +93,7 @@ func storyBandsOf(body document.Field) []uint64 {
 			s = mix64(s*0x9e3779b97f4a7c15 ^ w)
 		}
 		for j := range sig {
-			if h := mix64(s*(seeds[j]|1) + mix64(seeds[j])); h < sig[j] {
+			if h := mix64(s*mul[j] + add[j]); h < sig[j] {
 				sig[j] = h
 			}
 		}
@@ -118,21 +121,9 @@ func storyDay(published time.Time) int64 {
 // storyKey is the key of band hash band on day: the stories of one day
 // and the days either side are the candidates (storyDays), which keeps
 // apart the reports a desk writes every day from one template (gold
-// prices, weather). Its term in the index is storyTerm.
+// prices, weather).
 func storyKey(band uint64, day int64) uint64 {
 	return mix64(band ^ uint64(day)*0x9e3779b97f4a7c15)
-}
-
-func storyTerm(key uint64) string { return strconv.FormatUint(key, 36) }
-
-// storyKeysOf are the terms an article with bands, published on day,
-// is indexed under.
-func storyKeysOf(bands []uint64, day int64) []string {
-	keys := make([]string, len(bands))
-	for i, b := range bands {
-		keys[i] = storyTerm(storyKey(b, day))
-	}
-	return keys
 }
 
 // stemsInOrder is the hashes of the stems of an analyzed field in the
@@ -174,158 +165,146 @@ func mix64(x uint64) uint64 {
 	return x ^ x>>31
 }
 
-// storyFilter is a Bloom filter of the story keys an index holds, built
-// from the shards' dictionaries on the first write that needs it and
-// added to by every write after; deletes leave their keys in it, which
-// costs only lookups that find nothing. When one filter holds as many
-// keys as it was sized for, another twice its size takes the new ones,
-// and a key is taken for written when any of them holds it: a filter
-// grows without reading the dictionaries again, and its false positives
-// stay under twice storyFalsePositives.
-type storyFilter struct {
-	filters []*bloom.BloomFilter
-	size    uint // the keys the newest filter was sized for
-	room    uint // of which it takes this many more
+// storyCacheDays is how many days of first articles a write keeps in
+// memory: about 1,000 articles of 24 keys a day on a busy archive, 1 MB.
+const storyCacheDays = 64
+
+// storyCache holds, for each day read (storyDayOf), the first articles
+// of its stories by key. Read and written with writeMu held.
+type storyCache struct {
+	days map[int64]map[uint64][]string
+	used []int64 // the days in days, least recently used first
 }
 
-// storyFilterMin is the keys the first filter of an index is sized for:
-// 1.2 MB, a write of a few thousand articles of a new index.
-const storyFilterMin = 1 << 20
-
-// storyFilter returns the index's filter, built if need be. Called with
-// writeMu held: writes are what read and add to it.
-func (ix *Index) storyFilter(readers []bleveindex.IndexReader) (*storyFilter, error) {
-	if ix.stories != nil {
-		return ix.stories, nil
+// keep marks the days of need used, and forgets the least recently used
+// others past storyCacheDays: a write needing more days than that keeps
+// them all until the next.
+func (c *storyCache) keep(need []int64) {
+	c.used = slices.DeleteFunc(c.used, func(d int64) bool { return slices.Contains(need, d) })
+	c.used = append(c.used, need...)
+	for len(c.used) > max(storyCacheDays, len(need)) {
+		delete(c.days, c.used[0])
+		c.used = c.used[1:]
 	}
-	var keys []uint64
-	for s, r := range readers {
-		dict, err := r.FieldDict(fieldStoryKeys)
-		if err != nil {
-			return nil, fmt.Errorf("story keys of shard %d: %w", s, err)
-		}
-		for {
-			e, err := dict.Next()
-			if err != nil {
-				dict.Close()
-				return nil, fmt.Errorf("story keys of shard %d: %w", s, err)
-			}
-			if e == nil {
-				break
-			}
-			if k, err := strconv.ParseUint(e.Term, 36, 64); err == nil {
-				keys = append(keys, k)
-			}
-		}
-		if err := dict.Close(); err != nil {
-			return nil, fmt.Errorf("story keys of shard %d: %w", s, err)
-		}
-	}
-	capacity := max(uint(storyFilterMin), 2*uint(len(keys)))
-	f := &storyFilter{filters: []*bloom.BloomFilter{bloom.NewWithEstimates(capacity, storyFalsePositives)}, size: capacity, room: capacity}
-	for _, k := range keys {
-		f.add(k)
-	}
-	ix.stories = f
-	return f, nil
 }
 
-func (f *storyFilter) add(key uint64) {
-	b := binary.LittleEndian.AppendUint64(make([]byte, 0, 8), key)
-	if f.room == 0 {
-		f.size *= 2
-		f.filters = append(f.filters, bloom.NewWithEstimates(f.size, storyFalsePositives))
-		f.room = f.size
-	}
-	f.filters[len(f.filters)-1].Add(b)
-	f.room--
-}
-
-func (f *storyFilter) has(key uint64) bool {
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], key)
-	for _, bf := range f.filters {
-		if bf.Test(b[:]) {
-			return true
-		}
-	}
-	return false
-}
-
-// storyAssigner gives the articles of one write their stories, reading
-// the index's shards on one snapshot each.
+// storyAssigner gives the articles of one write their stories.
 type storyAssigner struct {
-	ctx     context.Context
-	readers []bleveindex.IndexReader
-	values  []bleveindex.DocValueReader
-	filter  *storyFilter
-	// inWrite maps each key of the write's articles so far to their
-	// stories: a batch of copies of one story makes one story.
-	inWrite map[uint64][]string
-	lookups int
+	ix    *Index
+	cache *storyCache
 }
 
-// newStoryAssigner opens a reader of every shard. Called with writeMu
-// held.
-func (ix *Index) newStoryAssigner(ctx context.Context) (*storyAssigner, error) {
-	a := &storyAssigner{ctx: ctx, inWrite: map[uint64][]string{}}
+// newStoryAssigner reads into the index's cache the first articles of
+// the days the write's articles need: each one's day and the days either
+// side. Called with writeMu held.
+func (ix *Index) newStoryAssigner(ctx context.Context, days []int64) (*storyAssigner, error) {
+	if ix.stories == nil {
+		ix.stories = &storyCache{days: map[int64]map[uint64][]string{}}
+	}
+	c := ix.stories
+	var need, missing []int64
+	for _, day := range days {
+		for d := day - storyDays; d <= day+storyDays; d++ {
+			if slices.Contains(need, d) {
+				continue
+			}
+			need = append(need, d)
+			if _, ok := c.days[d]; !ok {
+				missing = append(missing, d)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		if err := ix.readStoryDays(ctx, missing); err != nil {
+			for _, d := range missing {
+				delete(c.days, d) // read again by the next write
+			}
+			return nil, err
+		}
+	}
+	c.keep(need)
+	return &storyAssigner{ix: ix, cache: c}, nil
+}
+
+// readStoryDays reads the first articles of stories of days from every
+// shard into the cache.
+func (ix *Index) readStoryDays(ctx context.Context, days []int64) error {
+	for _, d := range days {
+		ix.stories.days[d] = map[uint64][]string{}
+	}
 	for s, shard := range ix.shards {
 		adv, err := shard.Advanced()
 		if err != nil {
-			a.Close()
-			return nil, fmt.Errorf("stories: shard %d: %w", s, err)
+			return fmt.Errorf("stories: shard %d: %w", s, err)
 		}
 		r, err := adv.Reader()
 		if err != nil {
-			a.Close()
-			return nil, fmt.Errorf("stories: shard %d: %w", s, err)
+			return fmt.Errorf("stories: shard %d: %w", s, err)
 		}
-		a.readers = append(a.readers, r)
-		dv, err := r.DocValueReader([]string{fieldStory})
+		err = ix.readStoryDaysOf(ctx, r, days)
+		r.Close()
 		if err != nil {
-			a.Close()
-			return nil, fmt.Errorf("stories: shard %d: %w", s, err)
+			return fmt.Errorf("stories: shard %d: %w", s, err)
 		}
-		a.values = append(a.values, dv)
 	}
-	var err error
-	if a.filter, err = ix.storyFilter(a.readers); err != nil {
-		a.Close()
-		return nil, err
-	}
-	return a, nil
+	return nil
 }
 
-// Close releases the readers.
-func (a *storyAssigner) Close() {
-	for _, r := range a.readers {
-		r.Close()
+func (ix *Index) readStoryDaysOf(ctx context.Context, r bleveindex.IndexReader, days []int64) error {
+	var tf bleveindex.TermFieldDoc
+	for _, day := range days {
+		tfr, err := r.TermFieldReader(ctx, []byte(strconv.FormatInt(day, 10)), fieldStoryDay, false, false, false)
+		if err != nil {
+			return err
+		}
+		for {
+			next, err := tfr.Next(&tf)
+			if err != nil || next == nil {
+				tfr.Close()
+				if err != nil {
+					return err
+				}
+				break
+			}
+			id, err := r.ExternalID(next.ID)
+			if err != nil {
+				tfr.Close()
+				return err
+			}
+			doc, err := r.Document(id)
+			if err != nil {
+				tfr.Close()
+				return fmt.Errorf("story of %s: %w", id, err)
+			}
+			doc.VisitFields(func(f bleveindex.Field) {
+				if f.Name() != fieldStoryBands {
+					return
+				}
+				for _, b := range decodeBands(f.Value()) {
+					k := storyKey(b, day)
+					ix.stories.days[day][k] = append(ix.stories.days[day][k], id)
+				}
+			})
+		}
 	}
+	return nil
 }
 
 // assign returns the story of article id with bands, published on day:
 // the story sharing most bands with it, on its day or up to storyDays
-// either side, the smallest id among equals, else id itself.
-func (a *storyAssigner) assign(id string, bands []uint64, day int64) (string, error) {
+// either side, the smallest id among equals, else id itself. Its day
+// and those either side must have been read (newStoryAssigner).
+func (a *storyAssigner) assign(id string, bands []uint64, day int64) string {
 	shared := map[string]int{}
 	seen := map[string]bool{}
 	for _, b := range bands {
 		// A story counts once a band, on whichever day.
 		clear(seen)
 		for d := day - storyDays; d <= day+storyDays; d++ {
-			if day == 0 && d != 0 {
-				continue
-			}
-			k := storyKey(b, d)
-			for _, s := range a.inWrite[k] {
-				seen[s] = true
-			}
-			if !a.filter.has(k) {
-				continue
-			}
-			a.lookups++
-			if err := a.storiesHolding(storyTerm(k), id, seen); err != nil {
-				return "", err
+			for _, s := range a.cache.days[d][storyKey(b, d)] {
+				if s != id { // not the article's own earlier version
+					seen[s] = true
+				}
 			}
 		}
 		for s := range seen {
@@ -340,74 +319,58 @@ func (a *storyAssigner) assign(id string, bands []uint64, day int64) (string, er
 		}
 	}
 	if story == id {
+		keys := a.cache.days[day]
 		for _, b := range bands {
 			k := storyKey(b, day)
-			a.inWrite[k] = append(a.inWrite[k], id)
-			a.filter.add(k)
+			if !slices.Contains(keys[k], id) {
+				keys[k] = append(keys[k], id)
+			}
 		}
 	}
-	return story, nil
+	return story
 }
 
-// storiesHolding adds to seen the stories of the indexed articles other
-// than id that hold key.
-func (a *storyAssigner) storiesHolding(key, id string, seen map[string]bool) error {
-	for s, r := range a.readers {
-		if err := a.ctx.Err(); err != nil {
-			return err
-		}
-		tfr, err := r.TermFieldReader(a.ctx, []byte(key), fieldStoryKeys, false, false, false)
-		if err != nil {
-			return fmt.Errorf("story key %s: %w", key, err)
-		}
-		var tf bleveindex.TermFieldDoc
-		for {
-			next, err := tfr.Next(&tf)
-			if err != nil {
-				tfr.Close()
-				return fmt.Errorf("story key %s: %w", key, err)
-			}
-			if next == nil {
-				break
-			}
-			ext, err := r.ExternalID(next.ID)
-			if err != nil {
-				tfr.Close()
-				return fmt.Errorf("story key %s: %w", key, err)
-			}
-			if ext == id {
-				continue // the article's own earlier version
-			}
-			story := ext
-			err = a.values[s].VisitDocValues(next.ID, func(field string, term []byte) {
-				if field == fieldStory {
-					story = string(term)
-				}
-			})
-			if err != nil {
-				tfr.Close()
-				return fmt.Errorf("story of %s: %w", ext, err)
-			}
-			if story == ext {
-				seen[story] = true // a story's first article
-			}
-		}
-		tfr.Close()
-	}
-	return nil
-}
-
-// setStory gives doc its story and story keys, in place of any it had: a
-// batch that failed to write may be written again.
-func setStory(doc *document.Document, story string, keys []string) {
+// setStory gives doc its story, and a story's first article its bands
+// and day, in place of any it had: a batch that failed to write may be
+// written again.
+func setStory(doc *document.Document, story string, bands []uint64, day int64) {
 	doc.Fields = slices.DeleteFunc(doc.Fields, func(f document.Field) bool {
-		return f.Name() == fieldStory || f.Name() == fieldStoryKeys
+		n := f.Name()
+		return n == fieldStory || n == fieldStoryDay || n == fieldStoryBands
 	})
+	// Doc values kept an article at a time and uncompressed, as the
+	// facets' (plainDocValuesField): a collapsed page reads the story of
+	// each of its top hits, and decoding a compressed chunk of 1,024
+	// for each was a third of the cost of presenting a page.
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldStory, nil, []byte(story),
-		bleveindex.IndexField|bleveindex.StoreField|bleveindex.DocValues))
-	for _, k := range keys {
-		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldStoryKeys, nil, []byte(k), bleveindex.IndexField))
+		bleveindex.IndexField|bleveindex.StoreField|bleveindex.DocValues|bleveindex.SkipDVCompression|bleveindex.SkipDVChunking))
+	if story != doc.ID() || len(bands) == 0 {
+		return
 	}
+	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldStoryDay, nil, []byte(strconv.FormatInt(day, 10)), bleveindex.IndexField))
+	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldStoryBands, nil, encodeBands(bands), bleveindex.StoreField))
+}
+
+// encodeBands writes bands as text, for a stored field.
+func encodeBands(bands []uint64) []byte {
+	raw := make([]byte, 0, 8*len(bands))
+	for _, b := range bands {
+		raw = binary.LittleEndian.AppendUint64(raw, b)
+	}
+	return base64.RawStdEncoding.AppendEncode(nil, raw)
+}
+
+// decodeBands reads what encodeBands wrote; anything else is no bands.
+func decodeBands(text []byte) []uint64 {
+	raw, err := base64.RawStdEncoding.AppendDecode(nil, text)
+	if err != nil || len(raw)%8 != 0 {
+		return nil
+	}
+	bands := make([]uint64, len(raw)/8)
+	for i := range bands {
+		bands[i] = binary.LittleEndian.Uint64(raw[8*i:])
+	}
+	return bands
 }
 
 // collapse keeps the first hit of each story among hits, in order, and

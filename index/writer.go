@@ -136,13 +136,15 @@ func (ix *Index) commit(ctx context.Context, b *batch) (cari.IngestStats, error)
 		}
 	}
 	w := ix.newShardWrites()
-	stories, err := ix.newStoryAssigner(ctx)
+	days := make([]int64, len(b.articles))
+	for i := range b.articles {
+		days[i] = storyDay(b.articles[i].Published)
+	}
+	stories, err := ix.newStoryAssigner(ctx, days)
 	if err != nil {
 		return cari.IngestStats{}, err
 	}
-	err = w.add(b, existing, stories, &stats)
-	stories.Close()
-	if err != nil {
+	if err := w.add(b, existing, stories, &stats); err != nil {
 		return cari.IngestStats{}, err
 	}
 	if w.text > 0 {
@@ -218,15 +220,7 @@ func (w *shardWrites) add(b *batch, existing map[string]storedArticle, stories *
 		}
 		w.totals[s].add(b.lens[i], 1)
 		day := storyDay(a.Published)
-		story, err := stories.assign(a.ID, b.bands[i], day)
-		if err != nil {
-			return fmt.Errorf("story of %q: %w", a.ID, err)
-		}
-		var keys []string
-		if story == a.ID {
-			keys = storyKeysOf(b.bands[i], day)
-		}
-		setStory(b.docs[i], story, keys)
+		setStory(b.docs[i], stories.assign(a.ID, b.bands[i], day), b.bands[i], day)
 		if err := w.batches[s].IndexAdvanced(b.docs[i]); err != nil {
 			return fmt.Errorf("index %q: %w", a.ID, err)
 		}
