@@ -167,10 +167,17 @@ func mix64(x uint64) uint64 {
 
 // storyCacheDays is how many days of first articles a write keeps in
 // memory: about 1,000 articles of 24 keys a day on a busy archive, 1 MB.
-const storyCacheDays = 64
+// storyReadDays is the most days one write reads: an archive written out
+// of date order (a batch of articles from across ten years) would
+// otherwise read most of the index for every batch; the articles of the
+// days left unread find their stories among the write's own articles.
+const (
+	storyCacheDays = 64
+	storyReadDays  = 32
+)
 
-// storyCache holds, for each day read (storyDayOf), the first articles
-// of its stories by key. Read and written with writeMu held.
+// storyCache holds, for each day read (readStoryDays), the first
+// articles of its stories by key. Read and written with writeMu held.
 type storyCache struct {
 	days map[int64]map[uint64][]string
 	used []int64 // the days in days, least recently used first
@@ -179,10 +186,16 @@ type storyCache struct {
 // keep marks the days of need used, and forgets the least recently used
 // others past storyCacheDays: a write needing more days than that keeps
 // them all until the next.
-func (c *storyCache) keep(need []int64) {
-	c.used = slices.DeleteFunc(c.used, func(d int64) bool { return slices.Contains(need, d) })
-	c.used = append(c.used, need...)
-	for len(c.used) > max(storyCacheDays, len(need)) {
+func (c *storyCache) keep(need map[int64]int) {
+	c.used = slices.DeleteFunc(c.used, func(d int64) bool { return need[d] > 0 })
+	kept := 0
+	for d := range need {
+		if _, ok := c.days[d]; ok {
+			c.used = append(c.used, d)
+			kept++
+		}
+	}
+	for len(c.used) > max(storyCacheDays, kept) {
 		delete(c.days, c.used[0])
 		c.used = c.used[1:]
 	}
@@ -190,29 +203,36 @@ func (c *storyCache) keep(need []int64) {
 
 // storyAssigner gives the articles of one write their stories.
 type storyAssigner struct {
-	ix    *Index
 	cache *storyCache
+	// inWrite maps the keys of the write's first articles of stories to
+	// their ids, for the days the cache does not hold.
+	inWrite map[uint64][]string
 }
 
 // newStoryAssigner reads into the index's cache the first articles of
 // the days the write's articles need: each one's day and the days either
-// side. Called with writeMu held.
+// side, those most of them need first, at most storyReadDays. Called
+// with writeMu held.
 func (ix *Index) newStoryAssigner(ctx context.Context, days []int64) (*storyAssigner, error) {
 	if ix.stories == nil {
 		ix.stories = &storyCache{days: map[int64]map[uint64][]string{}}
 	}
 	c := ix.stories
-	var need, missing []int64
+	need := map[int64]int{} // day → the articles that need it
 	for _, day := range days {
 		for d := day - storyDays; d <= day+storyDays; d++ {
-			if slices.Contains(need, d) {
-				continue
-			}
-			need = append(need, d)
-			if _, ok := c.days[d]; !ok {
-				missing = append(missing, d)
-			}
+			need[d]++
 		}
+	}
+	var missing []int64
+	for d := range need {
+		if _, ok := c.days[d]; !ok {
+			missing = append(missing, d)
+		}
+	}
+	if len(missing) > storyReadDays {
+		slices.SortFunc(missing, func(a, b int64) int { return cmp.Or(cmp.Compare(need[b], need[a]), cmp.Compare(a, b)) })
+		missing = missing[:storyReadDays]
 	}
 	if len(missing) > 0 {
 		if err := ix.readStoryDays(ctx, missing); err != nil {
@@ -223,7 +243,7 @@ func (ix *Index) newStoryAssigner(ctx context.Context, days []int64) (*storyAssi
 		}
 	}
 	c.keep(need)
-	return &storyAssigner{ix: ix, cache: c}, nil
+	return &storyAssigner{cache: c, inWrite: map[uint64][]string{}}, nil
 }
 
 // readStoryDays reads the first articles of stories of days from every
@@ -292,8 +312,7 @@ func (ix *Index) readStoryDaysOf(ctx context.Context, r bleveindex.IndexReader, 
 
 // assign returns the story of article id with bands, published on day:
 // the story sharing most bands with it, on its day or up to storyDays
-// either side, the smallest id among equals, else id itself. Its day
-// and those either side must have been read (newStoryAssigner).
+// either side, the smallest id among equals, else id itself.
 func (a *storyAssigner) assign(id string, bands []uint64, day int64) string {
 	shared := map[string]int{}
 	seen := map[string]bool{}
@@ -301,9 +320,12 @@ func (a *storyAssigner) assign(id string, bands []uint64, day int64) string {
 		// A story counts once a band, on whichever day.
 		clear(seen)
 		for d := day - storyDays; d <= day+storyDays; d++ {
-			for _, s := range a.cache.days[d][storyKey(b, d)] {
-				if s != id { // not the article's own earlier version
-					seen[s] = true
+			k := storyKey(b, d)
+			for _, ids := range [][]string{a.cache.days[d][k], a.inWrite[k]} {
+				for _, s := range ids {
+					if s != id { // not the article's own earlier version
+						seen[s] = true
+					}
 				}
 			}
 		}
@@ -319,11 +341,15 @@ func (a *storyAssigner) assign(id string, bands []uint64, day int64) string {
 		}
 	}
 	if story == id {
-		keys := a.cache.days[day]
+		keys, cached := a.cache.days[day]
 		for _, b := range bands {
 			k := storyKey(b, day)
-			if !slices.Contains(keys[k], id) {
-				keys[k] = append(keys[k], id)
+			if cached {
+				if !slices.Contains(keys[k], id) {
+					keys[k] = append(keys[k], id)
+				}
+			} else {
+				a.inWrite[k] = append(a.inWrite[k], id)
 			}
 		}
 	}

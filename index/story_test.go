@@ -2,10 +2,12 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/carisearch/cari"
 )
@@ -206,5 +208,44 @@ func TestShortBodyIsItsOwnStory(t *testing.T) {
 	got := storiesOf(t, ix, "s1", "s2")
 	if got["s1"] != "s1" || got["s2"] != "s2" {
 		t.Errorf("stories of short bodies: %v", got)
+	}
+}
+
+// A write of articles from many days, more than one write reads, still
+// finds the copies among its own articles, and a later write of a copy
+// finds the story in the index.
+func TestStoriesAcrossManyDays(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2020, 1, 1, 9, 0, 0, 0, time.UTC)
+	var articles []cari.Article
+	for i := range 3 * storyReadDays {
+		day := start.AddDate(0, 0, 3*i)
+		body := fmt.Sprintf("Laporan nomor %d: %s", i, bulogRelease)
+		articles = append(articles, cari.Article{ID: fmt.Sprintf("a%03d", i), Title: "Bulog", Body: body, Published: day})
+	}
+	late := articles[len(articles)-1]
+	copyOfLate := late
+	copyOfLate.ID = "copy-late"
+	articles = append(articles, copyOfLate)
+	ix := indexOfArticles(t, articles)
+	first := articles[0]
+	copyOfFirst := first
+	copyOfFirst.ID = "copy-first"
+	if _, _, err := ix.Upsert(ctx, []cari.Article{copyOfFirst}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(ctx, cari.Request{Query: "bulog", Size: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	story := map[string]string{}
+	for _, h := range res.Hits {
+		story[h.ID] = h.Story
+	}
+	if story["copy-late"] != late.ID || story["copy-first"] != first.ID {
+		t.Errorf("stories of the copies: %q and %q, want %q and %q", story["copy-late"], story["copy-first"], late.ID, first.ID)
+	}
+	if story[articles[1].ID] != articles[1].ID {
+		t.Errorf("%s, alone on its day, has story %q", articles[1].ID, story[articles[1].ID])
 	}
 }
