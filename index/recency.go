@@ -53,12 +53,18 @@ func (ix *Index) recencyQuery(ctx context.Context, q query.Query, halfLife time.
 
 // newestPublished is the publication time of the newest article.
 func (ix *Index) newestPublished(ctx context.Context) (time.Time, error) {
+	return ix.publishedEnd(ctx, "-"+FieldPublished, "newest")
+}
+
+// publishedEnd is the publication time of the first article by sortKey,
+// the zero time when no article has one; which names it in errors.
+func (ix *Index) publishedEnd(ctx context.Context, sortKey, which string) (time.Time, error) {
 	req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 1, 0, false)
-	req.SortBy([]string{"-" + FieldPublished})
+	req.SortBy([]string{sortKey})
 	req.Fields = []string{FieldPublished}
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("newest article: %w", err)
+		return time.Time{}, fmt.Errorf("%s article: %w", which, err)
 	}
 	if len(res.Hits) == 0 {
 		return time.Time{}, nil

@@ -2,13 +2,9 @@ package index
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/datequery"
@@ -148,20 +144,5 @@ func (ix *Index) publishedSpan(ctx context.Context) (dateSpan, error) {
 
 // oldestPublished is the publication time of the oldest article.
 func (ix *Index) oldestPublished(ctx context.Context) (time.Time, error) {
-	req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 1, 0, false)
-	req.SortBy([]string{FieldPublished})
-	req.Fields = []string{FieldPublished}
-	res, err := ix.bleve.SearchInContext(ctx, req)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("oldest article: %w", err)
-	}
-	if len(res.Hits) == 0 {
-		return time.Time{}, nil
-	}
-	s, _ := res.Hits[0].Fields[FieldPublished].(string)
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, nil
-	}
-	return t, nil
+	return ix.publishedEnd(ctx, FieldPublished, "oldest")
 }

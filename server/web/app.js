@@ -197,19 +197,25 @@
     pageno.textContent = 'Halaman ' + number.format(res.page) + ' dari ' + number.format(lastPage);
   }
 
+  // linkedTitle appends to box an article's marked title, a link to it
+  // when its address is a web one.
+  function linkedTitle(box, article) {
+    const title = marked(article.title || article.id);
+    if (isWebURL(article.url)) {
+      const a = el('a');
+      a.href = article.url;
+      a.rel = 'noopener noreferrer';
+      a.append(title);
+      box.append(a);
+    } else {
+      box.append(title);
+    }
+  }
+
   function hitItem(hit) {
     const li = el('li', 'hit');
     const h = el('h2');
-    const title = marked(hit.title || hit.id);
-    if (isWebURL(hit.url)) {
-      const a = el('a');
-      a.href = hit.url;
-      a.rel = 'noopener noreferrer';
-      a.append(title);
-      h.append(a);
-    } else {
-      h.append(title);
-    }
+    linkedTitle(h, hit);
     const meta = el('p', 'meta');
     if (hit.source) {
       const b = el('button', 'link', hit.source);
@@ -236,16 +242,7 @@
     const list = el('ul');
     others.forEach((o) => {
       const item = el('li');
-      const title = marked(o.title || o.id);
-      if (isWebURL(o.url)) {
-        const a = el('a');
-        a.href = o.url;
-        a.rel = 'noopener noreferrer';
-        a.append(title);
-        item.append(a);
-      } else {
-        item.append(title);
-      }
+      linkedTitle(item, o);
       [o.source, o.published && formatDate(o.published)].forEach((m) => {
         if (m) item.append(' · ' + m);
       });
