@@ -167,10 +167,11 @@ func mix64(x uint64) uint64 {
 
 // storyCacheDays is how many days of first articles a write keeps in
 // memory: about 1,000 articles of 24 keys a day on a busy archive, 1 MB.
-// storyReadDays is the most days one write reads: an archive written out
-// of date order (a batch of articles from across ten years) would
-// otherwise read most of the index for every batch; the articles of the
-// days left unread find their stories among the write's own articles.
+// storyReadDays is the most days not in memory one write reads: a write
+// of articles from across the years (an archive written out of date
+// order) reads none, and its articles find their stories among the
+// write's own articles and the days in memory. Otherwise every batch
+// would read most of the index.
 const (
 	storyCacheDays = 64
 	storyReadDays  = 32
@@ -211,8 +212,8 @@ type storyAssigner struct {
 
 // newStoryAssigner reads into the index's cache the first articles of
 // the days the write's articles need: each one's day and the days either
-// side, those most of them need first, at most storyReadDays. Called
-// with writeMu held.
+// side, unless more than storyReadDays are missing. Called with writeMu
+// held.
 func (ix *Index) newStoryAssigner(ctx context.Context, days []int64) (*storyAssigner, error) {
 	if ix.stories == nil {
 		ix.stories = &storyCache{days: map[int64]map[uint64][]string{}}
@@ -231,8 +232,10 @@ func (ix *Index) newStoryAssigner(ctx context.Context, days []int64) (*storyAssi
 		}
 	}
 	if len(missing) > storyReadDays {
-		slices.SortFunc(missing, func(a, b int64) int { return cmp.Or(cmp.Compare(need[b], need[a]), cmp.Compare(a, b)) })
-		missing = missing[:storyReadDays]
+		// Out of date order: what would be read is all over the index,
+		// and its pages would stay in memory (a million articles took
+		// 850 MB of mapped files by 400,000).
+		missing = nil
 	}
 	if len(missing) > 0 {
 		if err := ix.readStoryDays(ctx, missing); err != nil {
