@@ -744,3 +744,41 @@ func TestSearchPageWithoutKey(t *testing.T) {
 		t.Errorf("the page says %q, not that the server wants a key", msg)
 	}
 }
+
+// A story told twice shows once, with "+1 sumber lain" folded under it,
+// whether the server drew the page or the script drew a search typed
+// into it.
+func TestStoryOthersInBrowser(t *testing.T) {
+	ctx := startBrowser(t)
+	ix := tempIndex(t)
+	release := "Perum Bulog menyalurkan beras cadangan pemerintah ke pasar induk Cipinang untuk menahan kenaikan harga beras medium. " +
+		"Direktur Utama Bulog mengatakan stok beras di gudang mencapai dua juta ton dan cukup hingga panen raya."
+	day := time.Date(2024, 2, 5, 9, 0, 0, 0, time.UTC)
+	if _, _, err := ix.Upsert(context.Background(), []cari.Article{
+		{ID: "antara-1", Title: "Bulog Salurkan Beras", Body: release, Source: "antaranews.com", URL: "https://antaranews.com/1", Published: day},
+		{ID: "detik-1", Title: "Bulog Guyur Cipinang", Body: release, Source: "detik.com", URL: "https://detik.com/1", Published: day},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(New(ix, Options{Logger: quietLogger()}))
+	defer srv.Close()
+	tab := browserTab{t, ctx}
+	others := func() (hits int, summary string) {
+		hits = tab.eval(`document.querySelectorAll('#results li.hit').length`)
+		summary = tab.read(chromedp.Text(`#results details.others summary`))
+		return hits, summary
+	}
+	tab.steps(chromedp.Navigate(srv.URL+"/?q=beras"), chromedp.WaitVisible(`#results details.others`))
+	if hits, summary := others(); hits != 1 || summary != "+1 sumber lain" {
+		t.Errorf("the server's page: %d hits, %q; want one hit and \"+1 sumber lain\"", hits, summary)
+	}
+	tab.steps(
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(`#q`),
+		chromedp.SendKeys(`#q`, "bulog"+kb.Enter),
+		chromedp.WaitVisible(`#results details.others`),
+	)
+	if hits, summary := others(); hits != 1 || summary != "+1 sumber lain" {
+		t.Errorf("the script's page: %d hits, %q; want one hit and \"+1 sumber lain\"", hits, summary)
+	}
+}
