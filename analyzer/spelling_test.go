@@ -1,8 +1,6 @@
 package analyzer
 
 import (
-	"bufio"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 
 	"github.com/carisearch/cari/analyzer/lexicon"
+	"github.com/carisearch/cari/internal/goldens"
 )
 
 func TestSpellingFold(t *testing.T) {
@@ -145,34 +144,11 @@ func isReduplication(f analysis.TokenFilter) bool {
 	return ok
 }
 
-type spellingGolden struct {
-	a, b string
-	same bool
-	line int
-}
-
 // readSpellingGoldens reads testdata/spelling/goldens.tsv.
-func readSpellingGoldens(t *testing.T) []spellingGolden {
+func readSpellingGoldens(t *testing.T) []goldens.SpellingPair {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "testdata", "spelling", "goldens.tsv"))
+	out, err := goldens.ReadSpelling(filepath.Join("..", "testdata", "spelling", "goldens.tsv"))
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []spellingGolden
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		fields := strings.Split(line, "\t")
-		if len(fields) != 3 || (fields[2] != "same" && fields[2] != "apart") {
-			t.Fatalf("goldens.tsv:%d: want form, form, same|apart: %q", n, line)
-		}
-		out = append(out, spellingGolden{fields[0], fields[1], fields[2] == "same", n})
-	}
-	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
 	if len(out) < 20 {
@@ -195,9 +171,9 @@ func TestSpellingGoldens(t *testing.T) {
 	for _, name := range []string{FoldExactName, FoldTitleExactName, FoldName} {
 		an := analyzerNamed(t, name)
 		for _, g := range readSpellingGoldens(t) {
-			ta, tb := terms(an, g.a), terms(an, g.b)
-			if (ta == tb) != g.same {
-				t.Errorf("%s: goldens.tsv:%d: %q → [%s], %q → [%s]; want them %s", name, g.line, g.a, ta, g.b, tb, map[bool]string{true: "the same", false: "apart"}[g.same])
+			ta, tb := terms(an, g.A), terms(an, g.B)
+			if (ta == tb) != g.Same {
+				t.Errorf("%s: goldens.tsv:%d: %q → [%s], %q → [%s]; want them %s", name, g.Line, g.A, ta, g.B, tb, map[bool]string{true: "the same", false: "apart"}[g.Same])
 			}
 		}
 	}

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -12,35 +11,15 @@ import (
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/analyzer"
 	"github.com/carisearch/cari/analyzer/lexicon"
+	"github.com/carisearch/cari/internal/goldens"
 )
-
-type spellingGolden struct {
-	a, b string
-	same bool
-	line int
-}
 
 // spellingGoldens reads testdata/spelling/goldens.tsv (the analyzer
 // package checks the same file term by term).
-func spellingGoldens(t *testing.T) []spellingGolden {
+func spellingGoldens(t *testing.T) []goldens.SpellingPair {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "testdata", "spelling", "goldens.tsv"))
+	out, err := goldens.ReadSpelling(filepath.Join("..", "testdata", "spelling", "goldens.tsv"))
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []spellingGolden
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		if line := sc.Text(); line != "" && line[0] != '#' {
-			fields := strings.Split(line, "\t")
-			if len(fields) != 3 {
-				t.Fatalf("goldens.tsv:%d: %q", n, line)
-			}
-			out = append(out, spellingGolden{fields[0], fields[1], fields[2] == "same", n})
-		}
-	}
-	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -50,10 +29,10 @@ func spellingGoldens(t *testing.T) []spellingGolden {
 // form, one its second, each in a sentence of its own words, and each
 // titled with the form alone (titles keep stop words, so the informal
 // forms of stop words, gak and yg, are searched there).
-func spellingArticles(goldens []spellingGolden) []cari.Article {
+func spellingArticles(pairs []goldens.SpellingPair) []cari.Article {
 	var out []cari.Article
-	for i, g := range goldens {
-		for side, form := range []string{g.a, g.b} {
+	for i, g := range pairs {
+		for side, form := range []string{g.A, g.B} {
 			out = append(out, cari.Article{
 				ID:    fmt.Sprintf("g%02d-%d", i, side),
 				Title: form,
@@ -82,8 +61,8 @@ func hitIDSet(res *cari.Result) map[string]bool {
 // Sukarno).
 func TestSpellingSearchGoldens(t *testing.T) {
 	ctx := context.Background()
-	goldens := spellingGoldens(t)
-	articles := spellingArticles(goldens)
+	pairs := spellingGoldens(t)
+	articles := spellingArticles(pairs)
 	for _, tc := range []struct {
 		name string
 		opts Options
@@ -114,8 +93,8 @@ func TestSpellingSearchGoldens(t *testing.T) {
 			if got, want := ix.writtenWord("Djakarta"), map[bool]string{true: "jakarta", false: "djakarta"}[tc.fold]; got != want {
 				t.Errorf("writtenWord(Djakarta) = %q, want %q", got, want)
 			}
-			for i, g := range goldens {
-				for side, form := range []string{g.a, g.b} {
+			for i, g := range pairs {
+				for side, form := range []string{g.A, g.B} {
 					res, err := ix.Search(ctx, cari.Request{Query: form, Size: cari.MaxSize, NoFacets: true})
 					if err != nil {
 						t.Fatalf("%q: %v", form, err)
@@ -123,10 +102,10 @@ func TestSpellingSearchGoldens(t *testing.T) {
 					ids := hitIDSet(res)
 					own, other := fmt.Sprintf("g%02d-%d", i, side), fmt.Sprintf("g%02d-%d", i, 1-side)
 					if !ids[own] {
-						t.Errorf("goldens.tsv:%d: %q does not find the article writing it (%v)", g.line, form, ids)
+						t.Errorf("goldens.tsv:%d: %q does not find the article writing it (%v)", g.Line, form, ids)
 					}
-					if want := g.same && tc.fold || synonymsLink(g.a, g.b); ids[other] != want {
-						t.Errorf("goldens.tsv:%d: %q finds the article writing %q: %v, want %v", g.line, form, []string{g.a, g.b}[1-side], ids[other], want)
+					if want := g.Same && tc.fold || synonymsLink(g.A, g.B); ids[other] != want {
+						t.Errorf("goldens.tsv:%d: %q finds the article writing %q: %v, want %v", g.Line, form, []string{g.A, g.B}[1-side], ids[other], want)
 					}
 				}
 			}
