@@ -13,6 +13,7 @@ import (
 
 	"github.com/carisearch/cari"
 	"github.com/carisearch/cari/index/input"
+	"github.com/carisearch/cari/internal/eval"
 )
 
 // labelledPair is a line of testdata/stories/pairs.tsv.
@@ -118,11 +119,14 @@ func TestStoriesOnLabelledPairs(t *testing.T) {
 	t.Logf("%d pairs, %.0f judged the same story: precision %.3f, recall %.3f; weighted by stratum: precision %.3f, recall %.3f",
 		len(pairs), tp+fn, precision, recall, wtp/(wtp+wfp), wtp/(wtp+wfn))
 
-	queries := readJudgedQueries(t)
+	queries, err := eval.ReadQueries(filepath.Join("..", "testdata", "relevance", "queries.tsv"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	withDup := func(collapse bool) int {
 		n := 0
 		for _, q := range queries {
-			res, err := ix.Search(ctx, cari.Request{Query: q, Size: 10, Collapse: collapse, NoFacets: true})
+			res, err := ix.Search(ctx, cari.Request{Query: q.Text, Size: 10, Collapse: collapse, NoFacets: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -149,21 +153,4 @@ func TestStoriesOnLabelledPairs(t *testing.T) {
 	if after >= before {
 		t.Errorf("collapsing left %d first pages with a duplicate, %d without", after, before)
 	}
-}
-
-// readJudgedQueries are the keyword queries of the judged relevance set.
-func readJudgedQueries(t *testing.T) []string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "relevance", "queries.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		cols := strings.Split(line, "\t")
-		if len(cols) >= 3 && !strings.HasPrefix(line, "#") {
-			out = append(out, cols[2])
-		}
-	}
-	return out
 }

@@ -136,9 +136,12 @@ func (ix *Index) commit(ctx context.Context, b *batch) (cari.IngestStats, error)
 		}
 	}
 	w := ix.newShardWrites()
-	days := make([]int64, len(b.articles))
+	// The days of the articles written: an unchanged one keeps its story.
+	var days []int64
 	for i := range b.articles {
-		days[i] = storyDay(b.articles[i].Published)
+		if old, found := existing[b.articles[i].ID]; !found || old.hash != b.sums[i] {
+			days = append(days, storyDay(b.articles[i].Published))
+		}
 	}
 	stories, err := ix.newStoryAssigner(ctx, days)
 	if err != nil {
